@@ -1,0 +1,108 @@
+"""The training loop: Keras's conventions, determinism, any network.py, and the real accuracy bar."""
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from assignment.contract import ContractError, load_network
+from assignment.training import METRICS, evaluate, fit, split_validation
+from autograder.cli import app
+from solution import network as reference
+
+SOLUTION = Path(reference.__file__)
+
+
+@pytest.fixture(scope="module")
+def subset(mnist):
+    return mnist.x_train[:3000], mnist.y_train[:3000]
+
+
+def test_history_has_kerass_keys_and_one_value_per_epoch(subset):
+    x, y = subset
+    params, history = fit(reference, x, y, epochs=3, n_hidden=32)
+    assert set(history.history) == set(METRICS) and history.epoch == [0, 1, 2]
+    assert all(len(history.history[k]) == 3 for k in METRICS)
+    assert history.history["loss"][2] < history.history["loss"][0]
+    assert history.params["n_train"] == 2400 and history.params["n_val"] == 600
+    # The last val_* entry is exactly the evaluation of the returned weights on the last 20%.
+    _, (x_val, y_val) = split_validation(x, y, 0.2)
+    assert evaluate(reference, params, x_val, y_val) == pytest.approx(
+        (history.history["val_loss"][-1], history.history["val_accuracy"][-1]))
+
+
+def test_validation_split_is_the_tail_as_in_keras():
+    x, y = np.arange(10)[:, None], np.arange(10)
+    (xt, yt), (xv, yv) = split_validation(x, y, 0.2)
+    assert yt.tolist() == list(range(8)) and yv.tolist() == [8, 9]
+
+
+def test_same_seed_same_run_other_seed_other_run(subset):
+    x, y = subset
+    a = fit(reference, x, y, epochs=2, n_hidden=16, seed=5)
+    b = fit(reference, x, y, epochs=2, n_hidden=16, seed=5)
+    c = fit(reference, x, y, epochs=2, n_hidden=16, seed=6)
+    assert a[1].history == b[1].history and all(np.array_equal(a[0][k], b[0][k]) for k in a[0])
+    assert a[1].history != c[1].history
+
+
+def test_restore_best_weights_returns_the_best_epoch(subset):
+    x, y = subset
+    params, history = fit(reference, x, y, epochs=4, n_hidden=16, learning_rate=0.05, restore_best_weights=True)
+    best = int(np.argmax(history.history["val_accuracy"]))
+    assert history.best_epoch == best
+    _, (x_val, y_val) = split_validation(x, y, 0.2)
+    assert evaluate(reference, params, x_val, y_val)[1] == pytest.approx(history.history["val_accuracy"][best])
+
+
+def test_sgd_trains_and_time_budget_stops_early(subset):
+    x, y = subset
+    _, history = fit(reference, x, y, epochs=5, n_hidden=16, optimizer="sgd")
+    loss = history.history["loss"]
+    assert all(a > b for a, b in zip(loss, loss[1:])) and history.history["val_accuracy"][-1] > 0.3
+    assert history.params["learning_rate"] == 0.1
+    _, history = fit(reference, x, y, epochs=50, n_hidden=16, time_budget=0.0)
+    assert len(history.epoch) == 1
+    with pytest.raises(ValueError, match="'adam' or 'sgd'"):
+        fit(reference, x, y, optimizer="rmsprop")
+
+
+def test_a_network_file_is_loaded_by_path(tmp_path, subset):
+    copy = tmp_path / "network.py"
+    shutil.copy(SOLUTION, copy)
+    net = load_network(tmp_path)  # a directory holding network.py works too
+    x, y = subset
+    assert fit(net, x, y, epochs=1, n_hidden=8)[1].history == fit(reference, x, y, epochs=1, n_hidden=8)[1].history
+
+
+@pytest.mark.parametrize("source, message", [
+    ("def forward(:\n", "does not import: SyntaxError"),
+    ("import numpy_that_does_not_exist\n", "ModuleNotFoundError"),
+    ("def init_params(): pass\n", "does not define softmax, forward"),
+])
+def test_a_broken_network_file_gets_a_clear_message(tmp_path, source, message):
+    (tmp_path / "network.py").write_text(source)
+    with pytest.raises(ContractError, match=message):
+        load_network(tmp_path / "network.py")
+    with pytest.raises(ContractError, match="no such file"):
+        load_network(tmp_path / "nope.py")
+
+
+def test_train_command_with_a_broken_network(tmp_path):
+    (tmp_path / "network.py").write_text("raise RuntimeError('boom')\n")
+    result = CliRunner().invoke(app, ["train", "--network", str(tmp_path / "network.py"), "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "boom" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_default_training_reaches_98_percent(mnist_dir, tmp_path):
+    """The issue's bar: 784-800-10, Adam 1e-3, batch 200, 10 epochs -> at least 98.0% test accuracy."""
+    result = CliRunner().invoke(app, ["train", "--out", str(tmp_path), "--data-dir", str(mnist_dir)])
+    assert result.exit_code == 0, result.output
+    saved = json.loads((tmp_path / "history.json").read_text())
+    assert len(saved["loss"]) == 10 and saved["test_accuracy"] >= 0.98, saved["test_accuracy"]
+    png = (tmp_path / "history.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+    assert "Test accuracy" in result.stdout
