@@ -45,3 +45,48 @@ def reference(epochs: int = typer.Option(30, min=1, help="The lesson trains 30 e
     out.print(f"Test accuracy: [bold]{ref['test_accuracy']:.2%}[/] (test loss {ref['test_loss']:.4f}); "
               f"{sum(ref['seconds_per_epoch']) / epochs:.2f} s per epoch")
     out.print(f"Wrote {path} and {directory / 'reference.png'}")
+
+
+@app.command()
+def grade(submissions: list[Path] = typer.Argument(..., help="Directories holding network.py, network.py files, "
+                                                   "or zips of either."),
+          out_dir: Path = typer.Option(..., "--out", help="Where results go: OUT/NAME/results.json, feedback.md, "
+                                       "and OUT/gradebook.csv, summary.md."),
+          jobs: Optional[int] = typer.Option(None, min=1, help="Submissions graded at once (default: the cores)."),
+          skip_training: bool = typer.Option(False, help="Leave out the training check (fast; 70 points)."),
+          data_dir: Optional[Path] = DataDir):
+    """Grade submissions: sandboxed, deterministic, with feedback a student can act on."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from autograder import batch, reports
+
+    load_data_or_fail(data_dir)  # a missing or corrupt data set is said once, up front
+    with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.fields[last]}"), console=console) as progress:
+        task = progress.add_task("grading", total=len(submissions), last="")
+
+        def done(name, result):
+            progress.update(task, advance=1, last=f"{name}: {result.score:g}/{result.max_score:g}")
+
+        try:
+            grades = batch.grade_batch(submissions, out_dir, jobs, data_dir, skip_training, on_done=done)
+        except batch.SubmissionError as exc:
+            fail(str(exc))
+    table = Table(title=f"gradebook ({out_dir / 'gradebook.csv'})")
+    areas = [a for a in reports.scheme.AREAS if a.graded_by == "autograder"]
+    for column in ["submission", *(a.key for a in areas), "total"]:
+        table.add_column(column, justify="left" if column == "submission" else "right")
+    for name in sorted(grades):
+        scores = reports.area_scores(grades[name])
+        table.add_row(name, *(f"{scores[a.key]:g}" for a in areas), f"{grades[name].score:g}")
+    out.print(table)
+
+
+@app.command()
+def examples(directory: Path = typer.Argument(Path("examples/submissions"))):
+    """Write the example submissions (the stub, the reference, realistic bugs) to grade."""
+    from autograder.examples import write_examples
+
+    for path in write_examples(directory):
+        out.print(str(path))

@@ -224,6 +224,7 @@ class Sandbox:
         answer = self._answer(timeout or self.limits.call_seconds)
         if not answer["ok"]:
             raise WorkerError("raised", str(answer.get("error", "")), str(answer.get("where", "")))
+        self.mutated = answer.get("mutated") or []
         return answer["value"]
 
     def call(self, fn: str, *args, timeout: float | None = None, **kwargs):

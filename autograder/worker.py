@@ -42,6 +42,30 @@ def plain(value):
     return {"__unsupported__": type(value).__name__}
 
 
+def copy_arrays(tree):
+    if isinstance(tree, np.ndarray):
+        return tree.copy()
+    if isinstance(tree, dict):
+        return {k: copy_arrays(v) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [copy_arrays(v) for v in tree]
+    return tree
+
+
+def mutated(before, after, path="") -> list:
+    """Paths of the arrays in the arguments that the call changed in place."""
+    if isinstance(before, np.ndarray):
+        same = isinstance(after, np.ndarray) and after.shape == before.shape and np.array_equal(
+            after, before, equal_nan=True)
+        return [] if same else [path or "argument"]
+    if isinstance(before, dict):
+        return [p for k in before for p in mutated(before[k], after.get(k) if isinstance(after, dict) else None,
+                                                  f"{path}[{k!r}]")]
+    if isinstance(before, list):
+        return [p for i, v in enumerate(before) for p in mutated(v, after[i] if isinstance(after, list) and i < len(after) else None, f"{path}[{i}]" if path else f"argument {i + 1}")]
+    return []
+
+
 def main() -> None:
     requests = os.fdopen(3, "rb", buffering=0)
     answers = os.fdopen(4, "wb")
@@ -61,8 +85,9 @@ def main() -> None:
             return
         try:
             if request["op"] == "call":
+                before = copy_arrays(request["args"])
                 value = getattr(network, request["fn"])(*request["args"], **request["kwargs"])
-                answer = {"ok": True, "value": plain(value)}
+                answer = {"ok": True, "value": plain(value), "mutated": mutated(before, request["args"])}
             elif request["op"] == "train":
                 answer = {"ok": True, "value": train(network, request["kwargs"])}
             else:
