@@ -28,7 +28,7 @@ class SubmissionError(ValueError):
 
 
 def name_of(path: Path) -> str:
-    return path.name[:-4] if path.suffix in (".zip",) else (path.stem if path.is_file() else path.name)
+    return path.stem if path.suffix in (".zip", ".py") else path.name
 
 
 def extract_network(path: Path, into: Path) -> Path:

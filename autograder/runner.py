@@ -76,7 +76,8 @@ class Student:
         if self.sandbox is None or self.sandbox.dead:
             if self.sandbox:
                 self.sandbox.close()
-            self.sandbox = Sandbox(self.network_py, self.train_files, self.limits).start()
+            self.sandbox = Sandbox(self.network_py, self.train_files, self.limits)
+            self.sandbox.start()
         return self.sandbox
 
     def close(self):

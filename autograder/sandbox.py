@@ -110,7 +110,7 @@ class Sandbox:
 
     def _command(self, box: Path) -> list[str]:
         python = os.path.realpath(sys.executable)
-        worker = [python, "-I", "-S", "-B", str(box / "worker.py"), str(box)]
+        worker = [python, "-I", "-S", "-B", "-u", str(box / "worker.py"), str(box)]  # -u: prints survive a kill
         root = os.geteuid() == 0
         drop = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] if root and shutil.which(
             "setpriv") else []
@@ -165,7 +165,8 @@ class Sandbox:
         self.protections.update(resource_limits=True, scrubbed_environment=True, wall_time_limit=True)
         env = {"PATH": "/usr/bin:/bin", "HOME": str(self.box / "scratch"), "LANG": "C.UTF-8",
                "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
+               "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
+               "PYTHONUNBUFFERED": "1"}  # what it printed survives its being killed
         req_r, self._req_w = os.pipe()
         self._ans_r, ans_w = os.pipe()
         self._out = open(self.box / "output.txt", "wb")
@@ -224,7 +225,12 @@ class Sandbox:
         answer = self._answer(timeout or self.limits.call_seconds)
         if not answer["ok"]:
             raise WorkerError("raised", str(answer.get("error", "")), str(answer.get("where", "")))
-        self.mutated = answer.get("mutated") or []
+        if "value" not in answer:  # e.g. a frame the student's code forged on the answer pipe
+            self.kill()
+            self.dead = WorkerError("protocol", "the worker's answers are out of step (forged output?)")
+            raise self.dead
+        mutated = answer.get("mutated")
+        self.mutated = [str(m) for m in mutated] if isinstance(mutated, list) else []
         return answer["value"]
 
     def call(self, fn: str, *args, timeout: float | None = None, **kwargs):

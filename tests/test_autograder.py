@@ -1,0 +1,175 @@
+"""The autograder for real: example submissions get their exact scores, grading is
+deterministic, and hostile submissions are contained and earn nothing."""
+import csv
+import io
+import json
+import os
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder import batch, protocol, scheme
+from autograder.examples import SOLUTION, expected_scores, write_examples
+from autograder.sandbox import Sandbox
+
+HOSTILE = Path(__file__).parent / "hostile"
+NO_TRAINING = scheme.AUTOGRADED - 20
+
+
+def hostile(tmp_path, name):
+    """A hostile file; 'from solution_copy import *' becomes the reference's own text."""
+    text = (HOSTILE / f"{name}.py").read_text()
+    if "from solution_copy import *" in text:
+        text = SOLUTION.read_text() + "\n" + text.replace("from solution_copy import *", "")
+    path = tmp_path / name / "network.py"
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    return path.parent
+
+
+def grade(path, tmp_path, skip_training=True):
+    return batch.grade_one(path, tmp_path / "out", skip_training=skip_training)
+
+
+def test_example_submissions_get_their_exact_scores(tmp_path, mnist_dir):
+    """The README's main job: every example, training included, graded in parallel."""
+    paths = write_examples(tmp_path / "submissions")
+    grades = batch.grade_batch(paths, tmp_path / "out", jobs=2, data_dir=mnist_dir)
+    assert {name: g.score for name, g in grades.items()} == expected_scores()
+    reference = grades["reference"]
+    assert reference.score == reference.max_score == scheme.AUTOGRADED and reference.test_accuracy >= 0.978
+    # Each bug loses the points of its own area and keeps the others.
+    areas = {name: {c.area for c in g.checks if c.status == "failed"} for name, g in grades.items()}
+    assert areas["no_batch_mean"] == {"softmax_loss", "gradients"}
+    assert areas["adam_no_bias_correction"] == {"updates"}
+    assert areas["softmax_overflow"] == {"softmax_loss"}
+    assert {"gradients"} <= areas["sign_flipped"] and "forward" not in areas["sign_flipped"]
+    # The reports: Gradescope's schema, the feedback in both languages, the gradebook, the summary.
+    results = json.loads((tmp_path / "out" / "no_batch_mean" / "results.json").read_text())
+    assert results["score"] == expected_scores()["no_batch_mean"] and results["max_score"] == 90
+    for test in results["tests"]:
+        assert {"name", "score", "max_score", "status", "output", "visibility"} <= set(test)
+    assert any("N = " in t["output"] and "averaged over the batch" in t["output"] for t in results["tests"])
+    assert "усредняете ли вы градиент" in (tmp_path / "out" / "no_batch_mean" / "feedback.md").read_text()
+    assert "averaged over the batch" in (tmp_path / "out" / "no_batch_mean" / "feedback.en.md").read_text()
+    assert (tmp_path / "out" / "reference" / "history.png").read_bytes()[:4] == b"\x89PNG"
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "gradebook.csv").read_text())))
+    assert {r["submission"]: float(r["total"]) for r in rows} == expected_scores()
+    assert (tmp_path / "out" / "scores.png").is_file() and "passed" in (tmp_path / "out" / "summary.md").read_text()
+
+
+def test_the_same_submission_gets_the_same_results(tmp_path):
+    path = next(p for p in write_examples(tmp_path / "s") if p.name == "no_batch_mean")
+    first, second = grade(path, tmp_path / "a"), grade(path, tmp_path / "b")
+    assert first.score == second.score == 42.0
+    assert [(c.name, c.score, c.en) for c in first.checks] == [(c.name, c.score, c.en) for c in second.checks]
+
+
+def test_the_stub_scores_zero_and_says_what_to_do(tmp_path):
+    stub = next(p for p in write_examples(tmp_path / "s") if p.name == "stub")
+    g = grade(stub, tmp_path)
+    assert g.score == 0 and len(g.checks) > 5
+    assert all("not implemented yet" in c.en for c in g.checks)
+
+
+def test_sandbox_protections_are_in_force():
+    with Sandbox(SOLUTION) as sandbox:
+        assert sandbox.ready == {"ok": True}
+        assert all(sandbox.protections.values()), sandbox.protections
+
+
+@pytest.mark.parametrize("name, expected_error", [
+    ("exits_at_import", "exited with status 0"),
+    ("fork_bomb", "BlockingIOError"),
+])
+def test_submissions_that_never_import_score_zero(tmp_path, name, expected_error):
+    g = grade(hostile(tmp_path, name), tmp_path)
+    assert g.score == 0 and expected_error in g.import_error
+    for _ in range(100):  # the kernel reaps a dead PID namespace asynchronously
+        if not any(_processes_of(65534)):
+            break
+        time.sleep(0.1)
+    assert not any(_processes_of(65534)), "a worker process survived its grading"
+
+
+def test_an_infinite_loop_is_cut_off_and_the_rest_still_graded(tmp_path):
+    g = grade(hostile(tmp_path, "infinite_loop"), tmp_path)
+    lost = {c.area for c in g.checks if c.status == "failed"}
+    assert lost == {"forward", "gradients"} and g.score == NO_TRAINING - 15 - 25
+    assert any("did not finish" in c.en for c in g.checks)
+
+
+def test_a_memory_bomb_fails_only_its_own_checks(tmp_path):
+    g = grade(hostile(tmp_path, "memory_bomb"), tmp_path)
+    failed = [c for c in g.checks if c.status == "failed"]
+    assert {c.area for c in failed} == {"softmax_loss"} and g.score == NO_TRAINING - 8
+    assert all("MemoryError" in c.en for c in failed if "softmax:" in c.name)
+
+
+def test_forged_output_earns_nothing(tmp_path):
+    path = hostile(tmp_path, "forged_output")
+    g = grade(path, tmp_path)
+    assert g.score == 0
+    results = json.loads((tmp_path / "out" / "forged_output" / "results.json").read_text())
+    assert results["score"] == 0 and not (path / "results.json").exists()
+    assert "score: 90/90" in g.output  # kept for the feedback, and ignored
+
+
+def test_the_reference_and_the_test_set_are_out_of_reach(tmp_path, mnist_dir):
+    g = grade(hostile(tmp_path, "steals_reference"), tmp_path, skip_training=False)
+    assert g.score == 0
+    messages = " ".join(c.en for c in g.checks)
+    assert "No module named 'solution'" in messages and "FOUND" not in messages
+
+
+def test_oversized_and_code_carrying_results_are_refused(tmp_path):
+    marker = Path("/tmp/mnist-hw-pwned")
+    marker.unlink(missing_ok=True)
+    big = grade(hostile(tmp_path, "oversized_answer"), tmp_path)
+    assert big.score == 0 and any("exceed the limit" in c.en for c in big.checks)
+    evil = grade(hostile(tmp_path, "code_in_result"), tmp_path)
+    assert evil.score == 0 and any("should be a numpy array, but it is a Evil" in c.en for c in evil.checks)
+    assert not marker.exists()
+
+
+def test_protocol_refuses_objects_and_checks_sizes_before_allocating():
+    value = {"a": np.arange(6, dtype=np.float32).reshape(2, 3), "b": [1, 2.5, None, "x"]}
+    back = protocol.read_message(io.BytesIO(protocol.encode(value)), 1 << 20)
+    np.testing.assert_array_equal(back["a"], value["a"]) and back["b"] == [1, 2.5, None, "x"]
+    with pytest.raises(protocol.ProtocolError, match="plain numeric"):
+        protocol.encode(np.array([object()], dtype=object))
+    header = json.dumps({"tree": {"__array__": 0}, "arrays": [{"dtype": "float64", "shape": [100000, 100000]}]})
+    frame = b"MNHW" + len(header).to_bytes(4, "big") + header.encode()  # claims 80 GB, holds nothing
+    with pytest.raises(protocol.ProtocolError, match="exceed the limit"):
+        protocol.read_message(io.BytesIO(frame), 1 << 30)
+    header = json.dumps({"tree": {"__array__": 0}, "arrays": [{"dtype": "object", "shape": [1]}]})
+    with pytest.raises(protocol.ProtocolError, match="not a plain numeric"):
+        protocol.read_message(io.BytesIO(b"MNHW" + len(header).to_bytes(4, "big") + header.encode()), 1 << 20)
+
+
+def test_zips_files_and_bad_paths(tmp_path):
+    source = SOLUTION.read_text()
+    archive = tmp_path / "alice.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("../../escape/network.py", source)
+    single = tmp_path / "bob.py"
+    single.write_text(source)
+    grades = batch.grade_batch([archive, single, tmp_path / "missing", tmp_path], tmp_path / "out",
+                               skip_training=True)
+    assert grades["alice"].score == grades["bob"].score == NO_TRAINING
+    assert "does not exist" in grades["missing"].import_error and grades[tmp_path.name].score == 0
+    assert not (tmp_path.parent / "escape").exists()
+    with pytest.raises(batch.SubmissionError, match="two submissions are named"):
+        batch.grade_batch([single, tmp_path / "x" / "bob.py"], tmp_path / "out2")
+
+
+def _processes_of(uid):
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.stat(f"/proc/{pid}").st_uid == uid:
+                yield pid
+        except FileNotFoundError:
+            pass
