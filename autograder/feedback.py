@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from assignment.contract import PARAM_KEYS
+
 
 class Feedback(AssertionError):
     """A failed check: what is wrong, in both languages."""
@@ -42,6 +44,15 @@ def as_array(value, name: str) -> np.ndarray:
         "__unsupported__"]
     fail(f"{name} should be a numpy array, but it is a {kind}.",
          f"{name} должен быть массивом numpy, а это {kind}.")
+
+
+def params_dict(value, fn: str) -> dict:
+    """The student's value if it is a dict with exactly the parameter keys, else a Feedback."""
+    if not isinstance(value, dict) or set(value) != set(PARAM_KEYS):
+        got = sorted(value) if isinstance(value, dict) else type(value).__name__
+        fail(f"{fn} must return a dict with keys W1, b1, W2, b2; it returned {got}.",
+             f"{fn} должна возвращать словарь с ключами W1, b1, W2, b2; получено {got}.")
+    return value
 
 
 def compare(name: str, got, expected: np.ndarray, *, rtol: float = 1e-5, atol: float = 1e-8, n: int | None = None,

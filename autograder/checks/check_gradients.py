@@ -5,13 +5,12 @@ import pytest
 from hypothesis import given
 
 from assignment.gradient_check import numerical_gradient, rel_error
-from autograder.feedback import as_array, compare, fail
+from autograder.feedback import PARAM_KEYS as KEYS, as_array, compare, fail, params_dict
 from autograder.problems import SHAPES, problem
 from solution import network as reference
 
 AREA = "gradients"
 pytestmark = pytest.mark.gradients
-KEYS = ("W1", "b1", "W2", "b2")
 TOLERANCE = 1e-5  # CS231n: about 1e-7 or less is right; above 1e-2 is probably wrong
 MARGIN = 1e-3  # pre-activations at least this far from 0, so h = 1e-5 never crosses a kink
 
@@ -19,12 +18,7 @@ MARGIN = 1e-3  # pre-activations at least this far from 0, so h = 1e-5 never cro
 def student_grads(student, params, x, y):
     logits, cache = student.forward(params, x)
     _, dlogits = student.softmax_cross_entropy(logits, y)
-    grads = student.backward(params, cache, dlogits)
-    if not isinstance(grads, dict) or set(grads) != set(KEYS):
-        keys = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
-        fail(f"backward must return a dict with keys W1, b1, W2, b2; it returned {keys}.",
-             f"backward должна возвращать словарь с ключами W1, b1, W2, b2; получено {keys}.")
-    return grads
+    return params_dict(student.backward(params, cache, dlogits), "backward")
 
 
 @pytest.mark.points(10)

@@ -53,13 +53,18 @@ def loss_and_grad(student, logits, y):
     return float(loss), out[1]
 
 
+def labelled_logits(shape, salt):
+    """(N, logits (N, C), one-hot Y (N, C)) for a drawn shape; `salt` keeps checks' data apart."""
+    n, _, _, c, seed = shape
+    _, _, y = problem(n, 1, 1, c, seed)
+    return n, np.random.default_rng(seed + salt).standard_normal((n, c)) * 3, y
+
+
 @pytest.mark.points(4)
 @given(SHAPES)
 def check_loss_value(student, shape):
     """cross-entropy: the mean loss over the batch, >= 0, equal to the reference"""
-    n, _, _, c, seed = shape
-    _, _, y = problem(n, 1, 1, c, seed)
-    logits = np.random.default_rng(seed + 1).standard_normal((n, c)) * 3
+    n, logits, y = labelled_logits(shape, salt=1)
     loss, _ = loss_and_grad(student, logits, y)
     expected, _ = reference.softmax_cross_entropy(logits, y)
     if loss < 0:
@@ -73,9 +78,7 @@ def check_loss_value(student, shape):
 @given(SHAPES)
 def check_dlogits(student, shape):
     """cross-entropy: dlogits = (softmax(logits) - Y) / N, finite for logits of ±1e4"""
-    n, _, _, c, seed = shape
-    _, _, y = problem(n, 1, 1, c, seed)
-    logits = np.random.default_rng(seed + 2).standard_normal((n, c)) * 3
+    n, logits, y = labelled_logits(shape, salt=2)
     _, dlogits = loss_and_grad(student, logits, y)
     _, expected = reference.softmax_cross_entropy(logits, y)
     compare("dlogits", dlogits, expected, rtol=1e-6, atol=1e-10, n=n, what_en=f" for N={n}", what_ru=f" при N={n}")

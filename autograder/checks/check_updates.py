@@ -4,21 +4,12 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from autograder.feedback import compare, fail
+from autograder.feedback import PARAM_KEYS as KEYS, compare, fail, params_dict
 from autograder.problems import SHAPES, copy_params, problem
 from solution import network as reference
 
 AREA = "updates"
 pytestmark = pytest.mark.updates
-KEYS = ("W1", "b1", "W2", "b2")
-
-
-def params_dict(value, fn):
-    if not isinstance(value, dict) or set(value) != set(KEYS):
-        got = sorted(value) if isinstance(value, dict) else type(value).__name__
-        fail(f"{fn} must return dicts with keys W1, b1, W2, b2; it returned {got}.",
-             f"{fn} должна возвращать словари с ключами W1, b1, W2, b2; получено {got}.")
-    return value
 
 
 @pytest.mark.points(5)
