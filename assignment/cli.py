@@ -137,7 +137,7 @@ def train(epochs: int = typer.Option(10, min=1, help="Passes over the training s
           batch_size: int = typer.Option(200, min=1),
           hidden: int = typer.Option(800, min=1, help="Hidden units."),
           seed: int = typer.Option(0, help="Seeds the initial weights and the shuffling."),
-          network: Optional[Path] = typer.Option(None, help="Your network.py (default: the reference solution)."),
+          network: Optional[Path] = typer.Option(None, help="Your network.py (default: the reference solution; in the student release, ./network.py)."),
           out_dir: Path = typer.Option(Path("runs/train"), "--out", help="Where history.json and history.png go."),
           data_dir: Optional[Path] = DataDir,
           restore_best: bool = typer.Option(False, help="Keep the weights of the best validation epoch."),

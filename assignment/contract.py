@@ -26,9 +26,12 @@ class ContractError(ImportError):
 def load_network(path: os.PathLike | str | None = None) -> ModuleType:
     """Import a network.py by path (default: the reference solution) and check its functions."""
     if path is None:
-        from solution import network
+        try:
+            from solution import network
 
-        return network
+            return network
+        except ImportError:  # the student release has no solution: the student's network.py is the default
+            path = Path("network.py")
     path = Path(path)
     if path.is_dir():
         path = path / "network.py"

@@ -75,7 +75,7 @@ def grade_one(path: Path, out: Path, data_dir=None, skip_training: bool = False)
         try:
             network = extract_network(path, tmp)
         except SubmissionError as exc:
-            grade = Grade(0.0, _max_score(skip_training), [], import_error=str(exc))
+            grade = Grade(0.0, max_score(skip_training), [], import_error=str(exc))
         else:
             command = [sys.executable, "-m", "autograder.runner", str(network), str(tmp / "grade.json")]
             if data_dir:
@@ -89,13 +89,13 @@ def grade_one(path: Path, out: Path, data_dir=None, skip_training: bool = False)
                     raise RuntimeError((done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"])
                 grade = Grade.from_dict(json.loads((tmp / "grade.json").read_text()))
             except (subprocess.TimeoutExpired, RuntimeError) as exc:
-                grade = Grade(0.0, _max_score(skip_training), [],
+                grade = Grade(0.0, max_score(skip_training), [],
                               import_error=f"the grader itself failed on this submission: {exc}")
     reports.write_submission_reports(out / name, name, grade)
     return grade
 
 
-def _max_score(skip_training: bool) -> float:
+def max_score(skip_training: bool) -> float:
     return scheme.AUTOGRADED - (next(a.points for a in scheme.AREAS if a.key == "training") if skip_training else 0)
 
 

@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from assignment.cli import DataDir, app, console, epoch_progress, fail, load_data_or_fail, out
+from autograder import local  # noqa: F401 - registers `check`, the students' command
 
 
 @app.command()
@@ -90,3 +91,65 @@ def examples(directory: Path = typer.Argument(Path("examples/submissions"))):
 
     for path in write_examples(directory):
         out.print(str(path))
+
+
+@app.command()
+def gradescope(root: Path = typer.Option(Path("/autograder"), help="Gradescope's directory: submission/ is "
+                                         "read, results/results.json written."),
+               skip_training: bool = typer.Option(False, help="Leave out the training check."),
+               data_dir: Optional[Path] = DataDir):
+    """Grade one Gradescope submission (what the bundle's run_autograder calls)."""
+    import shutil
+    import tempfile
+
+    from autograder import batch
+
+    load_data_or_fail(data_dir)
+    (root / "results").mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="mnist-hw-gradescope-") as tmp:
+        result = batch.grade_one(root / "submission", Path(tmp), data_dir, skip_training)
+        shutil.copyfile(Path(tmp) / "submission" / "results.json", root / "results" / "results.json.tmp")
+    (root / "results" / "results.json.tmp").replace(root / "results" / "results.json")
+    out.print(f"{result.score:g} / {result.max_score:g} → {root / 'results' / 'results.json'}")
+
+
+@app.command()
+def release(out_dir: Path = typer.Option(Path("release"), "--out", help="Where student/, autograder/ and their "
+                                         "zips go (other files there are left alone)."),
+            validate: bool = typer.Option(True, help="Grade the reference and the stub with the new grader bundle, "
+                                          "and search the student release for the solution."),
+            skip_training: bool = typer.Option(False, help="Validate without the training check (faster)."),
+            data_dir: Optional[Path] = DataDir):
+    """Make the student release and the grader bundle (and their zips) from the sources."""
+    try:
+        from autograder import release as rel
+    except ImportError as exc:
+        fail(f"`release` needs the project's sources and nbgrader ({exc}); run it in the project, "
+             "after `pip install -e '.[nbgrader]'`.")
+    built = rel.build()
+    for path in rel.write(built, out_dir):
+        out.print(f"wrote {path}")
+    if not validate:
+        return
+    leaks = rel.find_leaks(built.student)
+    for leak in leaks:
+        console.print(f"[red]leak:[/] {leak}", highlight=False)
+    if leaks:
+        fail(f"the student release shows {len(leaks)} line(s) of the solution, a derivation answer or a hidden "
+             "check: mark them as a solution or hidden region in the sources")
+    out.print("[green]✓[/] no solution body, derivation answer or hidden check in the student release")
+    load_data_or_fail(data_dir)
+    scores = rel.validate_bundle(out_dir / rel.GRADER, data_dir, skip_training)
+    for name, (got, expected) in scores.items():
+        mark = "[green]✓[/]" if got == expected else "[red]✗[/]"
+        out.print(f"{mark} {name} scores {got:g} on the grader bundle (expected {expected:g})")
+    if any(got != expected for got, expected in scores.values()):
+        fail("the grader bundle does not grade the reference and the stub as it should")
+
+
+@app.command()
+def notebook():
+    """Write the nbgrader source notebook (solution/nbgrader/mnist/mnist.ipynb) from the derivation texts."""
+    from autograder.notebook_source import write_source
+
+    out.print(f"wrote {write_source()}")

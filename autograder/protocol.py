@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import struct
+import traceback
 
 import numpy as np
 
@@ -21,6 +22,14 @@ ALLOWED_DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", 
 MAX_HEADER = 1 << 20  # 1 MiB of JSON
 MAX_ARRAYS = 256
 MAX_NDIM = 8
+
+
+class WorkerError(RuntimeError):
+    """The student's code raised, or the worker died, timed out, or broke the protocol."""
+
+    def __init__(self, kind: str, message: str, where: str = ""):
+        self.kind, self.message, self.where = kind, message, where
+        super().__init__(f"{kind}: {message}")
 
 
 class ProtocolError(ValueError):
@@ -123,3 +132,52 @@ def _unflatten(tree, arrays):
 def write_message(stream, value) -> None:
     stream.write(encode(value))
     stream.flush()
+
+
+# -- what a call of the student's code gives back, made plain (used by the worker, and by
+# the student's local checks, which call network.py in their own process) ---------------
+def plain(value):
+    """The student's return value as plain data; anything else becomes a description."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value if np.asarray(value).dtype.name in ALLOWED_DTYPES else repr(value)[:200]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    return {"__unsupported__": type(value).__name__}
+
+
+def copy_arrays(tree):
+    if isinstance(tree, np.ndarray):
+        return tree.copy()
+    if isinstance(tree, dict):
+        return {k: copy_arrays(v) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [copy_arrays(v) for v in tree]
+    return tree
+
+
+def mutated(before, after, path="") -> list:
+    """Paths of the arrays in the arguments that the call changed in place."""
+    if isinstance(before, np.ndarray):
+        same = isinstance(after, np.ndarray) and after.shape == before.shape and np.array_equal(
+            after, before, equal_nan=True)
+        return [] if same else [path or "argument"]
+    if isinstance(before, dict):
+        return [p for k in before for p in mutated(before[k], after.get(k) if isinstance(after, dict) else None,
+                                                  f"{path}[{k!r}]")]
+    if isinstance(before, list):
+        return [p for i, v in enumerate(before) for p in mutated(v, after[i] if isinstance(after, list) and i < len(after) else None, f"{path}[{i}]" if path else f"argument {i + 1}")]
+    return []
+
+
+def describe(exc: BaseException) -> dict:
+    frames = traceback.extract_tb(exc.__traceback__)
+    student = [f for f in frames if f.filename.endswith("network.py")]
+    where = f"network.py line {student[-1].lineno}, in {student[-1].name}: {student[-1].line}" if student else ""
+    return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:2000], "where": where,
+            "traceback": "".join(traceback.format_exception(exc))[-4000:]}

@@ -8,34 +8,18 @@ submission does to its grader can touch another's.
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import pytest
-
 from assignment import data
 from autograder import scheme
 from autograder.feedback import Feedback
+from autograder.plugin import CheckResult, explain, run_checks
+from autograder.reference import live_reference
 from autograder.sandbox import Limits, Sandbox, WorkerError
-
-CHECKS = Path(__file__).resolve().parent / "checks"
-
-
-@dataclass
-class CheckResult:
-    name: str
-    area: str
-    max_score: float
-    score: float
-    status: str  # "passed" or "failed"
-    visibility: str  # "visible" or "hidden" (Gradescope: "after_published")
-    en: str = ""
-    ru: str = ""
 
 
 @dataclass
@@ -108,70 +92,6 @@ class Student:
             raise Feedback(*explain(fn, exc, self.hung)) from None
 
 
-def explain(fn: str, exc: WorkerError, hung: dict) -> tuple[str, str]:
-    if exc.kind == "raised" and exc.message.startswith("NotImplementedError"):
-        return (f"{fn} is not implemented yet: replace `raise NotImplementedError()` with your code.",
-                f"{fn} ещё не реализована: замените `raise NotImplementedError()` своим кодом.")
-    if exc.kind == "raised":
-        where = f" ({exc.where})" if exc.where else ""
-        return (f"{fn} raised {exc.message}{where}.", f"{fn} выбросила исключение {exc.message}{where}.")
-    if exc.kind == "timeout":
-        hung[fn] = (f"{fn} did not finish: {exc.message}.", f"{fn} не завершилась: нет ответа за отведённое время "
-                                                            f"(бесконечный цикл?).")
-        return hung[fn]
-    return (f"calling {fn} ended the worker: {exc.message}.", f"вызов {fn} завершил процесс: {exc.message}.")
-
-
-class GradingPlugin:
-    """Gives the checks their fixtures and records each check's outcome."""
-
-    def __init__(self, student: Student, data_dir: Path):
-        self._student, self._data_dir = student, data_dir
-        self.results: list[CheckResult] = []
-        self.extra: dict = {}
-
-    @pytest.fixture(scope="session")
-    def student(self):
-        return self._student
-
-    @pytest.fixture(scope="session")
-    def data_dir(self):
-        return self._data_dir
-
-    @pytest.fixture
-    def award(self, request):
-        """Call award(fraction) for partial credit; the default is all or nothing."""
-        def set_fraction(fraction: float, **extra):
-            request.node.user_properties.append(("fraction", max(0.0, min(1.0, float(fraction)))))
-            self.extra.update(extra)
-        return set_fraction
-
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item, call):
-        outcome = yield
-        report = outcome.get_result()
-        if report.when != "call" and not (report.when == "setup" and report.failed):
-            return
-        points = item.get_closest_marker("points").args[0]
-        area = item.module.AREA
-        visibility = "hidden" if item.get_closest_marker("hidden") else "visible"
-        name = (item.function.__doc__ or item.name).strip().splitlines()[0]
-        fraction = dict(item.user_properties).get("fraction")
-        if report.passed:
-            en = ru = ""
-            score = points * (1.0 if fraction is None else fraction)
-        else:
-            exc = call.excinfo.value if call.excinfo else None
-            if isinstance(exc, Feedback):
-                en, ru = exc.en, exc.ru
-            else:  # a bug in a check, or an unexpected value: still say something useful
-                text = f"{type(exc).__name__}: {exc}" if exc else str(report.longrepr)[-500:]
-                en, ru = f"check failed: {text}", f"проверка не пройдена: {text}"
-            score = points * fraction if fraction is not None else 0.0
-        self.results.append(CheckResult(name, area, points, round(score, 4), "passed" if report.passed else "failed",
-                                        visibility, en, ru))
-
-
 def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = False, areas=None,
           limits: Limits | None = None) -> Grade:
     """Run every check on one network.py and return its Grade."""
@@ -195,16 +115,10 @@ def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = 
     except WorkerError as exc:
         return Grade(0.0, max_score, [], import_error=str(exc), protections=student.sandbox.protections,
                      output=student.sandbox.output(), execution_time=time.perf_counter() - started)
-    plugin = GradingPlugin(student, data_dir)
-    args = [str(CHECKS), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--import-mode=importlib",
-            "-o", "python_files=check_*.py", "-o", "python_functions=check_*", "-o", "console_output_style=classic",
-            "--rootdir", str(CHECKS), "-c", str(CHECKS / "pytest.ini")]
     selected = [a.key for a in scheme.AREAS if (areas is None or a.key in areas)
                 and not (skip_training and a.key == "training")]
-    args += ["-m", " or ".join(selected)]
     try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            pytest.main(args, plugins=[plugin])
+        plugin = run_checks(student, live_reference(), data_dir, selected)
     finally:
         protections = student.sandbox.protections if student.sandbox else {}
         output = student.sandbox.output() if student.sandbox else ""

@@ -6,8 +6,7 @@ from hypothesis import given
 
 from assignment.gradient_check import numerical_gradient, rel_error
 from autograder.feedback import PARAM_KEYS as KEYS, as_array, compare, fail, params_dict
-from autograder.problems import SHAPES, problem
-from solution import network as reference
+from autograder.problems import SHAPES, problem, with_examples
 
 AREA = "gradients"
 pytestmark = pytest.mark.gradients
@@ -23,6 +22,7 @@ def student_grads(student, params, x, y):
 
 @pytest.mark.points(10)
 @given(SHAPES)
+@with_examples()
 def check_gradients_match_central_differences(student, shape):
     """gradients: backward agrees with central differences of your own forward + loss"""
     n, d, h, c, seed = shape
@@ -49,10 +49,11 @@ def check_gradients_match_central_differences(student, shape):
                  f"центральные разности {numeric[where]:.6g} (N={n}, D={d}, H={h}, C={c}).")
 
 
+### BEGIN HIDDEN TESTS
 @pytest.mark.points(15)
 @pytest.mark.hidden
 @given(SHAPES)
-def check_gradients_match_reference(student, shape):
+def check_gradients_match_reference(student, reference, shape):
     """gradients: backward equals the reference's gradients, parameter by parameter"""
     n, d, h, c, seed = shape
     params, x, y = problem(n, d, h, c, seed, kink_margin=MARGIN)
@@ -69,3 +70,4 @@ def check_gradients_match_reference(student, shape):
             alternatives["no_relu_mask"] = unmasked[key]
         compare(f"d{key}", grads[key], expected[key], rtol=1e-6, atol=1e-10, n=n, alternatives=alternatives,
                 what_en=f" (N={n}, D={d}, H={h}, C={c})", what_ru=f" (N={n}, D={d}, H={h}, C={c})")
+### END HIDDEN TESTS

@@ -4,8 +4,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from autograder.feedback import as_array, compare, fail
-from autograder.problems import SHAPES, problem
-from solution import network as reference
+from autograder.problems import SHAPES, problem, with_examples
 
 AREA = "softmax_loss"
 pytestmark = pytest.mark.softmax_loss
@@ -14,7 +13,8 @@ EXTREME = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4], [1e4, 1e4, -3.0], [0.5
 
 @pytest.mark.points(4)
 @given(SHAPES)
-def check_softmax_rows_sum_to_one(student, shape):
+@with_examples()
+def check_softmax_rows_sum_to_one(student, reference, shape):
     """softmax: probabilities in [0, 1], rows sum to 1, equal to the reference"""
     n, _, _, c, seed = shape
     logits = np.random.default_rng(seed).standard_normal((n, c)) * 3
@@ -26,7 +26,7 @@ def check_softmax_rows_sum_to_one(student, shape):
 
 
 @pytest.mark.points(4)
-def check_softmax_is_stable_and_shift_invariant(student):
+def check_softmax_is_stable_and_shift_invariant(student, reference):
     """softmax: no overflow for logits of ±1e4, unchanged by adding a constant to a row"""
     probs = as_array(student.softmax(EXTREME), "softmax(logits)")
     if probs.shape != EXTREME.shape or not np.all(np.isfinite(probs)):
@@ -62,7 +62,8 @@ def labelled_logits(shape, salt):
 
 @pytest.mark.points(4)
 @given(SHAPES)
-def check_loss_value(student, shape):
+@with_examples()
+def check_loss_value(student, reference, shape):
     """cross-entropy: the mean loss over the batch, >= 0, equal to the reference"""
     n, logits, y = labelled_logits(shape, salt=1)
     loss, _ = loss_and_grad(student, logits, y)
@@ -76,7 +77,8 @@ def check_loss_value(student, shape):
 
 @pytest.mark.points(3)
 @given(SHAPES)
-def check_dlogits(student, shape):
+@with_examples()
+def check_dlogits(student, reference, shape):
     """cross-entropy: dlogits = (softmax(logits) - Y) / N, finite for logits of ±1e4"""
     n, logits, y = labelled_logits(shape, salt=2)
     _, dlogits = loss_and_grad(student, logits, y)

@@ -5,8 +5,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from autograder.feedback import PARAM_KEYS as KEYS, compare, fail, params_dict
-from autograder.problems import SHAPES, copy_params, problem
-from solution import network as reference
+from autograder.problems import SHAPES, copy_params, problem, with_examples
 
 AREA = "updates"
 pytestmark = pytest.mark.updates
@@ -14,7 +13,8 @@ pytestmark = pytest.mark.updates
 
 @pytest.mark.points(5)
 @given(SHAPES, st.sampled_from([0.1, 0.01, 0.5]))
-def check_sgd(student, shape, lr):
+@with_examples(0.1)
+def check_sgd(student, reference, shape, lr):
     """sgd_update: p - learning_rate * dp, for several steps"""
     n, d, h, c, seed = shape
     params, _, _ = problem(n, d, h, c, seed)
@@ -27,9 +27,10 @@ def check_sgd(student, shape, lr):
             compare(k, new[k], expected[k], rtol=1e-10, atol=1e-12,
                     what_en=f" after SGD step {step + 1} with learning_rate={lr}",
                     what_ru=f" после шага SGD {step + 1} с learning_rate={lr}")
-        params = new
+        params = expected  # each step starts from the same parameters for the student and the reference
 
 
+### BEGIN HIDDEN TESTS
 def algorithm1(params, grads, m, v, t, lr=1e-3, b1=0.9, b2=0.999, eps=1e-7):
     """Kingma & Ba 2015, Algorithm 1, written out: the other accepted form."""
     out = ({}, {}, {})
@@ -48,7 +49,7 @@ def no_correction(params, grads, m, v, t, lr=1e-3, b1=0.9, b2=0.999, eps=1e-7):
 @pytest.mark.points(8)
 @pytest.mark.hidden
 @given(SHAPES, st.sampled_from([(1e-3, 0.9, 0.999, 1e-7), (1e-2, 0.8, 0.99, 1e-8)]))
-def check_adam(student, shape, hyper):
+def check_adam(student, reference, shape, hyper):
     """adam_update: m, v and the parameters over 5 steps (Algorithm 1 or the Keras form)"""
     n, d, h, c, seed = shape
     lr, b1, b2, eps = hyper
@@ -75,6 +76,7 @@ def check_adam(student, shape, hyper):
             compare(f"params[{k!r}]", new[k], target, rtol=1e-7, atol=1e-10, what_en=step, what_ru=step,
                     alternatives={"no_bias_correction": wrong[0][k], "t_from_zero": zero_t[0] and zero_t[0][k]})
         params, m, v = new, new_m, new_v
+### END HIDDEN TESTS
 
 
 @pytest.mark.points(2)

@@ -1,0 +1,280 @@
+"""The student's local checks: `mnist-hw check [PATH] [--area A]`.
+
+The same check files as grading (autograder/checks), run on the student's network.py in
+this process, with two differences that keep the solution out of the student release:
+- only the public checks (the hidden ones are cut out of the release's copies);
+- only their fixed cases (problems.EXAMPLES), whose reference answers the release
+  carries in checks/answers.json, recorded from the solution by `mnist-hw release`.
+So a student sees, before submitting, exactly the explanations the grader will give for
+these checks. Locally the training check measures test accuracy with the student's own
+forward; when grading, the reference's forward does.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from autograder import protocol, scheme
+from autograder.feedback import Feedback
+from autograder.plugin import CHECKS, CheckResult, explain, run_checks
+
+ANSWERS = CHECKS / "answers.json"
+FAST_AREAS = tuple(a.key for a in scheme.AREAS if a.graded_by == "autograder" and a.key != "training")
+
+
+class LocalStudent:
+    """The student's module, called as the checks expect a worker to answer: arguments are
+    copies, results are made plain, and changes to the arguments are noticed."""
+
+    def __init__(self, module, data_dir=None):
+        self.module, self.data_dir = module, data_dir
+        self.mutated: list[str] = []
+        self.hung: dict = {}
+
+    def __getattr__(self, fn):
+        if fn.startswith("_"):
+            raise AttributeError(fn)
+
+        def call(*args, **kwargs):
+            args = protocol.copy_arrays(list(args))
+            before = protocol.copy_arrays(args)
+            value = self._run(fn, lambda: getattr(self.module, fn)(*args, **kwargs))
+            self.mutated = protocol.mutated(before, args)
+            return protocol.copy_arrays(protocol.plain(value))
+
+        return call
+
+    def train(self, timeout, **kwargs):
+        from assignment.data import load_split
+        from assignment.training import fit
+
+        x, y = load_split(self.data_dir, "train")
+        params, history = self._run("training", lambda: fit(self.module, x, y, **kwargs))
+        return {"params": protocol.plain(params), "history": protocol.plain(history.to_dict())}
+
+    def _run(self, fn, action):
+        try:
+            with warnings.catch_warnings():  # an overflow warning is the check's to explain
+                warnings.simplefilter("ignore")
+                return action()
+        except Exception as exc:  # noqa: BLE001 - the student's code may raise anything
+            info = protocol.describe(exc)
+            raise Feedback(*explain(fn, protocol.WorkerError("raised", info["error"], info["where"]),
+                                    self.hung)) from None
+
+
+# -- recorded reference answers -----------------------------------------------------------
+def call_key(fn: str, args, kwargs=None) -> str:
+    """A digest of a call: the function's name and its arguments' exact values."""
+    digest = hashlib.sha256(fn.encode())
+
+    def feed(value):
+        if isinstance(value, np.ndarray):
+            array = np.ascontiguousarray(value, dtype=value.dtype.newbyteorder("<"))
+            digest.update(f"a{array.dtype.str}{array.shape}".encode() + array.tobytes())
+        elif isinstance(value, dict):
+            digest.update(b"d")
+            for k in sorted(value):
+                digest.update(repr(k).encode())
+                feed(value[k])
+        elif isinstance(value, (list, tuple)):
+            digest.update(f"l{len(value)}".encode())
+            for v in value:
+                feed(v)
+        else:
+            digest.update(repr(value).encode())
+
+    feed([list(args), kwargs or {}])
+    return digest.hexdigest()[:32]
+
+
+def to_json(value):
+    if isinstance(value, (np.ndarray, np.generic)):
+        array = np.asarray(value)
+        return {"dtype": array.dtype.str, "shape": list(array.shape), "data": array.ravel().tolist()}
+    if isinstance(value, dict):
+        return {"dict": {k: to_json(v) for k, v in value.items()}}
+    if isinstance(value, (list, tuple)):
+        return {"list": [to_json(v) for v in value]}
+    return {"value": value}
+
+
+def from_json(tree):
+    if "data" in tree:
+        return np.array(tree["data"], dtype=np.dtype(tree["dtype"])).reshape(tree["shape"])
+    if "dict" in tree:
+        return {k: from_json(v) for k, v in tree["dict"].items()}
+    if "list" in tree:
+        return tuple(from_json(v) for v in tree["list"])
+    return tree["value"]
+
+
+class Recorder:
+    """Wraps the live reference and keeps every answer it gives, by call_key."""
+
+    def __init__(self, reference):
+        self.reference, self.calls = reference, {}
+        self.keras_test_accuracy, self.network = reference.keras_test_accuracy, reference.network
+
+    def __getattr__(self, fn):
+        if fn.startswith("_"):
+            raise AttributeError(fn)
+
+        def call(*args, **kwargs):
+            value = getattr(self.reference, fn)(*args, **kwargs)
+            self.calls[call_key(fn, args, kwargs)] = to_json(value)
+            return value
+
+        return call
+
+
+class Recorded:
+    """The reference as the student release knows it: the recorded answers, replayed."""
+
+    def __init__(self, answers: dict, network):
+        self.calls, self.keras_test_accuracy = answers["calls"], answers["keras_test_accuracy"]
+        self.network = network  # the training check's accuracy, measured locally with the student's forward
+
+    def __getattr__(self, fn):
+        if fn.startswith("_"):
+            raise AttributeError(fn)
+
+        def call(*args, **kwargs):
+            key = call_key(fn, args, kwargs)
+            if key not in self.calls:
+                raise Feedback(
+                    f"no recorded reference answer for this case of {fn}: the check's inputs differ from those "
+                    f"the release was made with (a different numpy?). Your code is not at fault; "
+                    f"`mnist-hw grade` will check it.",
+                    f"для этого случая {fn} нет записанного эталонного ответа: входные данные проверки отличаются "
+                    f"от тех, с которыми собран выпуск (другая версия numpy?). Ваш код тут ни при чём; "
+                    f"при оценке его проверят.")
+            return from_json(self.calls[key])
+
+        return call
+
+
+def record_answers(areas=FAST_AREAS + ("training",)) -> dict:
+    """Run the public checks on the solution and keep the reference's answers: what the
+    student release carries instead of the solution."""
+    from autograder.reference import live_reference
+    from solution import network
+
+    recorder = Recorder(live_reference())
+    plugin = run_checks(LocalStudent(network), recorder, None, [a for a in areas if a != "training"],
+                        profile="student", public_only=True)
+    failed = [r.name for r in plugin.results if r.status != "passed"]
+    if failed:
+        raise RuntimeError(f"the solution fails its own public checks: {failed}")
+    return {"keras_test_accuracy": recorder.keras_test_accuracy,
+            "calls": {k: recorder.calls[k] for k in sorted(recorder.calls)}}
+
+
+def local_reference(module):
+    """Recorded answers where they ship (the student release), else the live solution."""
+    if ANSWERS.is_file():
+        return Recorded(json.loads(ANSWERS.read_text()), module)
+    from autograder.reference import live_reference
+
+    return live_reference()
+
+
+def run_local(network_py, areas=FAST_AREAS, data_dir=None) -> list[CheckResult]:
+    """The public checks of `areas` on network_py, in this process."""
+    from assignment.contract import load_network
+
+    module = load_network(network_py)
+    student = LocalStudent(module, data_dir)
+    plugin = run_checks(student, local_reference(module), data_dir, list(areas), profile="student",
+                        public_only=True)
+    return plugin.results
+
+
+def check_area(area: str, network="network.py", lang: str = "ru", data_dir=None) -> float:
+    """The notebook's check cells: the public checks of one area, reported; the points they
+    give. Nothing reaches stderr, which nbgrader would take for a failed cell."""
+    import contextlib
+    import io
+
+    with contextlib.redirect_stderr(io.StringIO()):
+        results = run_local(network, [area], data_dir)
+    points, _ = report(results, [area], lang)
+    return points
+
+
+# -- the command ----------------------------------------------------------------------------
+import typer  # noqa: E402 - the command below is this module's second half
+
+from assignment.cli import DataDir, app, console, fail, out  # noqa: E402
+
+
+def report(results: list[CheckResult], areas, lang: str = "ru") -> tuple[float, float]:
+    """Print, per area, the public points and each failure's explanation; return (points, of)."""
+    from rich.table import Table
+
+    ru = lang == "ru"
+    table = Table(title="Открытые проверки" if ru else "Public checks")
+    for column in (("раздел", "area"), ("баллы", "points"), ("итог", "result")):
+        table.add_column(column[0] if ru else column[1])
+    for area in scheme.AREAS:
+        if area.key not in areas:
+            continue
+        mine = [r for r in results if r.area == area.key]
+        got, of = sum(r.score for r in mine), sum(r.max_score for r in mine)
+        ok = all(r.status == "passed" for r in mine)
+        verdict = ("[green]пройдено[/]" if ru else "[green]passed[/]") if ok else (
+            "[red]есть ошибки[/]" if ru else "[red]failed[/]")
+        table.add_row(area.title_ru if ru else area.title_en, f"{got:g} / {of:g}", verdict)
+    out.print(table)
+    for r in results:
+        if r.status != "passed":
+            out.print(f"[red]✗[/] [bold]{r.name}[/]\n  {r.ru if ru else r.en}", highlight=False)
+    return sum(r.score for r in results), sum(r.max_score for r in results)
+
+
+@app.command()
+def check(network: Path = typer.Argument(Path("network.py"), help="Your network.py (or its directory)."),
+          area: list[str] = typer.Option(None, help="Only this area (repeatable): "
+                                         + ", ".join(a.key for a in scheme.AREAS if a.graded_by == "autograder")),
+          training: bool = typer.Option(False, help="Also train for 12 epochs and measure test accuracy "
+                                        "(about half a minute)."),
+          lang: str = typer.Option("ru", help="ru or en: the language of the explanations."),
+          data_dir: Path = DataDir):
+    """Run the public checks on your network.py: per area, passed or what to fix. Exit status 1 while anything fails."""
+    from assignment.contract import ContractError
+
+    known = [a.key for a in scheme.AREAS if a.graded_by == "autograder"]
+    unknown = [a for a in area or () if a not in known]
+    if unknown:
+        fail(f"no area {', '.join(unknown)}; the areas are {', '.join(known)}")
+    areas = tuple(area) if area else FAST_AREAS + (("training",) if training else ())
+    if "training" in areas:
+        from assignment.cli import load_data_or_fail
+
+        load_data_or_fail(data_dir)
+    try:
+        results = run_local(network, areas, data_dir)
+    except ContractError as exc:
+        fail(str(exc))
+    points, of = report(results, areas, lang)
+    ru = lang == "ru"
+    out.print(f"{'Итого открытых проверок' if ru else 'Public checks total'}: [bold]{points:g} / {of:g}[/]. "
+              + ("Скрытые проверки (сверка с эталоном на случайных формах) запускаются при оценке."
+                 if ru else "Hidden checks (against the reference on drawn shapes) run when grading."))
+    if "training" not in areas:
+        console.print("Обучение не проверялось: добавьте --training." if ru else
+                      "Training was not checked: add --training.")
+    if any(r.status != "passed" for r in results):
+        raise typer.Exit(1)
+
+
+def main():
+    app()
+
+
+if __name__ == "__main__":
+    main()

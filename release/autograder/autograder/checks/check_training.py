@@ -1,0 +1,42 @@
+"""Training: the kit's loop trains the student's network in the worker on the MNIST
+training set; this trusted process measures test accuracy on the returned weights."""
+import numpy as np
+import pytest
+
+from assignment.data import load_split
+from assignment.training import evaluate
+from autograder import scheme
+from autograder.feedback import fail
+
+AREA = "training"
+pytestmark = pytest.mark.training
+EPOCHS = 12
+WALL_SECONDS = 300
+SHAPES = {"W1": (784, 800), "b1": (800,), "W2": (800, 10), "b2": (10,)}
+
+
+@pytest.mark.points(20)
+def check_training_reaches_the_keras_reference(student, reference, data_dir, award):
+    """training: 784-800-10, Adam, batch 200, 12 epochs (best validation epoch kept): test accuracy"""
+    target = reference.keras_test_accuracy - scheme.TRAINING_MARGIN
+    result = student.train(WALL_SECONDS, epochs=EPOCHS, batch_size=200, optimizer="adam", n_hidden=800, seed=0,
+                           restore_best_weights=True)
+    params = result.get("params") if isinstance(result, dict) else None
+    if not isinstance(params, dict) or any(not isinstance(params.get(k), np.ndarray) or params[k].shape != s
+                                           for k, s in SHAPES.items()):
+        fail("training did not return parameters of the shapes W1 (784, 800), b1 (800,), W2 (800, 10), b2 (10,).",
+             "обучение вернуло параметры не тех форм: нужны W1 (784, 800), b1 (800,), W2 (800, 10), b2 (10,).")
+    params = {k: params[k].astype(np.float32) for k in SHAPES}
+    x_test, y_test = load_split(data_dir, "t10k")  # verified against the canonical MD5; never in the worker
+    _, accuracy = evaluate(reference.network, params, x_test, y_test)
+    if not np.isfinite(accuracy):
+        accuracy = 0.0
+    fraction = float(np.clip((accuracy - scheme.TRAINING_FLOOR) / (target - scheme.TRAINING_FLOOR), 0, 1))
+    award(fraction, history=result.get("history"), test_accuracy=accuracy)
+    if fraction < 1:
+        fail(f"test accuracy {accuracy:.2%} after {EPOCHS} epochs; full points from {target:.2%} (the Keras "
+             f"reference minus {scheme.TRAINING_MARGIN:.1%}), none below {scheme.TRAINING_FLOOR:.0%}. "
+             f"If the other checks pass, look at the learning curves below.",
+             f"точность на тесте {accuracy:.2%} после {EPOCHS} эпох; полный балл от {target:.2%} (эталон Keras "
+             f"минус {scheme.TRAINING_MARGIN:.1%}), ноль ниже {scheme.TRAINING_FLOOR:.0%}. "
+             f"Если остальные проверки пройдены, посмотрите на кривые обучения ниже.")

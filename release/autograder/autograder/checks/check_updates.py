@@ -1,0 +1,96 @@
+"""Weight updates: SGD and Adam over several steps against the reference. Adam is accepted
+in both Kingma & Ba's Algorithm 1 and the form Keras uses."""
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+from autograder.feedback import PARAM_KEYS as KEYS, compare, fail, params_dict
+from autograder.problems import SHAPES, copy_params, problem, with_examples
+
+AREA = "updates"
+pytestmark = pytest.mark.updates
+
+
+@pytest.mark.points(5)
+@given(SHAPES, st.sampled_from([0.1, 0.01, 0.5]))
+@with_examples(0.1)
+def check_sgd(student, reference, shape, lr):
+    """sgd_update: p - learning_rate * dp, for several steps"""
+    n, d, h, c, seed = shape
+    params, _, _ = problem(n, d, h, c, seed)
+    rng = np.random.default_rng(seed + 7)
+    for step in range(3):
+        grads = {k: rng.standard_normal(v.shape) for k, v in params.items()}
+        new = params_dict(student.sgd_update(params, grads, lr), "sgd_update")
+        expected = reference.sgd_update(params, grads, lr)
+        for k in KEYS:
+            compare(k, new[k], expected[k], rtol=1e-10, atol=1e-12,
+                    what_en=f" after SGD step {step + 1} with learning_rate={lr}",
+                    what_ru=f" после шага SGD {step + 1} с learning_rate={lr}")
+        params = expected  # each step starts from the same parameters for the student and the reference
+
+
+### BEGIN HIDDEN TESTS
+def algorithm1(params, grads, m, v, t, lr=1e-3, b1=0.9, b2=0.999, eps=1e-7):
+    """Kingma & Ba 2015, Algorithm 1, written out: the other accepted form."""
+    out = ({}, {}, {})
+    for k in params:
+        mk = b1 * m[k] + (1 - b1) * grads[k]
+        vk = b2 * v[k] + (1 - b2) * grads[k] ** 2
+        out[0][k] = params[k] - lr * (mk / (1 - b1**t)) / (np.sqrt(vk / (1 - b2**t)) + eps)
+        out[1][k], out[2][k] = mk, vk
+    return out
+
+
+def no_correction(params, grads, m, v, t, lr=1e-3, b1=0.9, b2=0.999, eps=1e-7):
+    return algorithm1(params, grads, m, v, 1e9, lr, b1, b2, eps)  # beta^t -> 0: no correction
+
+
+@pytest.mark.points(8)
+@pytest.mark.hidden
+@given(SHAPES, st.sampled_from([(1e-3, 0.9, 0.999, 1e-7), (1e-2, 0.8, 0.99, 1e-8)]))
+def check_adam(student, reference, shape, hyper):
+    """adam_update: m, v and the parameters over 5 steps (Algorithm 1 or the Keras form)"""
+    n, d, h, c, seed = shape
+    lr, b1, b2, eps = hyper
+    params, _, _ = problem(n, d, h, c, seed)
+    m = {k: np.zeros_like(p) for k, p in params.items()}
+    v = {k: np.zeros_like(p) for k, p in params.items()}
+    rng = np.random.default_rng(seed + 11)
+    for t in range(1, 6):
+        grads = {k: rng.standard_normal(p.shape) * 0.1 for k, p in params.items()}
+        out = student.adam_update(params, grads, m, v, t, learning_rate=lr, beta1=b1, beta2=b2, epsilon=eps)
+        if not isinstance(out, list) or len(out) != 3:
+            fail("adam_update must return a tuple (params, m, v).",
+                 "adam_update должна возвращать кортеж (params, m, v).")
+        new, new_m, new_v = (params_dict(x, "adam_update") for x in out)
+        keras_form = reference.adam_update(params, grads, m, v, t, lr, b1, b2, eps)
+        alg1 = algorithm1(params, grads, m, v, t, lr, b1, b2, eps)
+        wrong = no_correction(params, grads, m, v, t, lr, b1, b2, eps)
+        zero_t = algorithm1(params, grads, m, v, t - 1, lr, b1, b2, eps) if t > 1 else (None,) * 3
+        step = f" at step t={t} (lr={lr}, beta1={b1}, beta2={b2}, epsilon={eps})"
+        for k in KEYS:
+            compare(f"m[{k!r}]", new_m[k], keras_form[1][k], rtol=1e-8, atol=1e-12, what_en=step, what_ru=step)
+            compare(f"v[{k!r}]", new_v[k], keras_form[2][k], rtol=1e-8, atol=1e-14, what_en=step, what_ru=step)
+            target = alg1[0][k] if np.allclose(new[k], alg1[0][k], rtol=1e-7, atol=1e-10) else keras_form[0][k]
+            compare(f"params[{k!r}]", new[k], target, rtol=1e-7, atol=1e-10, what_en=step, what_ru=step,
+                    alternatives={"no_bias_correction": wrong[0][k], "t_from_zero": zero_t[0] and zero_t[0][k]})
+        params, m, v = new, new_m, new_v
+### END HIDDEN TESTS
+
+
+@pytest.mark.points(2)
+def check_updates_do_not_change_their_inputs(student):
+    """sgd_update and adam_update leave params, grads, m and v unchanged"""
+    params, _, _ = problem(3, 4, 3, 2, seed=5)
+    grads = {k: np.ones_like(p) for k, p in params.items()}
+    m = {k: np.full_like(p, 0.1) for k, p in params.items()}
+    v = {k: np.full_like(p, 0.2) for k, p in params.items()}
+    for fn, args in (("sgd_update", (copy_params(params), grads, 0.1)),
+                     ("adam_update", (copy_params(params), grads, m, v, 2))):
+        getattr(student, fn)(*args)
+        if student.mutated:
+            fail(f"{fn} changed its arguments in place ({', '.join(student.mutated)}): build and return new "
+                 f"dicts of new arrays (p - lr * g, not p -= lr * g).",
+                 f"{fn} изменила аргументы на месте ({', '.join(student.mutated)}): создавайте и возвращайте "
+                 f"новые словари с новыми массивами (p - lr * g, а не p -= lr * g).")

@@ -1,0 +1,155 @@
+"""The `mnist-hw` command: the student commands of assignment.cli plus the instructors' ones."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from assignment.cli import DataDir, app, console, epoch_progress, fail, load_data_or_fail, out
+from autograder import local  # noqa: F401 - registers `check`, the students' command
+
+
+@app.command()
+def reference(epochs: int = typer.Option(30, min=1, help="The lesson trains 30 epochs."),
+              seed: int = typer.Option(42, help="The lesson's seed."),
+              out_dir: Optional[Path] = typer.Option(None, "--out", help="Where reference.json and reference.png "
+                                                      "go (default: the solution package, where the release "
+                                                      "builder finds it)."),
+              data_dir: Optional[Path] = DataDir):
+    """Train the lesson's Keras model and record reference.json, the bar students are graded against."""
+    try:
+        from solution import keras_reference as kr
+        import keras
+    except ImportError as exc:
+        fail(f"the Keras reference needs TensorFlow and Keras ({exc}). Install them with "
+             "`pip install 'mnist-hw[keras]'`.")
+    from assignment.plots import plot_history
+
+    mnist = load_data_or_fail(data_dir)
+    directory = out_dir or kr.REFERENCE_JSON.parent
+    progress, on_batch, on_epoch = epoch_progress(epochs)
+
+    class Report(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            on_batch(batch + 1, self.params["steps"], logs.get("loss", 0.0), logs.get("accuracy", 0.0))
+
+        def on_epoch_end(self, epoch, logs=None):
+            on_epoch(epoch, {k: logs[k] for k in ("loss", "accuracy", "val_loss", "val_accuracy")})
+
+    console.print(f"Training the Keras reference: 784-800-10, Adam, batch 200, {epochs} epochs, seed {seed}")
+    with progress:
+        ref = kr.record(mnist, epochs=epochs, seed=seed, verbose=0, callbacks=[Report()])
+    path = kr.save(ref, directory / "reference.json")
+    plot_history(ref["history"], directory / "reference.png",
+                 title=f"Keras 784-800-10: test accuracy {ref['test_accuracy']:.2%}")
+    out.print(f"Test accuracy: [bold]{ref['test_accuracy']:.2%}[/] (test loss {ref['test_loss']:.4f}); "
+              f"{sum(ref['seconds_per_epoch']) / epochs:.2f} s per epoch")
+    out.print(f"Wrote {path} and {directory / 'reference.png'}")
+
+
+@app.command()
+def grade(submissions: list[Path] = typer.Argument(..., help="Directories holding network.py, network.py files, "
+                                                   "or zips of either."),
+          out_dir: Path = typer.Option(..., "--out", help="Where results go: OUT/NAME/results.json, feedback.md, "
+                                       "and OUT/gradebook.csv, summary.md."),
+          jobs: Optional[int] = typer.Option(None, min=1, help="Submissions graded at once (default: the cores)."),
+          skip_training: bool = typer.Option(False, help="Leave out the training check (fast; 70 points)."),
+          data_dir: Optional[Path] = DataDir):
+    """Grade submissions: sandboxed, deterministic, with feedback a student can act on."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from autograder import batch, reports
+
+    load_data_or_fail(data_dir)  # a missing or corrupt data set is said once, up front
+    with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.fields[last]}"), console=console) as progress:
+        task = progress.add_task("grading", total=len(submissions), last="")
+
+        def done(name, result):
+            progress.update(task, advance=1, last=f"{name}: {result.score:g}/{result.max_score:g}")
+
+        try:
+            grades = batch.grade_batch(submissions, out_dir, jobs, data_dir, skip_training, on_done=done)
+        except batch.SubmissionError as exc:
+            fail(str(exc))
+    table = Table(title=f"gradebook ({out_dir / 'gradebook.csv'})")
+    areas = [a for a in reports.scheme.AREAS if a.graded_by == "autograder"]
+    for column in ["submission", *(a.key for a in areas), "total"]:
+        table.add_column(column, justify="left" if column == "submission" else "right")
+    for name in sorted(grades):
+        scores = reports.area_scores(grades[name])
+        table.add_row(name, *(f"{scores[a.key]:g}" for a in areas), f"{grades[name].score:g}")
+    out.print(table)
+
+
+@app.command()
+def examples(directory: Path = typer.Argument(Path("examples/submissions"))):
+    """Write the example submissions (the stub, the reference, realistic bugs) to grade."""
+    from autograder.examples import write_examples
+
+    for path in write_examples(directory):
+        out.print(str(path))
+
+
+@app.command()
+def gradescope(root: Path = typer.Option(Path("/autograder"), help="Gradescope's directory: submission/ is "
+                                         "read, results/results.json written."),
+               skip_training: bool = typer.Option(False, help="Leave out the training check."),
+               data_dir: Optional[Path] = DataDir):
+    """Grade one Gradescope submission (what the bundle's run_autograder calls)."""
+    import shutil
+    import tempfile
+
+    from autograder import batch
+
+    load_data_or_fail(data_dir)
+    (root / "results").mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="mnist-hw-gradescope-") as tmp:
+        result = batch.grade_one(root / "submission", Path(tmp), data_dir, skip_training)
+        shutil.copyfile(Path(tmp) / "submission" / "results.json", root / "results" / "results.json.tmp")
+    (root / "results" / "results.json.tmp").replace(root / "results" / "results.json")
+    out.print(f"{result.score:g} / {result.max_score:g} → {root / 'results' / 'results.json'}")
+
+
+@app.command()
+def release(out_dir: Path = typer.Option(Path("release"), "--out", help="Where student/, autograder/ and their "
+                                         "zips go (other files there are left alone)."),
+            validate: bool = typer.Option(True, help="Grade the reference and the stub with the new grader bundle, "
+                                          "and search the student release for the solution."),
+            skip_training: bool = typer.Option(False, help="Validate without the training check (faster)."),
+            data_dir: Optional[Path] = DataDir):
+    """Make the student release and the grader bundle (and their zips) from the sources."""
+    try:
+        from autograder import release as rel
+    except ImportError as exc:
+        fail(f"`release` needs the project's sources and nbgrader ({exc}); run it in the project, "
+             "after `pip install -e '.[nbgrader]'`.")
+    built = rel.build()
+    for path in rel.write(built, out_dir):
+        out.print(f"wrote {path}")
+    if not validate:
+        return
+    leaks = rel.find_leaks(built.student)
+    for leak in leaks:
+        console.print(f"[red]leak:[/] {leak}", highlight=False)
+    if leaks:
+        fail(f"the student release shows {len(leaks)} line(s) of the solution, a derivation answer or a hidden "
+             "check: mark them as a solution or hidden region in the sources")
+    out.print("[green]✓[/] no solution body, derivation answer or hidden check in the student release")
+    load_data_or_fail(data_dir)
+    scores = rel.validate_bundle(out_dir / rel.GRADER, data_dir, skip_training)
+    for name, (got, expected) in scores.items():
+        mark = "[green]✓[/]" if got == expected else "[red]✗[/]"
+        out.print(f"{mark} {name} scores {got:g} on the grader bundle (expected {expected:g})")
+    if any(got != expected for got, expected in scores.values()):
+        fail("the grader bundle does not grade the reference and the stub as it should")
+
+
+@app.command()
+def notebook():
+    """Write the nbgrader source notebook (solution/nbgrader/mnist/mnist.ipynb) from the derivation texts."""
+    from autograder.notebook_source import write_source
+
+    out.print(f"wrote {write_source()}")

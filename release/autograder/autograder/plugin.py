@@ -1,0 +1,123 @@
+"""The checks' side of grading, shared by the autograder and the student's local checks:
+a pytest plugin that gives the checks their fixtures (the student's functions, the
+reference, the data) and turns each check's outcome into a scored, explained result.
+
+The checks (autograder/checks/check_*.py) are pytest functions marked with their points
+and area; a failure raises Feedback(en, ru), and a check may award partial credit.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from autograder import scheme
+from autograder.feedback import Feedback
+from autograder.protocol import WorkerError
+
+CHECKS = Path(__file__).resolve().parent / "checks"
+
+
+@dataclass
+class CheckResult:
+    name: str
+    area: str
+    max_score: float
+    score: float
+    status: str  # "passed" or "failed"
+    visibility: str  # "visible" or "hidden" (Gradescope: "after_published")
+    en: str = ""
+    ru: str = ""
+
+
+def explain(fn: str, exc: WorkerError, hung: dict) -> tuple[str, str]:
+    if exc.kind == "raised" and exc.message.startswith("NotImplementedError"):
+        return (f"{fn} is not implemented yet: replace `raise NotImplementedError()` with your code.",
+                f"{fn} ещё не реализована: замените `raise NotImplementedError()` своим кодом.")
+    if exc.kind == "raised":
+        where = f" ({exc.where})" if exc.where else ""
+        return (f"{fn} raised {exc.message}{where}.", f"{fn} выбросила исключение {exc.message}{where}.")
+    if exc.kind == "timeout":
+        hung[fn] = (f"{fn} did not finish: {exc.message}.", f"{fn} не завершилась: нет ответа за отведённое время "
+                                                            f"(бесконечный цикл?).")
+        return hung[fn]
+    return (f"calling {fn} ended the worker: {exc.message}.", f"вызов {fn} завершил процесс: {exc.message}.")
+
+
+class GradingPlugin:
+    """Gives the checks their fixtures and records each check's outcome."""
+
+    def __init__(self, student, data_dir: Path, reference, profile: str = "grading"):
+        self._student, self._data_dir, self._reference, self.profile = student, data_dir, reference, profile
+        self.results: list[CheckResult] = []
+        self.extra: dict = {}
+
+    def pytest_configure(self, config):
+        from hypothesis import settings
+
+        settings.load_profile(self.profile)  # after checks/conftest.py has registered the profiles
+
+    @pytest.fixture(scope="session")
+    def student(self):
+        return self._student
+
+    @pytest.fixture(scope="session")
+    def reference(self):
+        """What the checks compare with: the live solution when grading, the recorded
+        answers in the student's local checks."""
+        return self._reference
+
+    @pytest.fixture(scope="session")
+    def data_dir(self):
+        return self._data_dir
+
+    @pytest.fixture
+    def award(self, request):
+        """Call award(fraction) for partial credit; the default is all or nothing."""
+        def set_fraction(fraction: float, **extra):
+            request.node.user_properties.append(("fraction", max(0.0, min(1.0, float(fraction)))))
+            self.extra.update(extra)
+        return set_fraction
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when != "call" and not (report.when == "setup" and report.failed):
+            return
+        points = item.get_closest_marker("points").args[0]
+        area = item.module.AREA
+        visibility = "hidden" if item.get_closest_marker("hidden") else "visible"
+        name = (item.function.__doc__ or item.name).strip().splitlines()[0]
+        fraction = dict(item.user_properties).get("fraction")
+        if report.passed:
+            en = ru = ""
+            score = points * (1.0 if fraction is None else fraction)
+        else:
+            exc = call.excinfo.value if call.excinfo else None
+            if isinstance(exc, Feedback):
+                en, ru = exc.en, exc.ru
+            else:  # a bug in a check, or an unexpected value: still say something useful
+                text = f"{type(exc).__name__}: {exc}" if exc else str(report.longrepr)[-500:]
+                en, ru = f"check failed: {text}", f"проверка не пройдена: {text}"
+            score = points * fraction if fraction is not None else 0.0
+        self.results.append(CheckResult(name, area, points, round(score, 4), "passed" if report.passed else "failed",
+                                        visibility, en, ru))
+
+
+def run_checks(student, reference, data_dir=None, areas=None, profile: str = "grading", public_only: bool = False,
+               checks: Path = CHECKS) -> GradingPlugin:
+    """Run the checks of `areas` (default: all; `public_only`: not the hidden ones) against
+    `student`; the plugin holds the results."""
+    plugin = GradingPlugin(student, data_dir, reference, profile)
+    selected = [a.key for a in scheme.AREAS if a.graded_by == "autograder" and (areas is None or a.key in areas)]
+    args = [str(checks), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--import-mode=importlib",
+            "-o", "python_files=check_*.py", "-o", "python_functions=check_*", "-o", "console_output_style=classic",
+            "--rootdir", str(checks), "-c", str(checks / "pytest.ini"),
+            "-m", f"({' or '.join(selected)})" + (" and not hidden" if public_only else "")]
+    with contextlib.redirect_stdout(io.StringIO()):
+        pytest.main(args, plugins=[plugin])
+    return plugin

@@ -1,0 +1,144 @@
+"""What a grading leaves behind: Gradescope's results.json, the student's feedback (ru, en),
+the gradebook and a summary for the batch."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from assignment.idx import write_atomic
+from autograder import scheme
+from autograder.runner import Grade
+
+PROTECTION_NAMES = {
+    "filesystem": ("filesystem isolation (bubblewrap)", "изоляция файловой системы (bubblewrap)"),
+    "network": ("no network", "без сети"),
+    "pid_namespace": ("own process tree, killed as a whole", "своё дерево процессов, завершаемое целиком"),
+    "unprivileged_user": ("unprivileged user", "непривилегированный пользователь"),
+    "resource_limits": ("CPU, memory, process and file-size limits", "лимиты CPU, памяти, процессов и файлов"),
+    "scrubbed_environment": ("scrubbed environment", "очищенное окружение"),
+    "wall_time_limit": ("wall-time limit per call", "лимит времени на вызов"),
+}
+
+
+def area_scores(grade: Grade) -> dict[str, float]:
+    return {a.key: round(sum(c.score for c in grade.checks if c.area == a.key), 4)
+            for a in scheme.AREAS if a.graded_by == "autograder"}
+
+
+def gradescope(grade: Grade) -> dict:
+    """Gradescope's results.json: https://gradescope-autograders.readthedocs.io (specification)."""
+    tests = []
+    if grade.import_error:
+        tests.append({"name": "network.py imports", "score": 0, "max_score": 0, "status": "failed",
+                      "visibility": "visible",
+                      "output": f"{grade.import_error}\n\nnetwork.py не импортируется: {grade.import_error}"})
+    for number, check in enumerate(grade.checks, 1):
+        output = "" if check.status == "passed" else f"{check.ru}\n\n{check.en}"
+        tests.append({"name": check.name, "number": str(number), "score": check.score, "max_score": check.max_score,
+                      "status": check.status, "output": output, "tags": [check.area],
+                      "visibility": "after_published" if check.visibility == "hidden" else "visible"})
+    missing = [n for n, ok in grade.protections.items() if not ok]
+    return {
+        "score": grade.score,
+        "max_score": grade.max_score,
+        "execution_time": round(grade.execution_time, 2),
+        "output": "Sandbox protections missing: " + ", ".join(missing) if missing else "",
+        "stdout_visibility": "hidden",
+        "visibility": "visible",
+        "tests": tests,
+        "extra_data": {"areas": area_scores(grade), "test_accuracy": grade.test_accuracy,
+                       "protections": grade.protections},
+    }
+
+
+def feedback_markdown(name: str, grade: Grade, lang: str) -> str:
+    ru = lang == "ru"
+    lines = [f"# {'Результаты проверки' if ru else 'Grading results'}: {name}", ""]
+    lines.append(f"**{'Итого' if ru else 'Total'}: {grade.score:g} / {grade.max_score:g}**"
+                 + (" (без письменной части, её проверяет преподаватель)" if ru else
+                    " (the written derivation is graded by the instructor)"))
+    lines.append("")
+    if grade.import_error:
+        lines += [("network.py не удалось импортировать, поэтому ни одна проверка не запускалась:" if ru else
+                   "network.py could not be imported, so no check ran:"), "", f"    {grade.import_error}", ""]
+    scores = area_scores(grade)
+    lines += [f"| {'часть' if ru else 'area'} | {'баллы' if ru else 'points'} |", "|---|---|"]
+    for area in scheme.AREAS:
+        if area.key in scores and any(c.area == area.key for c in grade.checks):
+            lines.append(f"| {area.title_ru if ru else area.title_en} | {scores[area.key]:g} / {area.points} |")
+    lines.append("")
+    failed = [c for c in grade.checks if c.status == "failed"]
+    if failed:
+        lines += [f"## {'Что исправить' if ru else 'What to fix'}", ""]
+        for check in failed:
+            lines.append(f"- **{check.name}** ({check.score:g} / {check.max_score:g}): {check.ru if ru else check.en}")
+        lines.append("")
+    elif grade.checks:
+        lines += ["Все проверки пройдены." if ru else "Every check passed.", ""]
+    if grade.test_accuracy is not None:
+        lines += [f"{'Точность на тесте' if ru else 'Test accuracy'}: {grade.test_accuracy:.2%}", "",
+                  "![](history.png)", ""]
+    if grade.output.strip():
+        lines += [f"## {'Что напечатал ваш код' if ru else 'What your code printed'}", "", "```",
+                  grade.output.strip()[:5000], "```", ""]
+    missing = [PROTECTION_NAMES.get(n, (n, n))[0 if not ru else 1] for n, ok in grade.protections.items() if not ok]
+    if missing:
+        lines.append(("Защиты песочницы, которых не было при проверке: " if ru else
+                      "Sandbox protections missing during grading: ") + ", ".join(missing))
+    return "\n".join(lines) + "\n"
+
+
+def write_submission_reports(directory: Path, name: str, grade: Grade) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    if grade.history:
+        from assignment.plots import plot_history
+
+        plot_history(grade.history, directory / "history.png",
+                     title=f"{name}: test accuracy {grade.test_accuracy:.2%}")
+    write_atomic(directory / "feedback.md", feedback_markdown(name, grade, "ru").encode())
+    write_atomic(directory / "feedback.en.md", feedback_markdown(name, grade, "en").encode())
+    write_atomic(directory / "grade.json", json.dumps(grade.to_dict(), indent=1).encode())
+    # results.json last: its presence means the submission's reports are complete.
+    write_atomic(directory / "results.json", json.dumps(gradescope(grade), indent=2).encode())
+
+
+def write_gradebook(out: Path, grades: dict[str, Grade]) -> Path:
+    areas = [a.key for a in scheme.AREAS if a.graded_by == "autograder"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["submission", *areas, "total", "max_score", "test_accuracy", "error"])
+    for name in sorted(grades):
+        g = grades[name]
+        s = area_scores(g)
+        writer.writerow([name, *(f"{s[a]:g}" for a in areas), f"{g.score:g}", f"{g.max_score:g}",
+                         "" if g.test_accuracy is None else f"{g.test_accuracy:.4f}", g.import_error[:200]])
+    write_atomic(out / "gradebook.csv", buffer.getvalue().encode())
+    return out / "gradebook.csv"
+
+
+def write_summary(out: Path, grades: dict[str, Grade]) -> None:
+    """A score histogram (PNG) and the pass rate of every check (Markdown)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    scores = [g.score for g in grades.values()]
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.hist(scores, bins=range(0, int(scheme.AUTOGRADED) + 6, 5), edgecolor="white")
+    ax.set_xlabel("score")
+    ax.set_ylabel("submissions")
+    ax.set_title(f"{len(scores)} submissions")
+    fig.tight_layout()
+    fig.savefig(out / "scores.png", dpi=100)
+    plt.close(fig)
+    rates: dict[str, list[int]] = {}
+    for g in grades.values():
+        for c in g.checks:
+            rates.setdefault(c.name, []).append(c.status == "passed")
+    lines = ["# Summary", "", f"{len(grades)} submissions, mean score {sum(scores) / max(1, len(scores)):.1f} / "
+             f"{scheme.AUTOGRADED}", "", "![](scores.png)", "", "| check | passed |", "|---|---|"]
+    lines += [f"| {name} | {sum(r)}/{len(r)} ({sum(r) / len(r):.0%}) |" for name, r in rates.items()]
+    write_atomic(out / "summary.md", ("\n".join(lines) + "\n").encode())

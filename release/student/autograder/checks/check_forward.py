@@ -1,0 +1,47 @@
+"""Forward pass: logits against the reference on hypothesis-drawn shapes and data."""
+import numpy as np
+import pytest
+from hypothesis import given
+
+from autograder.feedback import as_array, compare, fail
+from autograder.problems import SHAPES, problem, with_examples
+
+AREA = "forward"
+pytestmark = pytest.mark.forward
+
+
+def logits_and_cache(student, params, x):
+    out = student.forward(params, x)
+    if not isinstance(out, list) or len(out) != 2:
+        fail("forward must return a tuple (logits, cache).", "forward должна возвращать кортеж (logits, cache).")
+    return out
+
+
+@pytest.mark.points(3)
+def check_forward_returns_logits_and_cache(student):
+    """forward returns (logits (N, C), cache: a dict of arrays)"""
+    params, x, _ = problem(5, 4, 3, 2, seed=1)
+    logits, cache = logits_and_cache(student, params, x)
+    logits = as_array(logits, "logits")
+    if logits.shape != (5, 2):
+        fail(f"logits have shape {logits.shape}; for X of shape (5, 4) and 2 classes they should be (5, 2).",
+             f"logits имеют форму {logits.shape}; для X формы (5, 4) и 2 классов нужна (5, 2).")
+    if not isinstance(cache, dict) or not all(isinstance(v, np.ndarray) for v in cache.values()):
+        fail("cache must be a dict of numpy arrays (for example {'X': X, 'h': h}).",
+             "cache должен быть словарём массивов numpy (например, {'X': X, 'h': h}).")
+
+
+@pytest.mark.points(12)
+@given(SHAPES)
+@with_examples()
+def check_forward_matches_reference(student, reference, shape):
+    """forward's logits match the reference for many shapes (N, D, H, C)"""
+    n, d, h, c, seed = shape
+    params, x, _ = problem(n, d, h, c, seed)
+    logits, _ = logits_and_cache(student, params, x)
+    expected, _ = reference.forward(params, x)
+    compare("logits", logits, expected, rtol=1e-6, atol=1e-9, alternatives=reference.forward_mistakes(params, x),
+            what_en=f" for N={n}, D={d}, H={h}, C={c}", what_ru=f" при N={n}, D={d}, H={h}, C={c}")
+    if student.mutated:
+        fail(f"forward changed its input in place ({', '.join(student.mutated)}): return new arrays instead.",
+             f"forward изменила аргумент на месте ({', '.join(student.mutated)}): возвращайте новые массивы.")

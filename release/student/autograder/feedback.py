@@ -1,0 +1,140 @@
+"""Failures a student can act on, in Russian and English, and the diagnoses behind them.
+
+A check fails by raising Feedback(en, ru). The diagnoses compare a student's array with
+the reference and name the usual mistakes: off by a factor of N (not averaged over the
+batch), sign flipped, transposed, the ReLU mask missing, a bias gradient averaged instead
+of summed, NaN from an overflowing softmax, Adam without its bias correction.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from assignment.contract import PARAM_KEYS
+
+
+class Feedback(AssertionError):
+    """A failed check: what is wrong, in both languages."""
+
+    def __init__(self, en: str, ru: str):
+        self.en, self.ru = en, ru
+        super().__init__(en)
+
+
+def fail(en: str, ru: str):
+    raise Feedback(en, ru)
+
+
+def rel_error_at(got: np.ndarray, expected: np.ndarray) -> tuple[float, tuple]:
+    """The largest elementwise relative error and where it is."""
+    got, expected = np.asarray(got, np.float64), np.asarray(expected, np.float64)
+    err = np.abs(got - expected) / np.maximum(1e-8, np.abs(got) + np.abs(expected))
+    if err.size == 0:
+        return 0.0, ()
+    index = np.unravel_index(int(np.argmax(err)), err.shape)
+    return float(err[index]), tuple(int(i) for i in index)
+
+
+def as_array(value, name: str) -> np.ndarray:
+    """The student's value as a numeric array, or a Feedback saying what it was."""
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiub":
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return np.asarray(value, dtype=np.float64)
+    kind = type(value).__name__ if not isinstance(value, dict) or "__unsupported__" not in value else value[
+        "__unsupported__"]
+    fail(f"{name} should be a numpy array, but it is a {kind}.",
+         f"{name} должен быть массивом numpy, а это {kind}.")
+
+
+def params_dict(value, fn: str) -> dict:
+    """The student's value if it is a dict with exactly the parameter keys, else a Feedback."""
+    if not isinstance(value, dict) or set(value) != set(PARAM_KEYS):
+        got = sorted(value) if isinstance(value, dict) else type(value).__name__
+        fail(f"{fn} must return a dict with keys W1, b1, W2, b2; it returned {got}.",
+             f"{fn} должна возвращать словарь с ключами W1, b1, W2, b2; получено {got}.")
+    return value
+
+
+def compare(name: str, got, expected: np.ndarray, *, rtol: float = 1e-5, atol: float = 1e-8, n: int | None = None,
+            alternatives: dict[str, np.ndarray] | None = None, what_en: str = "", what_ru: str = "") -> None:
+    """Fail with a diagnosis unless `got` matches `expected` (shape and values).
+
+    Inputs:
+    - name: what is compared, as the student knows it ("dW1", "logits")
+    - got: the student's value; expected: the reference's
+    - n: the batch size, to recognise a missing or doubled 1/N
+    - alternatives: {key: array} of known wrong answers; a match names the mistake
+      (keys: "no_relu_mask", "bias_mean", "no_bias_correction")
+    """
+    got = as_array(got, name)
+    expected = np.asarray(expected)
+    if got.shape != expected.shape:
+        if got.shape == expected.T.shape and got.ndim == 2 and got.shape[0] != got.shape[1]:
+            fail(f"{name} has shape {got.shape} but should have {expected.shape}: it is transposed. "
+                 f"Check the order of the factors in the matrix product{what_en}.",
+                 f"{name} имеет форму {got.shape}, а должен {expected.shape}: он транспонирован. "
+                 f"Проверьте порядок множителей в матричном произведении{what_ru}.")
+        fail(f"{name} has shape {got.shape} but should have {expected.shape}{what_en}.",
+             f"{name} имеет форму {got.shape}, а должен {expected.shape}{what_ru}.")
+    if not np.all(np.isfinite(got)):
+        bad = int(np.sum(~np.isfinite(got)))
+        fail(f"{name} holds {bad} NaN or infinite values{what_en}. An overflowing exp? Subtract the row maximum "
+             f"before exponentiating, and compute log-probabilities without taking the log of 0.",
+             f"{name} содержит {bad} значений NaN или бесконечность{what_ru}. Переполнение exp? Вычтите максимум "
+             f"строки перед экспонентой и не берите логарифм нуля.")
+    if np.allclose(got, expected, rtol=rtol, atol=atol):
+        return
+    err, where = rel_error_at(got, expected)
+    evidence_en = (f" (largest relative error {err:.2e} at index {list(where)}: "
+                   f"yours {float(got[where]):.6g}, expected {float(expected[where]):.6g})")
+    evidence_ru = (f" (наибольшая относительная ошибка {err:.2e} в элементе {list(where)}: "
+                   f"у вас {float(got[where]):.6g}, ожидалось {float(expected[where]):.6g})")
+    for key, alternative in (alternatives or {}).items():
+        if alternative is not None and np.allclose(got, alternative, rtol=rtol, atol=atol):
+            en, ru = KNOWN_MISTAKES[key]
+            fail(f"{name} is wrong{what_en}: {en}{evidence_en}", f"{name} неверен{what_ru}: {ru}{evidence_ru}")
+    scale = _scale(got, expected)
+    if scale is not None:
+        if n and n > 1 and abs(scale - n) < 1e-3 * n:
+            fail(f"{name} is N = {n} times too large{what_en}: is the loss gradient averaged over the batch "
+                 f"(divided by N)?{evidence_en}",
+                 f"{name} в N = {n} раз больше нужного{what_ru}: усредняете ли вы градиент потери по батчу "
+                 f"(делите на N)?{evidence_ru}")
+        if n and n > 1 and abs(scale - 1 / n) < 1e-3 / n:
+            fail(f"{name} is N = {n} times too small{what_en}: is it divided by the batch size twice?{evidence_en}",
+                 f"{name} в N = {n} раз меньше нужного{what_ru}: не делите ли вы на размер батча дважды?{evidence_ru}")
+        if abs(scale + 1) < 1e-3:
+            fail(f"{name} has the wrong sign{what_en}: it is exactly minus the right value.{evidence_en}",
+                 f"{name} имеет неверный знак{what_ru}: это в точности минус верное значение.{evidence_ru}")
+        fail(f"{name} is off by a constant factor of {scale:.4g}{what_en}.{evidence_en}",
+             f"{name} отличается от верного постоянным множителем {scale:.4g}{what_ru}.{evidence_ru}")
+    fail(f"{name} does not match the expected values{what_en}.{evidence_en}",
+         f"{name} не совпадает с ожидаемыми значениями{what_ru}.{evidence_ru}")
+
+
+def _scale(got: np.ndarray, expected: np.ndarray) -> float | None:
+    """s if got == s * expected for one scalar s, else None."""
+    e = expected.astype(np.float64).ravel()
+    g = got.astype(np.float64).ravel()
+    denom = float(e @ e)
+    if denom == 0:
+        return None
+    s = float(g @ e) / denom
+    return s if s != 0 and np.allclose(g, s * e, rtol=1e-4, atol=1e-10) else None
+
+
+KNOWN_MISTAKES = {
+    "no_relu_mask": ("the ReLU mask is missing: the gradient must pass only where z1 > 0 "
+                     "(multiply dh by (z1 > 0)).",
+                     "нет маски ReLU: градиент должен проходить только там, где z1 > 0 "
+                     "(умножьте dh на (z1 > 0))."),
+    "bias_mean": ("the bias gradient is averaged over the batch; it must be the sum over the batch "
+                  "(the 1/N is already in dlogits).",
+                  "градиент смещения усреднён по батчу; нужна сумма по батчу (1/N уже есть в dlogits)."),
+    "no_bias_correction": ("Adam's bias correction is missing: divide m by (1 - beta1^t) and v by "
+                           "(1 - beta2^t), or use lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t).",
+                           "нет поправки Adam на смещение: делите m на (1 - beta1^t) и v на (1 - beta2^t) "
+                           "или используйте lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)."),
+    "t_from_zero": ("the bias correction uses the wrong step number: t counts steps from 1.",
+                    "в поправке на смещение неверный номер шага: t считается с 1."),
+}
