@@ -55,6 +55,8 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
                                        "and OUT/gradebook.csv, summary.md."),
           jobs: Optional[int] = typer.Option(None, min=1, help="Submissions graded at once (default: the cores)."),
           skip_training: bool = typer.Option(False, help="Leave out the training check (fast; 70 points)."),
+          nbgrader_db: Optional[Path] = typer.Option(None, help="Also record the points in this nbgrader gradebook "
+                                                     "(sqlite file), a submission's name as the student id."),
           data_dir: Optional[Path] = DataDir):
     """Grade submissions: sandboxed, deterministic, with feedback a student can act on."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -82,6 +84,14 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
         scores = reports.area_scores(grades[name])
         table.add_row(name, *(f"{scores[a.key]:g}" for a in areas), f"{grades[name].score:g}")
     out.print(table)
+    if nbgrader_db:
+        from autograder import nbgrader_db as gradebook
+
+        try:
+            count = gradebook.record(nbgrader_db, grades, skip_training)
+        except ImportError as exc:
+            fail(f"--nbgrader-db needs nbgrader ({exc}): pip install 'mnist-hw[nbgrader]'")
+        out.print(f"recorded {count} submission(s) in the nbgrader gradebook {nbgrader_db}")
 
 
 @app.command()

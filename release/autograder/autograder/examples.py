@@ -5,7 +5,6 @@ the exact score it must get. Made from solution/network.py, so they follow it.
 """
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -33,13 +32,6 @@ BUGS = {
 STUB_SCORE = 0.0
 
 
-def clear_solutions(source: str) -> str:
-    """Replace each '### BEGIN SOLUTION' … '### END SOLUTION' region by nbgrader's code stub,
-    at the region's indentation."""
-    pattern = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION\n", re.S | re.M)
-    return pattern.sub(lambda m: f"{m.group(1)}# YOUR CODE HERE\n{m.group(1)}raise NotImplementedError()\n", source)
-
-
 def buggy(name: str) -> str:
     source = SOLUTION.read_text()
     for old, new in BUGS[name][1]:
@@ -56,6 +48,8 @@ def expected_scores() -> dict[str, float]:
 def write_examples(directory: Path) -> list[Path]:
     """Write DIR/NAME/network.py for the stub and every bug; return the directories."""
     written = []
+    from autograder.release import clear_solutions  # nbgrader's, as in the student release
+
     sources = {"stub": clear_solutions(SOLUTION.read_text()), **{name: buggy(name) for name in BUGS}}
     for name, source in sources.items():
         (directory / name).mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,6 +119,13 @@ def run_checks(student, reference, data_dir=None, areas=None, profile: str = "gr
             "-o", "python_files=check_*.py", "-o", "python_functions=check_*", "-o", "console_output_style=classic",
             "--rootdir", str(checks), "-c", str(checks / "pytest.ini"),
             "-m", f"({' or '.join(selected)})" + (" and not hidden" if public_only else "")]
-    with contextlib.redirect_stdout(io.StringIO()):
-        pytest.main(args, plugins=[plugin])
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    with tempfile.TemporaryDirectory(prefix="mnist-hw-hypothesis-") as home, \
+            contextlib.redirect_stdout(io.StringIO()):
+        set_hypothesis_home_dir(home)  # hypothesis's caches go here, not into the student's or grader's folder
+        try:
+            pytest.main(args, plugins=[plugin])
+        finally:
+            set_hypothesis_home_dir(None)
     return plugin

@@ -1,0 +1,68 @@
+"""`mnist-hw grade --nbgrader-db PATH`: the autograder's points, area by area, in an nbgrader
+gradebook, so that instructors who grade the derivation by hand in formgrader see them
+beside it.
+
+Each area is a grade cell of the notebook (grade_id = the area's key: forward, ...); a
+submission's name is the student id. Where the gradebook does not know the assignment yet,
+its cells are saved as `nbgrader generate_assignment` saves them (its own preprocessors).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from autograder import reports
+from autograder.notebook_source import ASSIGNMENT_ID, NOTEBOOK_ID, SOURCE
+from autograder.runner import Grade
+
+
+def db_url(path: Path) -> str:
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+def ensure_assignment(url: str) -> None:
+    """The assignment, its notebook and grade cells in the gradebook."""
+    import nbformat
+    from nbgrader import preprocessors as p
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(url) as gb:
+        try:
+            gb.find_notebook(NOTEBOOK_ID, ASSIGNMENT_ID)
+            return
+        except MissingEntry:
+            gb.update_or_create_assignment(ASSIGNMENT_ID)
+    notebook = nbformat.read(str(SOURCE), as_version=4)
+    resources = {"nbgrader": {"db_url": url, "assignment": ASSIGNMENT_ID, "notebook": NOTEBOOK_ID}}
+    for step in (p.LockCells, p.ClearSolutions, p.ClearOutput, p.CheckCellMetadata, p.ComputeChecksums, p.SaveCells):
+        notebook, resources = step().preprocess(notebook, resources)
+
+
+def record(path: Path, grades: dict[str, Grade], skip_training: bool = False) -> int:
+    """Write each submission's area scores as the auto scores of the notebook's grade cells;
+    return how many students were recorded. Manual grades already given are kept."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    url = db_url(path)
+    ensure_assignment(url)
+    with Gradebook(url) as gb, warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)  # nbgrader's own add_submission trips these; harmless
+        for student, grade in sorted(grades.items()):
+            try:
+                gb.find_student(student)
+            except MissingEntry:
+                gb.add_student(student)
+            try:
+                gb.find_submission(ASSIGNMENT_ID, student)
+            except MissingEntry:
+                gb.add_submission(ASSIGNMENT_ID, student)
+            for area, score in reports.area_scores(grade).items():
+                if skip_training and area == "training":
+                    continue  # not graded this time: leave what the gradebook had
+                gb.find_grade(area, NOTEBOOK_ID, ASSIGNMENT_ID, student).auto_score = score
+        gb.db.commit()
+    return len(grades)
