@@ -1,0 +1,193 @@
+"""The release: up to date and deterministic, no solution in the student half, a grader
+bundle that grades on its own (and as a Gradescope autograder), the student's local checks."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder import release as rel
+from autograder.examples import buggy
+
+ROOT = Path(__file__).resolve().parent.parent
+RELEASE = ROOT / "release"
+ANSWERS = "autograder/checks/answers.json"
+
+
+@pytest.fixture(scope="module")
+def built():
+    return rel.build()
+
+
+def same_answers(a: bytes, b: bytes) -> bool:
+    """answers.json holds the reference's outputs, whose last bits may follow the machine's
+    BLAS; the inputs (the keys) and everything else must be identical."""
+    a, b = json.loads(a), json.loads(b)
+    if a.keys() != b.keys() or a["calls"].keys() != b["calls"].keys():
+        return False
+
+    def close(x, y):
+        if isinstance(x, dict) and isinstance(y, dict):
+            return x.keys() == y.keys() and all(close(x[k], y[k]) for k in x)
+        if isinstance(x, list) and isinstance(y, list):
+            return len(x) == len(y) and all(close(u, v) for u, v in zip(x, y))
+        if isinstance(x, float) and isinstance(y, float):
+            return bool(np.isclose(x, y, rtol=1e-12, atol=1e-300))
+        return x == y
+
+    return close(a, b)
+
+
+def test_committed_release_is_up_to_date(built):
+    """release/ is what `mnist-hw release` makes of today's sources (run it when this fails)."""
+    for name, files in ((rel.STUDENT, built.student), (rel.GRADER, built.grader)):
+        committed = rel.read_tree(RELEASE / name)
+        assert sorted(committed) == sorted(files), f"release/{name}: files added or removed; run `mnist-hw release`"
+        stale = [p for p in files if committed[p] != files[p]
+                 and not (p == ANSWERS and same_answers(committed[p], files[p]))]
+        assert not stale, f"release/{name} is out of date in {stale}; run `mnist-hw release`"
+        # each zip is exactly the zip of its committed tree
+        prefix = "mnist-hw/" if name == rel.STUDENT else ""
+        assert (RELEASE / f"{name}.zip").read_bytes() == rel.zip_bytes(committed, prefix)
+
+
+def test_release_is_byte_identical_when_made_twice(built, tmp_path):
+    again = rel.build()
+    assert again.student == built.student and again.grader == built.grader
+    rel.write(built, tmp_path / "a")
+    rel.write(again, tmp_path / "b")
+    for name in ("student.zip", "autograder.zip"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    with zipfile.ZipFile(tmp_path / "a" / "autograder.zip") as z:
+        run = z.getinfo("run_autograder")
+        assert run.date_time == rel.ZIP_DATE and (run.external_attr >> 16) & 0o111  # executable for Gradescope
+        assert "setup.sh" in z.namelist()
+
+
+def test_student_release_holds_no_solution_hidden_check_or_answer():
+    student = rel.read_tree(RELEASE / "student")
+    secrets = rel.secrets()
+    assert len(secrets["solution/network.py"]) >= 20 and len(secrets["autograder/checks/check_updates.py"]) >= 10
+    assert len(secrets["solution/derivation-ru.md"]) >= 20
+    assert rel.find_leaks(student) == []
+    # what should be there is
+    assert {"network.py", "assignment-ru.md", "assignment-en.md", "derivation-ru.md", "derivation-en.md",
+            "mnist.ipynb", "autograder/checks/check_forward.py", "assignment/training.py"} <= set(student)
+    assert not any(p.startswith("solution/") for p in student)
+    checks = "".join(student[p].decode() for p in student if p.startswith("autograder/checks/check_"))
+    assert "@pytest.mark.hidden" not in checks and "def check_adam" not in checks and "HIDDEN TESTS" not in checks
+    assert student["derivation-en.md"].decode().count("YOUR ANSWER HERE") == 7
+
+
+@pytest.mark.parametrize("origin", ["solution/network.py", "solution/derivation-en.md",
+                                    "autograder/checks/check_gradients.py"])
+def test_the_leak_search_finds_a_planted_line(origin):
+    """The search is not vacuous: one secret line pasted into the assignment text is found."""
+    student = rel.read_tree(RELEASE / "student")
+    line = max(rel.secrets()[origin], key=len)  # the most telling line of the region
+    student["assignment-en.md"] += ("\n" + " ".join(line) + "\n").encode()
+    assert any(origin in leak and leak.startswith("assignment-en.md") for leak in rel.find_leaks(student))
+
+
+def test_stub_keeps_the_signatures_and_raises_not_implemented():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("stub_network", RELEASE / "student/network.py")
+    stub = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(stub)
+    params = stub.init_params(4, 3, 2)  # given, not a TODO
+    assert params["W1"].shape == (4, 3)
+    for fn, args in (("softmax", (np.zeros((2, 2)),)), ("forward", (params, np.zeros((2, 4)))),
+                     ("softmax_cross_entropy", (np.zeros((2, 2)), np.eye(2))),
+                     ("backward", (params, {}, np.zeros((2, 2)))), ("sgd_update", (params, params, 0.1)),
+                     ("adam_update", (params, params, params, params, 1))):
+        with pytest.raises(NotImplementedError):
+            getattr(stub, fn)(*args)
+
+
+def bundle_env(directory: Path) -> dict:
+    return {**os.environ, "PYTHONPATH": str(directory), "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def test_grader_bundle_alone_gives_the_reference_full_marks_and_the_stub_zero(mnist_dir):
+    scores = rel.validate_bundle(RELEASE / "autograder", mnist_dir, skip_training=True)
+    assert scores == {"reference": (70.0, 70.0), "stub": (0.0, 0.0)}
+
+
+@pytest.mark.slow
+def test_gradescope_zip_grades_a_submission_with_training(mnist_dir, tmp_path):
+    """Gradescope's layout: the zip unpacked in /autograder/source, the submission in
+    /autograder/submission, results in /autograder/results (moved under tmp here)."""
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(RELEASE / "autograder.zip") as z:
+        z.extractall(root / "source")
+    (root / "submission" / "nested").mkdir(parents=True)
+    shutil.copyfile(ROOT / "solution/network.py", root / "submission/nested/network.py")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(AUTOGRADER_ROOT=str(root), MNIST_HW_DATA_DIR=str(mnist_dir), PYTHONDONTWRITEBYTECODE="1")
+    done = subprocess.run(["bash", str(root / "source/run_autograder")], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads((root / "results/results.json").read_text())
+    assert results["score"] == results["max_score"] == 90
+    assert {t["visibility"] for t in results["tests"]} == {"visible", "after_published"}
+    assert results["extra_data"]["test_accuracy"] > 0.978
+
+
+@pytest.fixture()
+def student_copy(tmp_path):
+    """A student's unpacked release (from the zip), where the project itself is not importable."""
+    with zipfile.ZipFile(RELEASE / "student.zip") as z:
+        z.extractall(tmp_path)
+    return tmp_path / "mnist-hw"
+
+
+def student_run(copy: Path, *args, data_dir=None):
+    env = bundle_env(copy)
+    if data_dir:
+        env["MNIST_HW_DATA_DIR"] = str(data_dir)
+    return subprocess.run([sys.executable, "-m", "autograder.local", *args], cwd=copy, env=env,
+                          capture_output=True, text=True)
+
+
+def test_student_check_reports_per_area_and_fails_until_fixed(student_copy):
+    where = subprocess.run([sys.executable, "-c", "import autograder.local as l; print(l.__file__, l.ANSWERS)"],
+                           cwd=student_copy, env=bundle_env(student_copy), capture_output=True, text=True)
+    assert str(student_copy) in where.stdout  # the release's own copy, with its recorded answers
+    stub = student_run(student_copy, "check", "--lang", "en")
+    assert stub.returncode == 1 and "not implemented yet" in stub.stdout and "0 / 47" in stub.stdout
+    (student_copy / "network.py").write_text(buggy("no_batch_mean"))
+    bug = student_run(student_copy, "check", "--lang", "en")
+    assert bug.returncode == 1 and "times too large" in bug.stdout and "divided by N" in bug.stdout
+    ru = student_run(student_copy, "check", "--area", "gradients")
+    assert ru.returncode == 1 and "Обратное распространение" in ru.stdout and "Прямой проход" not in ru.stdout
+    shutil.copyfile(ROOT / "solution/network.py", student_copy / "network.py")
+    good = student_run(student_copy, "check", "--lang", "en")
+    assert good.returncode == 0 and "47 / 47" in good.stdout, good.stdout + good.stderr
+    unknown = student_run(student_copy, "check", "--area", "backprop")
+    assert unknown.returncode == 1 and "no area backprop" in unknown.stderr
+
+
+def test_student_release_trains_and_checks_training(student_copy, mnist_dir, tmp_path):
+    shutil.copyfile(ROOT / "solution/network.py", student_copy / "network.py")
+    train = student_run(student_copy, "train", "--epochs", "1", "--out", str(tmp_path / "run"), data_dir=mnist_dir)
+    assert train.returncode == 0, train.stderr[-2000:]
+    assert json.loads((tmp_path / "run/history.json").read_text())["test_accuracy"] > 0.95
+    checked = student_run(student_copy, "check", "--area", "training", "--lang", "en", data_dir=mnist_dir)
+    assert checked.returncode == 0 and "20 / 20" in checked.stdout, checked.stdout + checked.stderr
+
+
+def test_student_release_builds_as_a_package(student_copy, tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+                    str(student_copy), "-w", str(tmp_path)], check=True, capture_output=True)
+    wheel = next(tmp_path.glob("mnist_hw_student-*.whl"))
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        entry_points = next(z.read(n).decode() for n in names if n.endswith("entry_points.txt"))
+    assert {"autograder/checks/answers.json", "autograder/checks/pytest.ini", "assignment/training.py"} <= names
+    assert "mnist-hw = autograder.local:main" in entry_points
+    assert not any(n.startswith("solution/") for n in names)
