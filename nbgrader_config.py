@@ -22,6 +22,7 @@ c.CourseDirectory.release_directory = "release/nbgrader"
 c.CourseDirectory.submitted_directory = "grading/submitted"
 c.CourseDirectory.autograded_directory = "grading/autograded"
 c.CourseDirectory.feedback_directory = "grading/feedback"
+os.makedirs(os.path.join(HERE, "grading"), exist_ok=True)  # sqlite does not make the gradebook's folder
 c.CourseDirectory.db_url = f"sqlite:///{os.path.join(HERE, 'grading', 'gradebook.db')}"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "history.png"]
 # The check cells train and grade (about a minute for a correct submission).
