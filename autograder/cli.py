@@ -57,6 +57,9 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
           skip_training: bool = typer.Option(False, help="Leave out the training check (fast; 70 points)."),
           nbgrader_db: Optional[Path] = typer.Option(None, help="Also record the points in this nbgrader gradebook "
                                                      "(sqlite file), a submission's name as the student id."),
+          force: bool = typer.Option(False, help="Grade again what the journal in OUT says was already graded."),
+          cluster: Optional[str] = typer.Option(None, help="A Dask scheduler (tcp://HOST:PORT) to send the gradings "
+                                                "to, instead of processes on this machine."),
           data_dir: Optional[Path] = DataDir):
     """Grade submissions: sandboxed, deterministic, with feedback a student can act on."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -64,18 +67,30 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
 
     from autograder import batch, reports
 
-    load_data_or_fail(data_dir)  # a missing or corrupt data set is said once, up front
+    try:
+        batch.check_paths(submissions)  # a wrong path is said before anything is graded
+    except batch.SubmissionError as exc:
+        fail(str(exc))
+    if not cluster:  # a cluster's workers have their own copy
+        load_data_or_fail(data_dir)  # a missing or corrupt data set is said once, up front
     with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.fields[last]}"), console=console) as progress:
         task = progress.add_task("grading", total=len(submissions), last="")
 
-        def done(name, result):
+        reused = []
+
+        def done(name, result, from_journal):
+            reused.extend([name] if from_journal else [])
             progress.update(task, advance=1, last=f"{name}: {result.score:g}/{result.max_score:g}")
 
         try:
-            grades = batch.grade_batch(submissions, out_dir, jobs, data_dir, skip_training, on_done=done)
+            grades = batch.grade_batch(submissions, out_dir, jobs, data_dir, skip_training, on_done=done,
+                                       force=force, cluster=cluster)
         except batch.SubmissionError as exc:
             fail(str(exc))
+    if reused:
+        console.print(f"{len(reused)} of {len(grades)} unchanged since their last grading (the journal in "
+                      f"{out_dir}): not graded again; --force to regrade them.", highlight=False)
     table = Table(title=f"gradebook ({out_dir / 'gradebook.csv'})")
     areas = [a for a in reports.scheme.AREAS if a.graded_by == "autograder"]
     for column in ["submission", *(a.key for a in areas), "total"]:

@@ -240,6 +240,8 @@ class Sandbox:
         except (OSError, AttributeError):
             return ""
         text = data[: self.limits.output_bytes].decode("utf-8", "replace")
+        # the box's name is random: leave it out, so the same submission always gets the same feedback
+        text = text.replace(f"{self.box}/submission/", "").replace(str(self.box), "<sandbox>")
         return text + (f"\n… ({len(data) - self.limits.output_bytes:,} more bytes cut)" if len(data) > self.limits.output_bytes else "")
 
     # -- ending it ----------------------------------------------------------------------

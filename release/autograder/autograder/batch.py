@@ -1,119 +1,347 @@
-"""Grade many submissions in parallel, each in its own grading process, and write the reports.
+"""Grade many submissions: in parallel, each in its own grading process, on this machine or on
+a Dask cluster; resumable, content-addressed, and careful with what it is given.
 
-A submission is a directory holding network.py, a network.py file, or a zip of either;
-its name is the directory's or file's name (without .zip/.py). One submission crashing,
-hanging or attacking its grader never stops the others.
+A submission is a directory holding network.py, a network.py file, or a zip of either; its
+name is the directory's or file's name (without .zip/.py). One submission crashing, hanging
+or attacking its grader never stops the others.
+
+The output directory keeps a journal: each finished grading is stored under the hash of
+what was graded (the network.py's bytes, the grading options and the engine itself) in
+OUT/.graded/KEY.json, written atomically, and a line is appended to OUT/journal.jsonl. Run
+the same command again after a crash, a kill or a power cut and only what is missing is
+graded; an unchanged resubmission is not graded again (force=True to override), a changed
+one is. The gradebook is written from all the grades at the end, so it is the same as an
+uninterrupted run's.
 """
 from __future__ import annotations
 
+import datetime as _dt
+import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import zipfile
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
+from assignment.idx import write_atomic
 from autograder import reports, scheme
 from autograder.runner import Grade
 
 MAX_NETWORK_BYTES = 1 << 20  # a network.py is a few kB; 1 MiB is generous
+MAX_ZIP_MEMBERS = 10_000  # a student's folder, zipped, has a few dozen
 GRADING_SECONDS = 900  # the whole grading of one submission, training included
+GRADER_FAILED = "the grader itself failed on this submission"  # not the submission's doing: not journaled
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class SubmissionError(ValueError):
-    """A submission cannot be read; the message says why."""
+    """Submissions cannot be graded as given; the message says why and what to do."""
+
+
+@dataclass
+class Submission:
+    name: str
+    path: Path
+    content: bytes | None = None  # the network.py to grade
+    problem: str = ""  # why it cannot be graded: it gets 0 and this message
+
+    def key(self, options: str) -> str | None:
+        """What identifies its grading: the content, the options and the engine."""
+        if self.content is None:
+            return None
+        return hashlib.sha256(self.content + options.encode() + engine_fingerprint().encode()).hexdigest()
 
 
 def name_of(path: Path) -> str:
     return path.stem if path.suffix in (".zip", ".py") else path.name
 
 
-def extract_network(path: Path, into: Path) -> Path:
-    """The submission's network.py, copied into `into` (zips read safely, sizes bounded)."""
-    if not path.exists():
-        raise SubmissionError(f"{path} does not exist")
-    if path.is_dir():
-        candidates = [path / "network.py"] if (path / "network.py").is_file() else sorted(path.rglob("network.py"))
-        if not candidates:
-            raise SubmissionError(f"{path} holds no network.py")
-        source = candidates[0]
-        if source.stat().st_size > MAX_NETWORK_BYTES:
-            raise SubmissionError(f"{source} is {source.stat().st_size:,} bytes; a network.py over 1 MiB is refused")
-        shutil.copyfile(source, into / "network.py")
-    elif path.suffix == ".zip":
-        try:
-            with zipfile.ZipFile(path) as archive:
-                members = [m for m in archive.infolist() if Path(m.filename).name == "network.py" and not m.is_dir()]
-                if not members:
-                    raise SubmissionError(f"{path}: the zip holds no network.py")
-                member = min(members, key=lambda m: m.filename.count("/"))
-                if member.file_size > MAX_NETWORK_BYTES:
-                    raise SubmissionError(f"{path}: network.py is {member.file_size:,} bytes uncompressed; "
-                                          "over 1 MiB is refused")
-                with archive.open(member) as f:  # only this member is read, never extracted by its own path
-                    content = f.read(MAX_NETWORK_BYTES + 1)
-                (into / "network.py").write_bytes(content[:MAX_NETWORK_BYTES])
-        except zipfile.BadZipFile as exc:
-            raise SubmissionError(f"{path} is not a valid zip file ({exc})") from None
-    elif path.is_file():
-        if path.stat().st_size > MAX_NETWORK_BYTES:
-            raise SubmissionError(f"{path} is {path.stat().st_size:,} bytes; a network.py over 1 MiB is refused")
-        shutil.copyfile(path, into / "network.py")
-    else:
-        raise SubmissionError(f"{path} is neither a directory, a .py file nor a .zip")
-    return into / "network.py"
+# -- reading submissions ------------------------------------------------------------------
+def _refuse(message: str):
+    raise _Unreadable(message)
 
 
-def grade_one(path: Path, out: Path, data_dir=None, skip_training: bool = False) -> Grade:
-    """Grade one submission in a separate grading process; write its reports; return its Grade."""
-    name = name_of(path)
+class _Unreadable(Exception):
+    pass
+
+
+def _from_zip(path: Path) -> bytes:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_MEMBERS:
+                _refuse(f"{path.name} holds {len(members):,} files; a submission has a few. Zip your folder again.")
+            escaping = [m.filename for m in members if m.filename.startswith(("/", "\\")) or ".." in
+                        Path(m.filename.replace("\\", "/")).parts or ":" in m.filename]
+            if escaping:
+                _refuse(f"{path.name} holds paths that leave its folder ({escaping[0]}): refused. Zip your folder "
+                        "again, from inside it.")
+            candidates = [m for m in members if Path(m.filename).name == "network.py" and not m.is_dir()]
+            if not candidates:
+                _refuse(f"{path.name} holds no network.py.")
+            member = min(candidates, key=lambda m: m.filename.count("/"))
+            if member.file_size > MAX_NETWORK_BYTES:
+                _refuse(f"network.py in {path.name} is {member.file_size:,} bytes uncompressed; over 1 MiB is refused.")
+            with archive.open(member) as f:  # only this member, never extracted by its own path
+                content = f.read(MAX_NETWORK_BYTES + 1)  # the header may lie about the size: read no more
+            if len(content) > MAX_NETWORK_BYTES:
+                _refuse(f"network.py in {path.name} unpacks to more than 1 MiB (a zip bomb?): refused.")
+            return content
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
+        _refuse(f"{path.name} is not a zip file that can be read ({exc}).")
+
+
+def _from_file(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_NETWORK_BYTES:
+        _refuse(f"{path.name} is {size:,} bytes; a network.py over 1 MiB is refused.")
+    return path.read_bytes()
+
+
+def _source_problem(content: bytes) -> str:
+    """Why Python could not even read this as source, in words; '' if it can."""
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(content).readline)
+    except SyntaxError:  # no usable coding declaration: Python reads the file as UTF-8
+        encoding = "utf-8"
+    try:
+        content.decode(encoding)
+    except LookupError:
+        return f"network.py declares an unknown encoding ({encoding}): remove the coding line and save it as UTF-8."
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        return (f"network.py is not UTF-8 text (byte 0x{content[exc.start]:02x} on line {line}): save it as UTF-8 "
+                "(most editors: File → Save with encoding → UTF-8). / network.py не в кодировке UTF-8 "
+                f"(байт 0x{content[exc.start]:02x} в строке {line}): сохраните его в UTF-8.")
+    return ""
+
+
+def read_submission(path: Path) -> Submission:
+    """The network.py of a submission, bounded and checked; a problem instead where it has one."""
+    submission = Submission(name_of(path), path)
+    try:
+        if path.is_dir():
+            found = [path / "network.py"] if (path / "network.py").is_file() else sorted(path.rglob("network.py"))
+            if not found:
+                _refuse(f"{path.name}/ holds no network.py.")
+            content = _from_file(found[0])
+        elif path.suffix == ".zip":
+            content = _from_zip(path)
+        elif path.is_file():
+            content = _from_file(path)
+        else:
+            _refuse(f"{path} is neither a directory, a .py file nor a .zip.")
+        problem = _source_problem(content)
+        if problem:
+            _refuse(problem)
+        submission.content = content
+    except _Unreadable as exc:
+        submission.problem = str(exc)
+    return submission
+
+
+def check_paths(paths: list[Path]) -> None:
+    """Refuse, before anything is graded, what the grader was given by mistake."""
+    if not paths:
+        raise SubmissionError("no submissions given")
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise SubmissionError(f"no such file or directory: {', '.join(missing[:5])}"
+                              + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+                              + ". Check the paths (a shell pattern that matched nothing is passed as is).")
+    empty = [str(p) for p in paths if p.is_dir() and not any(p.iterdir())]
+    if empty:
+        raise SubmissionError(f"empty director{'y' if len(empty) == 1 else 'ies'}: {', '.join(empty[:5])}: "
+                              "nothing to grade there")
+    names = [name_of(p) for p in paths]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        clash = [str(p) for p in paths if name_of(p) in duplicates[:1]]
+        raise SubmissionError(f"two submissions are named {', '.join(duplicates)} ({' and '.join(clash)}): rename "
+                              "one, since each submission's reports go to OUT/NAME/")
+
+
+# -- grading one ----------------------------------------------------------------------------
+def engine_fingerprint() -> str:
+    """A hash of everything that decides a grade: a changed check or reference means a regrade."""
+    if not hasattr(engine_fingerprint, "value"):
+        digest = hashlib.sha256()
+        files = sorted((ROOT / "autograder").glob("*.py")) + sorted((ROOT / "autograder/checks").iterdir()) + [
+            ROOT / "solution/network.py", ROOT / "solution/reference.json", ROOT / "assignment/training.py",
+            ROOT / "assignment/data.py"]
+        for f in files:
+            if f.is_file() and f.suffix in (".py", ".json", ".ini"):
+                digest.update(f.name.encode() + f.read_bytes())
+        engine_fingerprint.value = digest.hexdigest()[:16]
+    return engine_fingerprint.value
+
+
+def grade_content(content: bytes, data_dir=None, skip_training: bool = False) -> dict:
+    """Grade one network.py's bytes in a separate grading process (whose worker is sandboxed);
+    return the Grade as a dict. What a Dask worker runs, too."""
     with tempfile.TemporaryDirectory(prefix="mnist-hw-grade-") as tmp:
         tmp = Path(tmp)
+        (tmp / "network.py").write_bytes(content)
+        command = [sys.executable, "-m", "autograder.runner", str(tmp / "network.py"), str(tmp / "grade.json")]
+        if data_dir:
+            command += ["--data-dir", str(data_dir)]
+        if skip_training:
+            command.append("--skip-training")
         try:
-            network = extract_network(path, tmp)
-        except SubmissionError as exc:
-            grade = Grade(0.0, max_score(skip_training), [], import_error=str(exc))
-        else:
-            command = [sys.executable, "-m", "autograder.runner", str(network), str(tmp / "grade.json")]
-            if data_dir:
-                command += ["--data-dir", str(data_dir)]
-            if skip_training:
-                command.append("--skip-training")
-            try:
-                done = subprocess.run(command, capture_output=True, text=True, timeout=GRADING_SECONDS,
-                                      stdin=subprocess.DEVNULL)
-                if done.returncode != 0 or not (tmp / "grade.json").is_file():
-                    raise RuntimeError((done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"])
-                grade = Grade.from_dict(json.loads((tmp / "grade.json").read_text()))
-            except (subprocess.TimeoutExpired, RuntimeError) as exc:
-                grade = Grade(0.0, max_score(skip_training), [],
-                              import_error=f"the grader itself failed on this submission: {exc}")
-    reports.write_submission_reports(out / name, name, grade)
-    return grade
+            done = subprocess.run(command, capture_output=True, text=True, timeout=GRADING_SECONDS,
+                                  stdin=subprocess.DEVNULL, cwd=str(ROOT))
+            if done.returncode != 0 or not (tmp / "grade.json").is_file():
+                raise RuntimeError((done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"])
+            return json.loads((tmp / "grade.json").read_text())
+        except (subprocess.TimeoutExpired, RuntimeError) as exc:
+            return Grade(0.0, max_score(skip_training), [],
+                         import_error=f"{GRADER_FAILED}: {exc}").to_dict()
 
 
 def max_score(skip_training: bool) -> float:
     return scheme.AUTOGRADED - (next(a.points for a in scheme.AREAS if a.key == "training") if skip_training else 0)
 
 
+def grade_one(path: Path, out: Path, data_dir=None, skip_training: bool = False) -> Grade:
+    """Grade one submission; write its reports to OUT/NAME/; return its Grade."""
+    submission = read_submission(path)
+    if submission.problem:
+        grade = Grade(0.0, max_score(skip_training), [], import_error=submission.problem)
+    else:
+        grade = Grade.from_dict(grade_content(submission.content, data_dir, skip_training))
+    reports.write_submission_reports(out / submission.name, submission.name, grade)
+    return grade
+
+
+# -- the journal ------------------------------------------------------------------------------
+class Journal:
+    """Finished gradings by key, in OUT/.graded/KEY.json (atomic), and a line each in
+    OUT/journal.jsonl (what was graded when; a torn last line is ignored)."""
+
+    def __init__(self, out: Path):
+        self.store, self.log = out / ".graded", out / "journal.jsonl"
+        self.store.mkdir(parents=True, exist_ok=True)
+
+    def get(self, key: str) -> Grade | None:
+        try:
+            return Grade.from_dict(json.loads((self.store / f"{key}.json").read_text()))
+        except (OSError, ValueError, TypeError, KeyError):
+            return None  # absent, or not a complete result: grade again
+
+    def put(self, key: str, name: str, grade: Grade) -> None:
+        write_atomic(self.store / f"{key}.json", json.dumps(grade.to_dict()).encode())
+        line = json.dumps({"submission": name, "key": key, "score": grade.score, "max_score": grade.max_score,
+                           "at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")})
+        with open(self.log, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+
+
+# -- where gradings run ------------------------------------------------------------------------
+class LocalPool:
+    """Grading processes on this machine (threads that each wait on one)."""
+
+    def __init__(self, jobs: int | None):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
+
+    def submit(self, key, content, data_dir, skip_training):
+        return self.pool.submit(grade_content, content, data_dir, skip_training)
+
+    def as_completed(self, futures):
+        from concurrent.futures import as_completed
+
+        return as_completed(futures)
+
+    def close(self):
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskCluster:
+    """Gradings sent to a Dask distributed scheduler; each Dask worker runs grade_content,
+    the same sandboxed engine. A worker that dies has its gradings rescheduled by Dask."""
+
+    def __init__(self, address: str):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise SubmissionError("--cluster needs Dask: pip install 'mnist-hw[cluster]'") from None
+        try:
+            self.client = Client(address, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise SubmissionError(f"cannot reach the Dask scheduler at {address} ({exc}). Start one with "
+                                  "`dask scheduler` and workers with `dask worker ADDRESS`.") from None
+
+    def submit(self, key, content, data_dir, skip_training):
+        # the key names the grading by its content: the same network.py is graded once, whoever sent it
+        return self.client.submit(grade_content, content, data_dir, skip_training, key=f"mnist-hw-{key}",
+                                  retries=1)
+
+    def as_completed(self, futures):
+        from distributed import as_completed
+
+        return as_completed(futures)
+
+    def close(self):
+        self.client.close()
+
+
+# -- the batch -----------------------------------------------------------------------------------
 def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=None, skip_training: bool = False,
-                on_done=None) -> dict[str, Grade]:
-    names = [name_of(p) for p in paths]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise SubmissionError(f"two submissions are named {', '.join(duplicates)}: rename one, since each "
-                              f"submission's reports go to OUT/NAME/")
+                on_done=None, force: bool = False, cluster: str | None = None) -> dict[str, Grade]:
+    """Grade every submission not already in the journal (all with force), write every
+    report, the gradebook and the summary; return {name: Grade}."""
+    paths = [Path(p) for p in paths]
+    check_paths(paths)
     out.mkdir(parents=True, exist_ok=True)
+    journal = Journal(out)
+    options = json.dumps({"skip_training": skip_training})
     grades: dict[str, Grade] = {}
-    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-        futures = {pool.submit(grade_one, p, out, data_dir, skip_training): name_of(p) for p in paths}
-        for future in as_completed(futures):
-            grades[futures[future]] = future.result()
-            if on_done:
-                on_done(futures[future], grades[futures[future]])
+
+    def finish(name: str, grade: Grade, reused: bool = False):
+        grades[name] = grade
+        reports.write_submission_reports(out / name, name, grade)
+        if on_done:
+            on_done(name, grade, reused)
+
+    pending: dict[str, list[str]] = {}  # key -> names with that content
+    contents: dict[str, bytes] = {}
+    for path in paths:
+        submission = read_submission(path)
+        if submission.problem:
+            finish(submission.name, Grade(0.0, max_score(skip_training), [], import_error=submission.problem))
+            continue
+        key = submission.key(options)
+        done = None if force else journal.get(key)
+        if done is not None:
+            finish(submission.name, done, reused=True)
+        else:
+            pending.setdefault(key, []).append(submission.name)
+            contents[key] = submission.content
+    if pending:
+        runner = DaskCluster(cluster) if cluster else LocalPool(jobs)
+        try:
+            futures = {runner.submit(key, contents[key], data_dir, skip_training): key for key in pending}
+            for future in runner.as_completed(list(futures)):
+                key = futures[future]
+                try:
+                    grade = Grade.from_dict(future.result())
+                except Exception as exc:  # noqa: BLE001 - e.g. Dask gave up after workers kept dying
+                    grade = Grade(0.0, max_score(skip_training), [], import_error=f"{GRADER_FAILED}: {exc}")
+                if not grade.import_error.startswith(GRADER_FAILED):  # only a real result is kept
+                    journal.put(key, ",".join(pending[key]), grade)
+                for name in pending[key]:
+                    finish(name, grade)
+        finally:
+            runner.close()
     reports.write_gradebook(out, grades)
     reports.write_summary(out, grades)
     return grades

@@ -1,0 +1,217 @@
+"""Grading at scale: a batch that survives a kill and resumes, content hashes, bad input to the
+grader, and a real Dask cluster on loopback (a scheduler and two workers started here)."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder import batch
+from autograder.examples import buggy, write_examples
+from autograder.scheme import AUTOGRADED
+
+ROOT = Path(__file__).resolve().parent.parent
+NO_TRAINING = AUTOGRADED - 20
+
+
+def grade_command(paths, out, *extra):
+    return [sys.executable, "-m", "autograder", "grade", *map(str, paths), "--out", str(out), "--skip-training",
+            *extra]
+
+
+def journal_lines(out: Path) -> list[dict]:
+    log = out / "journal.jsonl"
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def wait_for(condition, seconds=120, what="it"):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"waited {seconds} s for {what}")
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory):
+    return write_examples(tmp_path_factory.mktemp("examples") / "submissions")
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(examples, tmp_path_factory, mnist_dir):
+    """The gradebook of one uninterrupted local run: what every other way must give."""
+    out = tmp_path_factory.mktemp("uninterrupted")
+    subprocess.run(grade_command(examples, out, "--jobs", "2"), check=True, capture_output=True)
+    return out
+
+
+def test_killed_batch_resumes_and_gives_the_same_gradebook(examples, uninterrupted, tmp_path):
+    out = tmp_path / "out"
+    command = grade_command(examples, out, "--jobs", "1")
+    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    wait_for(lambda: len(journal_lines(out)) >= 3, what="three gradings")
+    os.killpg(run.pid, signal.SIGKILL)  # as a power cut would: no cleanup at all
+    run.wait()
+    before = journal_lines(out)
+    assert 3 <= len(before) < len(examples) and not (out / "gradebook.csv").exists()
+    for results in out.glob("*/results.json"):  # whatever was written is whole
+        json.loads(results.read_text())
+    subprocess.run(command, check=True, capture_output=True)
+    after = journal_lines(out)
+    graded = [line["submission"] for line in after]
+    assert sorted(graded) == sorted(p.name for p in examples)  # each graded once: nothing twice, nothing lost
+    assert after[: len(before)] == before
+    assert (out / "gradebook.csv").read_bytes() == (uninterrupted / "gradebook.csv").read_bytes()
+    assert (out / "summary.md").read_bytes() == (uninterrupted / "summary.md").read_bytes()
+
+
+def test_a_torn_journal_entry_is_graded_again(examples, tmp_path):
+    out = tmp_path / "out"
+    batch.grade_batch(examples[:2], out, skip_training=True)
+    victim = next((out / ".graded").iterdir())
+    victim.write_bytes(victim.read_bytes()[:50])  # half a result, as a full disk might leave
+    seen = {}
+    batch.grade_batch(examples[:2], out, skip_training=True, on_done=lambda n, g, reused: seen.update({n: reused}))
+    assert sorted(seen.values()) == [False, True]
+    assert json.loads(victim.read_text())["score"] in (0.0, NO_TRAINING)
+
+
+def test_content_hash_decides_what_is_graded_again(tmp_path):
+    alice = tmp_path / "alice"
+    alice.mkdir()
+    (alice / "network.py").write_text((ROOT / "solution/network.py").read_text())
+    out = tmp_path / "out"
+
+    def run(**kwargs):
+        seen = {}
+        grades = batch.grade_batch([alice], out, skip_training=True,
+                                   on_done=lambda n, g, reused: seen.update({n: reused}), **kwargs)
+        return grades["alice"].score, seen["alice"], len(journal_lines(out))
+
+    assert run() == (NO_TRAINING, False, 1)
+    assert run() == (NO_TRAINING, True, 1)  # unchanged: taken from the journal
+    (alice / "network.py").write_text(buggy("sign_flipped"))
+    assert run() == (NO_TRAINING - 25, False, 2)  # changed: graded
+    assert run(force=True) == (NO_TRAINING - 25, False, 3)  # --force: graded again
+    submission = batch.read_submission(alice)  # other options, another grading
+    assert submission.key('{"skip_training": true}') != submission.key('{"skip_training": false}')
+
+
+def test_bad_input_gets_a_clear_message_and_loses_nothing(tmp_path, mnist_dir):
+    good = tmp_path / "good.py"
+    good.write_text((ROOT / "solution/network.py").read_text())
+    out = tmp_path / "out"
+    batch.grade_batch([good], out, skip_training=True)
+    kept = (out / "good" / "results.json").read_bytes()
+
+    for paths, message in (([good, tmp_path / "nope"], "no such file or directory"),
+                           ([good, tmp_path / "empty"], "empty directory"),
+                           ([good, tmp_path / "x" / "good.py"], "two submissions are named good"),
+                           ([], "no submissions")):
+        (tmp_path / "empty").mkdir(exist_ok=True)
+        (tmp_path / "x").mkdir(exist_ok=True)
+        (tmp_path / "x" / "good.py").write_text("")
+        with pytest.raises(batch.SubmissionError, match=message):
+            batch.grade_batch(paths, out, skip_training=True)
+        assert (out / "good" / "results.json").read_bytes() == kept  # nothing already done is lost
+
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("network.py", b"#" * (200 << 20))  # 200 MB of comment, a few hundred kB zipped
+    many = tmp_path / "many.zip"
+    with zipfile.ZipFile(many, "w") as z:
+        for i in range(batch.MAX_ZIP_MEMBERS + 1):
+            z.writestr(f"f{i}", b"")
+    escape = tmp_path / "escape.zip"
+    with zipfile.ZipFile(escape, "w") as z:
+        z.writestr("../../outside/network.py", good.read_bytes())
+    latin = tmp_path / "latin.py"
+    latin.write_bytes("# комментарий\n".encode("cp1251") + good.read_bytes())
+    huge = tmp_path / "huge.py"
+    with open(huge, "wb") as f:
+        f.truncate(3 << 30)  # 3 GB, sparse: never read
+    corrupt = tmp_path / "corrupt.zip"
+    corrupt.write_bytes(b"PK\x03\x04 this is not really a zip")
+    nothing = tmp_path / "nothing"
+    nothing.mkdir()
+    (nothing / "readme.txt").write_text("I forgot network.py")
+
+    grades = batch.grade_batch([good, bomb, many, escape, latin, huge, corrupt, nothing], out, skip_training=True)
+    assert grades["good"].score == NO_TRAINING
+    errors = {name: g.import_error for name, g in grades.items() if name != "good"}
+    assert all(grades[name].score == 0 for name in errors)
+    assert "over 1 MiB is refused" in errors["bomb"]
+    assert "holds 10,001 files" in errors["many"]
+    assert "leave its folder (../../outside/network.py)" in errors["escape"]
+    assert not (tmp_path.parent / "outside").exists()
+    assert "not UTF-8 text (byte 0xea on line 1)" in errors["latin"] and "UTF-8" in errors["latin"]
+    assert "3,221,225,472 bytes" in errors["huge"]
+    assert "not a zip file that can be read" in errors["corrupt"]
+    assert "holds no network.py" in errors["nothing"]
+    feedback = json.loads((out / "latin" / "results.json").read_text())
+    assert "UTF-8" in feedback["tests"][0]["output"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def dask_cluster(tmp_path, mnist_dir):
+    """A Dask scheduler and two single-threaded workers, on loopback, as `dask scheduler` and
+    `dask worker` start them."""
+    pytest.importorskip("distributed", reason="the cluster extra (mnist-hw[cluster]) is part of the test extra")
+    address = f"tcp://127.0.0.1:{free_port()}"
+    env = {**os.environ, "MNIST_HW_DATA_DIR": str(mnist_dir), "PYTHONDONTWRITEBYTECODE": "1"}
+    dask = [sys.executable, "-m", "dask"]  # the `dask` command
+
+    def start(*args):
+        return subprocess.Popen([*dask, *args], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+
+    processes = [start("scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard")]
+    processes += [start("worker", address, "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1")
+                  for _ in range(2)]
+    from distributed import Client
+
+    with Client(address, timeout="30s") as client:
+        client.wait_for_workers(2, timeout=60)
+    yield address, processes
+    for process in processes:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
+
+
+def test_dask_cluster_grades_like_the_local_pool_and_survives_a_dead_worker(dask_cluster, examples, uninterrupted,
+                                                                             tmp_path):
+    address, processes = dask_cluster
+    out = tmp_path / "out"
+    run = subprocess.Popen(grade_command(examples, out, "--cluster", address), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    wait_for(lambda: len(journal_lines(out)) >= 1, what="the first grading through Dask")
+    os.killpg(processes[1].pid, signal.SIGKILL)  # a worker dies mid-batch, its gradings with it
+    stdout, stderr = run.communicate(timeout=600)
+    assert run.returncode == 0, stderr[-3000:]
+    assert sorted(line["submission"] for line in journal_lines(out)) == sorted(p.name for p in examples)
+    assert (out / "gradebook.csv").read_bytes() == (uninterrupted / "gradebook.csv").read_bytes()
+    for example in examples:
+        assert (out / example.name / "feedback.md").read_bytes() == (
+            uninterrupted / example.name / "feedback.md").read_bytes()
+
+
+def test_an_unreachable_cluster_is_said_plainly(tmp_path):
+    done = subprocess.run(grade_command([ROOT / "solution/network.py"], tmp_path / "out", "--cluster",
+                                        f"tcp://127.0.0.1:{free_port()}"), capture_output=True, text=True)
+    assert done.returncode == 1 and "cannot reach the Dask scheduler" in done.stderr
