@@ -358,12 +358,13 @@ Do not give this bundle to students: it holds the solution and the hidden checks
 
 SETUP_SH = """\
 #!/usr/bin/env bash
-# Gradescope: builds the autograder image (runs once, as root, in /autograder/source).
+# Gradescope: builds the autograder image (runs once, as root, from /autograder/source).
 set -euo pipefail
 cd "$(dirname "$0")"
-apt-get update && apt-get install -y python3 python3-pip bubblewrap
-python3 -m pip install -r requirements.txt
-python3 -m autograder data fetch --data-dir "$PWD/mnist"
+apt-get update && apt-get install -y python3 python3-pip python3-venv bubblewrap
+python3 -m venv ../venv  # newer Ubuntus refuse pip installs into the system Python
+../venv/bin/python -m pip install -r requirements.txt
+../venv/bin/python -m autograder data fetch --data-dir "$PWD/mnist"
 """
 
 RUN_AUTOGRADER = """\
@@ -372,6 +373,8 @@ RUN_AUTOGRADER = """\
 # AUTOGRADER_ROOT moves /autograder elsewhere (for trying it out), MNIST_HW_DATA_DIR the data.
 set -euo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
+PYTHON="$ROOT/venv/bin/python"
+[ -x "$PYTHON" ] || PYTHON=python3
 cd "$ROOT/source"
-exec python3 -m autograder gradescope --root "$ROOT" --data-dir "${MNIST_HW_DATA_DIR:-$ROOT/source/mnist}"
+exec "$PYTHON" -m autograder gradescope --root "$ROOT" --data-dir "${MNIST_HW_DATA_DIR:-$ROOT/source/mnist}"
 """

@@ -73,31 +73,36 @@ def _from_zip(path: Path) -> bytes:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if len(members) > MAX_ZIP_MEMBERS:
-                _refuse(f"{path.name} holds {len(members):,} files; a submission has a few. Zip your folder again.")
+                _refuse(f"{path.name} holds {len(members):,} files; a submission has a few. Zip your folder again. / "
+                        f"в архиве {len(members):,} файлов, а в работе их несколько: заархивируйте папку заново.")
             escaping = [m.filename for m in members if m.filename.startswith(("/", "\\")) or ".." in
                         Path(m.filename.replace("\\", "/")).parts or ":" in m.filename]
             if escaping:
                 _refuse(f"{path.name} holds paths that leave its folder ({escaping[0]}): refused. Zip your folder "
-                        "again, from inside it.")
+                        "again, from inside it. / в архиве есть пути за пределы его папки: заархивируйте папку "
+                        "заново, изнутри неё.")
             candidates = [m for m in members if Path(m.filename).name == "network.py" and not m.is_dir()]
             if not candidates:
-                _refuse(f"{path.name} holds no network.py.")
+                _refuse(f"{path.name} holds no network.py. / в архиве нет network.py.")
             member = min(candidates, key=lambda m: m.filename.count("/"))
             if member.file_size > MAX_NETWORK_BYTES:
-                _refuse(f"network.py in {path.name} is {member.file_size:,} bytes uncompressed; over 1 MiB is refused.")
+                _refuse(f"network.py in {path.name} is {member.file_size:,} bytes uncompressed; over 1 MiB is refused. "
+                        "/ network.py больше 1 МиБ: не принимается.")
             with archive.open(member) as f:  # only this member, never extracted by its own path
                 content = f.read(MAX_NETWORK_BYTES + 1)  # the header may lie about the size: read no more
             if len(content) > MAX_NETWORK_BYTES:
-                _refuse(f"network.py in {path.name} unpacks to more than 1 MiB (a zip bomb?): refused.")
+                _refuse(f"network.py in {path.name} unpacks to more than 1 MiB (a zip bomb?): refused. / network.py "
+                        "распаковывается больше чем в 1 МиБ: не принимается.")
             return content
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
-        _refuse(f"{path.name} is not a zip file that can be read ({exc}).")
+        _refuse(f"{path.name} is not a zip file that can be read ({exc}). / это не читаемый zip-архив.")
 
 
 def _from_file(path: Path) -> bytes:
     size = path.stat().st_size
     if size > MAX_NETWORK_BYTES:
-        _refuse(f"{path.name} is {size:,} bytes; a network.py over 1 MiB is refused.")
+        _refuse(f"{path.name} is {size:,} bytes; a network.py over 1 MiB is refused. / network.py больше 1 МиБ: "
+                "не принимается.")
     return path.read_bytes()
 
 
@@ -129,7 +134,7 @@ def read_submission(path: Path) -> Submission:
         if path.is_dir():
             found = [path / "network.py"] if (path / "network.py").is_file() else sorted(path.rglob("network.py"))
             if not found:
-                _refuse(f"{path.name}/ holds no network.py.")
+                _refuse(f"{path.name}/ holds no network.py. / в папке нет network.py.")
             content = _from_file(found[0])
         elif path.suffix == ".zip":
             content = _from_zip(path)
