@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ class CheckResult:
     visibility: str  # "visible" or "hidden" (Gradescope: "after_published")
     en: str = ""
     ru: str = ""
+    name_ru: str = ""
 
 
 def explain(fn: str, exc: WorkerError, hung: dict) -> tuple[str, str]:
@@ -59,7 +61,9 @@ class GradingPlugin:
     def pytest_configure(self, config):
         from hypothesis import settings
 
-        settings.load_profile(self.profile)  # after checks/conftest.py has registered the profiles
+        # after checks/conftest.py has registered the profiles, before the checks are imported:
+        # @given takes the settings in force when a check is defined
+        settings.load_profile(self.profile)
 
     @pytest.fixture(scope="session")
     def student(self):
@@ -92,7 +96,9 @@ class GradingPlugin:
         points = item.get_closest_marker("points").args[0]
         area = item.module.AREA
         visibility = "hidden" if item.get_closest_marker("hidden") else "visible"
-        name = (item.function.__doc__ or item.name).strip().splitlines()[0]
+        # a check's docstring: its name in English on the first line, in Russian on the second
+        names = [line.strip() for line in (item.function.__doc__ or item.name).strip().splitlines()] + [""]
+        name, name_ru = names[0], names[1] or names[0]
         fraction = dict(item.user_properties).get("fraction")
         if report.passed:
             en = ru = ""
@@ -106,7 +112,7 @@ class GradingPlugin:
                 en, ru = f"check failed: {text}", f"проверка не пройдена: {text}"
             score = points * fraction if fraction is not None else 0.0
         self.results.append(CheckResult(name, area, points, round(score, 4), "passed" if report.passed else "failed",
-                                        visibility, en, ru))
+                                        visibility, en, ru, name_ru))
 
 
 def run_checks(student, reference, data_dir=None, areas=None, profile: str = "grading", public_only: bool = False,
@@ -120,6 +126,10 @@ def run_checks(student, reference, data_dir=None, areas=None, profile: str = "gr
             "--rootdir", str(checks), "-c", str(checks / "pytest.ini"),
             "-m", f"({' or '.join(selected)})" + (" and not hidden" if public_only else "")]
     from hypothesis.configuration import set_hypothesis_home_dir
+
+    for name, module in list(sys.modules.items()):  # checks imported by an earlier run keep its settings
+        if Path(getattr(module, "__file__", None) or "/").resolve().parent == checks.resolve():
+            del sys.modules[name]
 
     with tempfile.TemporaryDirectory(prefix="mnist-hw-hypothesis-") as home, \
             contextlib.redirect_stdout(io.StringIO()):

@@ -19,7 +19,8 @@ def logits_and_cache(student, params, x):
 
 @pytest.mark.points(3)
 def check_forward_returns_logits_and_cache(student):
-    """forward returns (logits (N, C), cache: a dict of arrays)"""
+    """forward returns (logits (N, C), cache: a dict of arrays)
+    forward возвращает (logits (N, C), cache: словарь массивов)"""
     params, x, _ = problem(5, 4, 3, 2, seed=1)
     logits, cache = logits_and_cache(student, params, x)
     logits = as_array(logits, "logits")
@@ -35,7 +36,8 @@ def check_forward_returns_logits_and_cache(student):
 @given(SHAPES)
 @with_examples()
 def check_forward_matches_reference(student, reference, shape):
-    """forward's logits match the reference for many shapes (N, D, H, C)"""
+    """forward's logits match the reference for many shapes (N, D, H, C)
+    логиты forward совпадают с эталоном для многих форм (N, D, H, C)"""
     n, d, h, c, seed = shape
     params, x, _ = problem(n, d, h, c, seed)
     logits, _ = logits_and_cache(student, params, x)

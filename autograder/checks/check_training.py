@@ -17,7 +17,8 @@ SHAPES = {"W1": (784, 800), "b1": (800,), "W2": (800, 10), "b2": (10,)}
 
 @pytest.mark.points(20)
 def check_training_reaches_the_keras_reference(student, reference, data_dir, award):
-    """training: 784-800-10, Adam, batch 200, 12 epochs (best validation epoch kept): test accuracy"""
+    """training: 784-800-10, Adam, batch 200, 12 epochs (best validation epoch kept): test accuracy
+    обучение: 784-800-10, Adam, батч 200, 12 эпох (берётся лучшая эпоха по валидации): точность на тесте"""
     target = reference.keras_test_accuracy - scheme.TRAINING_MARGIN
     result = student.train(WALL_SECONDS, epochs=EPOCHS, batch_size=200, optimizer="adam", n_hidden=800, seed=0,
                            restore_best_weights=True)

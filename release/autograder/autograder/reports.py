@@ -36,7 +36,8 @@ def gradescope(grade: Grade) -> dict:
                       "output": f"{grade.import_error}\n\nnetwork.py не импортируется: {grade.import_error}"})
     for number, check in enumerate(grade.checks, 1):
         output = "" if check.status == "passed" else f"{check.ru}\n\n{check.en}"
-        tests.append({"name": check.name, "number": str(number), "score": check.score, "max_score": check.max_score,
+        name = f"{check.name_ru} / {check.name}" if check.name_ru and check.name_ru != check.name else check.name
+        tests.append({"name": name, "number": str(number), "score": check.score, "max_score": check.max_score,
                       "status": check.status, "output": output, "tags": [check.area],
                       "visibility": "after_published" if check.visibility == "hidden" else "visible"})
     missing = [n for n, ok in grade.protections.items() if not ok]
@@ -73,7 +74,8 @@ def feedback_markdown(name: str, grade: Grade, lang: str) -> str:
     if failed:
         lines += [f"## {'Что исправить' if ru else 'What to fix'}", ""]
         for check in failed:
-            lines.append(f"- **{check.name}** ({check.score:g} / {check.max_score:g}): {check.ru if ru else check.en}")
+            lines.append(f"- **{check.name_ru or check.name if ru else check.name}** ({check.score:g} / "
+                         f"{check.max_score:g}): {check.ru if ru else check.en}")
         lines.append("")
     elif grade.checks:
         lines += ["Все проверки пройдены." if ru else "Every check passed.", ""]

@@ -15,7 +15,8 @@ EXTREME = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4], [1e4, 1e4, -3.0], [0.5
 @given(SHAPES)
 @with_examples()
 def check_softmax_rows_sum_to_one(student, reference, shape):
-    """softmax: probabilities in [0, 1], rows sum to 1, equal to the reference"""
+    """softmax: probabilities in [0, 1], rows sum to 1, equal to the reference
+    softmax: вероятности в [0, 1], суммы строк равны 1, совпадают с эталоном"""
     n, _, _, c, seed = shape
     logits = np.random.default_rng(seed).standard_normal((n, c)) * 3
     probs = as_array(student.softmax(logits), "softmax(logits)")
@@ -27,7 +28,8 @@ def check_softmax_rows_sum_to_one(student, reference, shape):
 
 @pytest.mark.points(4)
 def check_softmax_is_stable_and_shift_invariant(student, reference):
-    """softmax: no overflow for logits of ±1e4, unchanged by adding a constant to a row"""
+    """softmax: no overflow for logits of ±1e4, unchanged by adding a constant to a row
+    softmax: нет переполнения при логитах ±1e4, не меняется от прибавления константы к строке"""
     probs = as_array(student.softmax(EXTREME), "softmax(logits)")
     if probs.shape != EXTREME.shape or not np.all(np.isfinite(probs)):
         fail("softmax of logits like 1e4 gives NaN or inf: exp(1e4) overflows. Subtract each row's maximum "
@@ -64,7 +66,8 @@ def labelled_logits(shape, salt):
 @given(SHAPES)
 @with_examples()
 def check_loss_value(student, reference, shape):
-    """cross-entropy: the mean loss over the batch, >= 0, equal to the reference"""
+    """cross-entropy: the mean loss over the batch, >= 0, equal to the reference
+    перекрёстная энтропия: средняя потеря по батчу, >= 0, совпадает с эталоном"""
     n, logits, y = labelled_logits(shape, salt=1)
     loss, _ = loss_and_grad(student, logits, y)
     expected, _ = reference.softmax_cross_entropy(logits, y)
@@ -79,7 +82,8 @@ def check_loss_value(student, reference, shape):
 @given(SHAPES)
 @with_examples()
 def check_dlogits(student, reference, shape):
-    """cross-entropy: dlogits = (softmax(logits) - Y) / N, finite for logits of ±1e4"""
+    """cross-entropy: dlogits = (softmax(logits) - Y) / N, finite for logits of ±1e4
+    перекрёстная энтропия: dlogits = (softmax(logits) - Y) / N, конечны при логитах ±1e4"""
     n, logits, y = labelled_logits(shape, salt=2)
     _, dlogits = loss_and_grad(student, logits, y)
     _, expected = reference.softmax_cross_entropy(logits, y)

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.updates
 @given(SHAPES, st.sampled_from([0.1, 0.01, 0.5]))
 @with_examples(0.1)
 def check_sgd(student, reference, shape, lr):
-    """sgd_update: p - learning_rate * dp, for several steps"""
+    """sgd_update: p - learning_rate * dp, for several steps
+    sgd_update: p - learning_rate * dp, несколько шагов"""
     n, d, h, c, seed = shape
     params, _, _ = problem(n, d, h, c, seed)
     rng = np.random.default_rng(seed + 7)
@@ -50,7 +51,8 @@ def no_correction(params, grads, m, v, t, lr=1e-3, b1=0.9, b2=0.999, eps=1e-7):
 @pytest.mark.hidden
 @given(SHAPES, st.sampled_from([(1e-3, 0.9, 0.999, 1e-7), (1e-2, 0.8, 0.99, 1e-8)]))
 def check_adam(student, reference, shape, hyper):
-    """adam_update: m, v and the parameters over 5 steps (Algorithm 1 or the Keras form)"""
+    """adam_update: m, v and the parameters over 5 steps (Algorithm 1 or the Keras form)
+    adam_update: m, v и параметры за 5 шагов (Алгоритм 1 или форма Keras)"""
     n, d, h, c, seed = shape
     lr, b1, b2, eps = hyper
     params, _, _ = problem(n, d, h, c, seed)
@@ -81,7 +83,8 @@ def check_adam(student, reference, shape, hyper):
 
 @pytest.mark.points(2)
 def check_updates_do_not_change_their_inputs(student):
-    """sgd_update and adam_update leave params, grads, m and v unchanged"""
+    """sgd_update and adam_update leave params, grads, m and v unchanged
+    sgd_update и adam_update не меняют params, grads, m и v"""
     params, _, _ = problem(3, 4, 3, 2, seed=5)
     grads = {k: np.ones_like(p) for k, p in params.items()}
     m = {k: np.full_like(p, 0.1) for k, p in params.items()}

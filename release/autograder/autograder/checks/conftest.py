@@ -10,4 +10,6 @@ settings.register_profile("grading", derandomize=True, database=None, deadline=N
 # The student's local checks: only the fixed @example cases, whose reference answers the
 # student release carries (autograder.local). The grading plugin picks the profile.
 settings.register_profile("student", parent=settings.get_profile("grading"), phases=[Phase.explicit])
+# The project's own test that the checks are sound: the reference passes them on many more cases.
+settings.register_profile("thorough", parent=settings.get_profile("grading"), max_examples=150)
 settings.load_profile("grading")

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.updates
 @given(SHAPES, st.sampled_from([0.1, 0.01, 0.5]))
 @with_examples(0.1)
 def check_sgd(student, reference, shape, lr):
-    """sgd_update: p - learning_rate * dp, for several steps"""
+    """sgd_update: p - learning_rate * dp, for several steps
+    sgd_update: p - learning_rate * dp, несколько шагов"""
     n, d, h, c, seed = shape
     params, _, _ = problem(n, d, h, c, seed)
     rng = np.random.default_rng(seed + 7)
@@ -34,7 +35,8 @@ def check_sgd(student, reference, shape, lr):
 
 @pytest.mark.points(2)
 def check_updates_do_not_change_their_inputs(student):
-    """sgd_update and adam_update leave params, grads, m and v unchanged"""
+    """sgd_update and adam_update leave params, grads, m and v unchanged
+    sgd_update и adam_update не меняют params, grads, m и v"""
     params, _, _ = problem(3, 4, 3, 2, seed=5)
     grads = {k: np.ones_like(p) for k, p in params.items()}
     m = {k: np.full_like(p, 0.1) for k, p in params.items()}
