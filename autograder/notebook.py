@@ -9,31 +9,23 @@ trusted scores are `mnist-hw grade`'s, which `--nbgrader-db` writes into the gra
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 from autograder import reports
+from autograder.batch import grade_content
 from autograder.runner import Grade
 
 _grades: dict[str, Grade] = {}
 
 
 def grade_of(network: Path) -> Grade:
+    """The submission's grade, by the batch grader's own grading process (started from the
+    project's folder, so nothing in the submission's folder can stand in for the engine)."""
     content = network.read_bytes()
     key = hashlib.sha256(content).hexdigest()
     if key not in _grades:
-        with tempfile.TemporaryDirectory(prefix="mnist-hw-notebook-") as tmp:
-            (Path(tmp) / "network.py").write_bytes(content)
-            command = [sys.executable, "-m", "autograder.runner", str(Path(tmp) / "network.py"),
-                       str(Path(tmp) / "grade.json")]
-            if os.environ.get("MNIST_HW_DATA_DIR"):
-                command += ["--data-dir", os.environ["MNIST_HW_DATA_DIR"]]
-            subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL, check=True)
-            _grades[key] = Grade.from_dict(json.loads((Path(tmp) / "grade.json").read_text()))
+        _grades[key] = Grade.from_dict(grade_content(content, os.environ.get("MNIST_HW_DATA_DIR") or None))
     return _grades[key]
 
 

@@ -118,3 +118,20 @@ def test_nbgrader_db_creates_the_assignment_in_a_new_gradebook(tmp_path, mnist_d
         results = json.loads((tmp_path / "grades/erin/results.json").read_text())
         assert sum(v for k, v in grades.items() if k in AREAS and v is not None) == results["score"]
         assert gb.find_notebook("mnist", "mnist").max_score == 100
+
+
+def test_hidden_cells_grade_with_the_engine_not_with_files_beside_the_notebook(tmp_path, monkeypatch, mnist_dir):
+    """A submission folder with its own autograder/runner.py (which would forge 90 points if
+    it were imported) is graded by the real engine: the stub gets 0."""
+    from autograder import notebook
+
+    (tmp_path / "autograder").mkdir()
+    (tmp_path / "autograder/__init__.py").write_text("")
+    (tmp_path / "autograder/runner.py").write_text(
+        "import json, sys\nopen(sys.argv[2], 'w').write(json.dumps({'score': 90.0, 'max_score': 90.0, "
+        "'checks': []}))\n")
+    shutil.copyfile(ROOT / "release/student/network.py", tmp_path / "network.py")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MNIST_HW_DATA_DIR", str(mnist_dir))
+    assert notebook.grade_area("forward") == 0.0
+    assert notebook.grade_of(Path("network.py")).score == 0.0
