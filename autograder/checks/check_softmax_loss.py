@@ -1,7 +1,7 @@
 """Softmax and cross-entropy: properties, stability, and values against the reference."""
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
 
 from autograder.feedback import as_array, compare, fail
 from autograder.problems import SHAPES, problem, with_examples

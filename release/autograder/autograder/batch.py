@@ -205,19 +205,23 @@ def grade_content(content: bytes, data_dir=None, skip_training: bool = False) ->
                 raise RuntimeError((done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"])
             return json.loads((tmp / "grade.json").read_text())
         except (subprocess.TimeoutExpired, RuntimeError) as exc:
-            return Grade(0.0, max_score(skip_training), [],
-                         import_error=f"{GRADER_FAILED}: {exc}").to_dict()
+            return zero_grade(f"{GRADER_FAILED}: {exc}", skip_training).to_dict()
 
 
 def max_score(skip_training: bool) -> float:
     return scheme.AUTOGRADED - (next(a.points for a in scheme.AREAS if a.key == "training") if skip_training else 0)
 
 
+def zero_grade(message: str, skip_training: bool) -> Grade:
+    """0 points, and why: a submission that cannot be graded, or a grader that failed on it."""
+    return Grade(0.0, max_score(skip_training), [], import_error=message)
+
+
 def grade_one(path: Path, out: Path, data_dir=None, skip_training: bool = False) -> Grade:
     """Grade one submission; write its reports to OUT/NAME/; return its Grade."""
     submission = read_submission(path)
     if submission.problem:
-        grade = Grade(0.0, max_score(skip_training), [], import_error=submission.problem)
+        grade = zero_grade(submission.problem, skip_training)
     else:
         grade = Grade.from_dict(grade_content(submission.content, data_dir, skip_training))
     reports.write_submission_reports(out / submission.name, submission.name, grade)
@@ -322,7 +326,7 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
     for path in paths:
         submission = read_submission(path)
         if submission.problem:
-            finish(submission.name, Grade(0.0, max_score(skip_training), [], import_error=submission.problem))
+            finish(submission.name, zero_grade(submission.problem, skip_training))
             continue
         key = submission.key(options)
         done = None if force else journal.get(key)
@@ -340,7 +344,7 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
                 try:
                     grade = Grade.from_dict(future.result())
                 except Exception as exc:  # noqa: BLE001 - e.g. Dask gave up after workers kept dying
-                    grade = Grade(0.0, max_score(skip_training), [], import_error=f"{GRADER_FAILED}: {exc}")
+                    grade = zero_grade(f"{GRADER_FAILED}: {exc}", skip_training)
                 if not grade.import_error.startswith(GRADER_FAILED):  # only a real result is kept
                     journal.put(key, ",".join(pending[key]), grade)
                 for name in pending[key]:

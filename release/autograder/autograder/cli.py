@@ -80,7 +80,8 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
         reused = []
 
         def done(name, result, from_journal):
-            reused.extend([name] if from_journal else [])
+            if from_journal:
+                reused.append(name)
             progress.update(task, advance=1, last=f"{name}: {result.score:g}/{result.max_score:g}")
 
         try:
