@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from autograder import release as rel
-from autograder.examples import buggy
+from autograder.examples import buggy, expected_scores
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASE = ROOT / "release"
@@ -136,6 +136,37 @@ def test_gradescope_zip_grades_a_submission_with_training(mnist_dir, tmp_path):
     assert results["score"] == results["max_score"] == 90
     assert {t["visibility"] for t in results["tests"]} == {"visible", "after_published"}
     assert results["extra_data"]["test_accuracy"] > 0.978
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("apt-get"),
+                    reason="setup.sh installs Debian packages as root, as Gradescope's image build and CI do")
+def test_gradescope_setup_sh_builds_an_image_that_grades(tmp_path):
+    """What Gradescope does with the zip, for real: setup.sh (apt, a venv, pip from the
+    package index, MNIST fetched and verified), then run_autograder in that venv."""
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(RELEASE / "autograder.zip") as z:
+        z.extractall(root / "source")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MNIST_HW_DATA_DIR", "VIRTUAL_ENV")}
+    built = subprocess.run(["bash", "setup.sh"], cwd=root / "source", env=env, capture_output=True, text=True)
+    assert built.returncode == 0, (built.stdout + built.stderr)[-3000:]
+    venv_python = root / "venv/bin/python"
+    modules = subprocess.run([str(venv_python), "-c", "import numpy, typer, hypothesis, pytest; print(numpy.__file__)"],
+                             capture_output=True, text=True)
+    assert str(root / "venv") in modules.stdout, modules.stderr  # the image's own packages, not this machine's
+    assert sorted(p.name for p in (root / "source/mnist").iterdir()) == sorted(
+        ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"])
+
+    (root / "submission").mkdir()
+    (root / "submission/network.py").write_text(buggy("no_relu_mask"))
+    done = subprocess.run(["bash", str(root / "source/run_autograder")], env={**env, "AUTOGRADER_ROOT": str(root)},
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads((root / "results/results.json").read_text())
+    failed = [t["name"] for t in results["tests"] if t["score"] < t["max_score"]]
+    assert (results["score"], results["max_score"]) == (expected_scores()["no_relu_mask"], 90)
+    assert any("backward" in name for name in failed), failed
+    assert all(results["extra_data"]["protections"].values()), results["extra_data"]["protections"]
 
 
 @pytest.fixture()
