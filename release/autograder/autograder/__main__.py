@@ -1,4 +1,4 @@
 """`python -m autograder`: the `mnist-hw` command, where it is not installed (the grader bundle)."""
-from autograder.cli import app
+from autograder.cli import main
 
-app(prog_name="mnist-hw")
+main()

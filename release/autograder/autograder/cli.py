@@ -6,7 +6,8 @@ from typing import Optional
 
 import typer
 
-from assignment.cli import DataDir, app, console, epoch_progress, fail, load_data_or_fail, out
+from assignment.cli import (DataDir, app, console, epoch_progress, fail, load_data_or_fail,  # noqa: F401 - main: the console script
+                            main, out, writable_dir_or_fail)
 from autograder import local  # noqa: F401 - registers `check`, the students' command
 
 
@@ -27,7 +28,7 @@ def reference(epochs: int = typer.Option(30, min=1, help="The lesson trains 30 e
     from assignment.plots import plot_history
 
     mnist = load_data_or_fail(data_dir)
-    directory = out_dir or kr.REFERENCE_JSON.parent
+    directory = writable_dir_or_fail(out_dir or kr.REFERENCE_JSON.parent, "--out")
     progress, on_batch, on_epoch = epoch_progress(epochs)
 
     class Report(keras.callbacks.Callback):
@@ -71,6 +72,7 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
         batch.check_paths(submissions)  # a wrong path is said before anything is graded
     except batch.SubmissionError as exc:
         fail(str(exc))
+    writable_dir_or_fail(out_dir, "--out")
     if not cluster:  # a cluster's workers have their own copy
         load_data_or_fail(data_dir)  # a missing or corrupt data set is said once, up front
     with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -115,7 +117,7 @@ def examples(directory: Path = typer.Argument(Path("examples/submissions"))):
     """Write the example submissions (the stub, the reference, realistic bugs) to grade."""
     from autograder.examples import write_examples
 
-    for path in write_examples(directory):
+    for path in write_examples(writable_dir_or_fail(directory, "DIRECTORY")):
         out.print(str(path))
 
 
@@ -131,7 +133,7 @@ def gradescope(root: Path = typer.Option(Path("/autograder"), help="Gradescope's
     from autograder import batch
 
     load_data_or_fail(data_dir)
-    (root / "results").mkdir(parents=True, exist_ok=True)
+    writable_dir_or_fail(root / "results", "--root")
     with tempfile.TemporaryDirectory(prefix="mnist-hw-gradescope-") as tmp:
         result = batch.grade_one(root / "submission", Path(tmp), data_dir, skip_training)
         shutil.copyfile(Path(tmp) / "submission" / "results.json", root / "results" / "results.json.tmp")
@@ -153,7 +155,7 @@ def release(out_dir: Path = typer.Option(Path("release"), "--out", help="Where s
         fail(f"`release` needs the project's sources and nbgrader ({exc}); run it in the project, "
              "after `pip install -e '.[nbgrader]'`.")
     built = rel.build()
-    for path in rel.write(built, out_dir):
+    for path in rel.write(built, writable_dir_or_fail(out_dir, "--out")):
         out.print(f"wrote {path}")
     if not validate:
         return

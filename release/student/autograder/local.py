@@ -209,7 +209,7 @@ def check_area(area: str, network="network.py", lang: str = "ru", data_dir=None)
 # -- the command ----------------------------------------------------------------------------
 import typer  # noqa: E402 - the command below is this module's second half
 
-from assignment.cli import DataDir, app, console, fail, out  # noqa: E402
+from assignment.cli import DataDir, app, console, fail, main, out  # noqa: E402,F401 - main: the student console script
 
 
 def report(results: list[CheckResult], areas, lang: str = "ru") -> tuple[float, float]:
@@ -271,10 +271,6 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
                       "Training was not checked: add --training.")
     if any(r.status != "passed" for r in results):
         raise typer.Exit(1)
-
-
-def main():
-    app()
 
 
 if __name__ == "__main__":

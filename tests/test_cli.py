@@ -1,0 +1,55 @@
+"""The `mnist-hw` command as users start it (`python -m autograder`, the console script's code
+path): a path it cannot write to is said in one line before any work, never as a traceback."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOT_A_DIR = "/dev/null/out"  # under a file: no one, root included, can make it
+
+
+def mnist_hw(*args, data_dir=None, cwd=ROOT):
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "COLUMNS": "400"}  # rich wraps at the width: one line each
+    if data_dir:
+        env["MNIST_HW_DATA_DIR"] = str(data_dir)
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.mark.parametrize("args, option", [
+    (["data", "fetch", "--data-dir", NOT_A_DIR], "--data-dir"),
+    (["train", "--epochs", "1", "--out", NOT_A_DIR], "--out"),
+    (["grade", "solution/network.py", "--out", NOT_A_DIR], "--out"),
+    (["examples", NOT_A_DIR], "DIRECTORY"),
+    (["release", "--no-validate", "--out", NOT_A_DIR], "--out"),
+])
+def test_an_output_path_that_cannot_be_made_is_said_before_any_work(args, option, mnist_dir):
+    done = mnist_hw(*args, data_dir=mnist_dir)
+    assert done.returncode == 1
+    said = " ".join(done.stderr.split())
+    assert f"error: {NOT_A_DIR}: Not a directory. {option}" in said, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "Training" not in done.stderr and "grading" not in done.stderr  # nothing was started
+
+
+def test_a_write_refused_mid_way_is_one_line_and_keeps_what_was_done(mnist_dir, tmp_path):
+    """The gradebook cannot be written (a directory is in its place) after the grading: the
+    message names it, and the submission's results are there for the next run to reuse."""
+    out = tmp_path / "grades"
+    (out / "gradebook.csv").mkdir(parents=True)
+    submission = tmp_path / "alice" / "network.py"
+    submission.parent.mkdir()
+    submission.write_bytes((ROOT / "solution/network.py").read_bytes())
+    done = mnist_hw("grade", str(submission.parent), "--out", str(out), "--skip-training", data_dir=mnist_dir)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    assert f"error: {out / 'gradebook.csv'}: Is a directory." in " ".join(done.stderr.split()), done.stderr
+    assert (out / "alice" / "results.json").is_file()
+
+    (out / "gradebook.csv").rmdir()
+    again = mnist_hw("grade", str(submission.parent), "--out", str(out), "--skip-training", data_dir=mnist_dir)
+    assert again.returncode == 0, again.stderr
+    assert "1 of 1 unchanged since their last grading" in " ".join(again.stderr.split())
