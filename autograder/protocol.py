@@ -22,6 +22,7 @@ ALLOWED_DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", 
 MAX_HEADER = 1 << 20  # 1 MiB of JSON
 MAX_ARRAYS = 256
 MAX_NDIM = 8
+CALL_SECONDS = 20.0  # wall time of one ordinary call of a student's function, in the sandbox and locally
 
 
 class WorkerError(RuntimeError):
@@ -30,6 +31,10 @@ class WorkerError(RuntimeError):
     def __init__(self, kind: str, message: str, where: str = ""):
         self.kind, self.message, self.where = kind, message, where
         super().__init__(f"{kind}: {message}")
+
+
+def timed_out(seconds: float) -> WorkerError:
+    return WorkerError("timeout", f"no answer within {seconds:g} s (an infinite loop?)")
 
 
 class ProtocolError(ValueError):

@@ -43,7 +43,7 @@ KIT_FILES = ("__init__.py", "data.py", "idx.py", "training.py")
 
 @dataclass
 class Limits:
-    call_seconds: float = 20.0  # wall time of one ordinary call
+    call_seconds: float = protocol.CALL_SECONDS  # wall time of one ordinary call
     cpu_seconds: int = 900  # CPU time of the whole worker
     memory_bytes: int = 4 << 30  # address space
     processes: int = 256  # processes of the worker's user
@@ -189,7 +189,7 @@ class Sandbox:
             answer = self._answers.get(timeout=timeout)
         except queue.Empty:
             self.kill()
-            self.dead = WorkerError("timeout", f"no answer within {timeout:g} s (an infinite loop?)")
+            self.dead = protocol.timed_out(timeout)
             raise self.dead from None
         if isinstance(answer, EOFError):
             code = self.process.wait()

@@ -203,6 +203,21 @@ def test_student_check_reports_per_area_and_fails_until_fixed(student_copy):
     assert unknown.returncode == 1 and "no area backprop" in unknown.stderr
 
 
+def test_student_check_stops_an_endless_loop_and_checks_the_rest(student_copy):
+    """No sandbox on a student's laptop: the local checks run network.py in their own process,
+    so a forward that never returns (and swallows every Exception on the way) is stopped by
+    the time limit, reported as the grader reports it, not called again, and the other areas
+    are still checked."""
+    endless = ("\n\ndef forward(params, X):\n    while True:\n        try:\n            sum(range(1000))\n"
+               "        except Exception:\n            pass\n")
+    (student_copy / "network.py").write_text((ROOT / "solution/network.py").read_text() + endless)
+    done = student_run(student_copy, "check", "--lang", "en")
+    assert done.returncode == 1, done.stdout + done.stderr
+    said = " ".join(done.stdout.split())
+    assert "forward did not finish: no answer within 20 s (an infinite loop?)" in said
+    assert "Softmax and cross-entropy │ 15 / 15 │ passed" in said and "SGD and Adam updates │ 7 / 7 │ passed" in said
+
+
 def test_student_release_trains_and_checks_training(student_copy, mnist_dir, tmp_path):
     shutil.copyfile(ROOT / "solution/network.py", student_copy / "network.py")
     train = student_run(student_copy, "train", "--epochs", "1", "--out", str(tmp_path / "run"), data_dir=mnist_dir)

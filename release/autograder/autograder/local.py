@@ -11,8 +11,11 @@ forward; when grading, the reference's forward does.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import signal
+import threading
 import warnings
 from pathlib import Path
 
@@ -24,6 +27,36 @@ from autograder.plugin import CHECKS, CheckResult, explain, run_checks
 
 ANSWERS = CHECKS / "answers.json"
 FAST_AREAS = tuple(a.key for a in scheme.AREAS if a.graded_by == "autograder" and a.key != "training")
+
+
+class TimeUp(BaseException):
+    """Raised inside the student's code when its time is up: a BaseException, so that an
+    `except Exception` in that code does not swallow it."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Interrupt the code run inside after `seconds` of wall time, with TimeUp.
+
+    The local checks run the student's code in this process (there is no sandbox on a
+    student's laptop), so an endless loop would hang `mnist-hw check` for good; a timer
+    signal stops it between two Python steps. Where there is no such signal (Windows) or
+    this is not the main thread, there is no limit.
+    """
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def time_up(signum, frame):
+        raise TimeUp
+
+    previous = signal.signal(signal.SIGALRM, time_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class LocalStudent:
@@ -53,14 +86,18 @@ class LocalStudent:
         from assignment.training import fit
 
         x, y = load_split(self.data_dir, "train")
-        params, history = self._run("training", lambda: fit(self.module, x, y, **kwargs))
+        params, history = self._run("training", lambda: fit(self.module, x, y, **kwargs), seconds=timeout)
         return {"params": protocol.plain(params), "history": protocol.plain(history.to_dict())}
 
-    def _run(self, fn, action):
+    def _run(self, fn, action, seconds: float = protocol.CALL_SECONDS):
+        if fn in self.hung:  # as the grader: a function that hung once is not called again
+            raise Feedback(*self.hung[fn])
         try:
-            with warnings.catch_warnings():  # an overflow warning is the check's to explain
-                warnings.simplefilter("ignore")
+            with warnings.catch_warnings(), time_limit(seconds):
+                warnings.simplefilter("ignore")  # an overflow warning is the check's to explain
                 return action()
+        except TimeUp:
+            raise Feedback(*explain(fn, protocol.timed_out(seconds), self.hung)) from None
         except Exception as exc:  # noqa: BLE001 - the student's code may raise anything
             info = protocol.describe(exc)
             raise Feedback(*explain(fn, protocol.WorkerError("raised", info["error"], info["where"]),
@@ -197,7 +234,6 @@ def run_local(network_py, areas=FAST_AREAS, data_dir=None) -> list[CheckResult]:
 def check_area(area: str, network="network.py", lang: str = "ru", data_dir=None) -> float:
     """The notebook's check cells: the public checks of one area, reported; the points they
     give. Nothing reaches stderr, which nbgrader would take for a failed cell."""
-    import contextlib
     import io
 
     with contextlib.redirect_stderr(io.StringIO()):
