@@ -21,13 +21,12 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from assignment.idx import write_atomic
-from autograder import reports, scheme
+from autograder import reports, scheme, tempdirs
 from autograder.runner import Grade
 
 MAX_NETWORK_BYTES = 1 << 20  # a network.py is a few kB; 1 MiB is generous
@@ -190,8 +189,7 @@ def engine_fingerprint() -> str:
 def grade_content(content: bytes, data_dir=None, skip_training: bool = False) -> dict:
     """Grade one network.py's bytes in a separate grading process (whose worker is sandboxed);
     return the Grade as a dict. What a Dask worker runs, too."""
-    with tempfile.TemporaryDirectory(prefix="mnist-hw-grade-") as tmp:
-        tmp = Path(tmp)
+    with tempdirs.temporary("grade") as tmp:
         (tmp / "network.py").write_bytes(content)
         command = [sys.executable, "-m", "autograder.runner", str(tmp / "network.py"), str(tmp / "grade.json")]
         if data_dir:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from autograder import scheme
+from autograder import scheme, tempdirs
 from autograder.feedback import Feedback
 from autograder.protocol import WorkerError
 
@@ -131,7 +130,7 @@ def run_checks(student, reference, data_dir=None, areas=None, profile: str = "gr
         if Path(getattr(module, "__file__", None) or "/").resolve().parent == checks.resolve():
             del sys.modules[name]
 
-    with tempfile.TemporaryDirectory(prefix="mnist-hw-hypothesis-") as home, \
+    with tempdirs.temporary("hypothesis") as home, \
             contextlib.redirect_stdout(io.StringIO()):
         set_hypothesis_home_dir(home)  # hypothesis's caches go here, not into the student's or grader's folder
         try:

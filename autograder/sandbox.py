@@ -25,7 +25,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from assignment import data as _kit
-from autograder import protocol
+from autograder import protocol, tempdirs
 from autograder.protocol import WorkerError  # noqa: F401 - part of this module's interface
 
 NOBODY = 65534
@@ -79,7 +78,7 @@ class Sandbox:
 
     # -- setting up -------------------------------------------------------------------
     def _make_box(self) -> Path:
-        box = Path(tempfile.mkdtemp(prefix="mnist-hw-box-"))
+        box = tempdirs.make("box")
         (box / "assignment").mkdir()
         for name in KIT_FILES:
             shutil.copy(Path(_kit.__file__).parent / name, box / "assignment" / name)

@@ -6,13 +6,14 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from autograder import batch
+from autograder import batch, tempdirs
 from autograder.examples import buggy, write_examples
 from autograder.scheme import AUTOGRADED
 
@@ -55,21 +56,49 @@ def uninterrupted(examples, tmp_path_factory, mnist_dir):
 def test_killed_batch_resumes_and_gives_the_same_gradebook(examples, uninterrupted, tmp_path):
     out = tmp_path / "out"
     command = grade_command(examples, out, "--jobs", "1")
+    boxes = lambda: set(Path(tempfile.gettempdir()).glob("mnist-hw-box-*"))  # noqa: E731
+    boxes_before = boxes()
     run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     wait_for(lambda: len(journal_lines(out)) >= 3, what="three gradings")
+    wait_for(lambda: boxes() - boxes_before, what="the next grading's sandbox")  # a finished one removes its box
+    stale_before = set(tempdirs.stale(older_than=0))
     os.killpg(run.pid, signal.SIGKILL)  # as a power cut would: no cleanup at all
     run.wait()
     before = journal_lines(out)
     assert 3 <= len(before) < len(examples) and not (out / "gradebook.csv").exists()
     for results in out.glob("*/results.json"):  # whatever was written is whole
         json.loads(results.read_text())
+    left = lambda: [p for p in tempdirs.stale(older_than=0) if p not in stale_before]  # noqa: E731
+    wait_for(lambda: any(p.name.startswith("mnist-hw-box-") for p in left()), 10, "the killed grading's box")
+    left = left()
+    an_hour_ago = time.time() - tempdirs.STALE_AFTER_SECONDS - 60
+    for path in left:
+        os.utime(path, (an_hour_ago, an_hour_ago))
     subprocess.run(command, check=True, capture_output=True)
+    assert not [p for p in left if p.exists()]  # swept by the next grading
     after = journal_lines(out)
     graded = [line["submission"] for line in after]
     assert sorted(graded) == sorted(p.name for p in examples)  # each graded once: nothing twice, nothing lost
     assert after[: len(before)] == before
     assert (out / "gradebook.csv").read_bytes() == (uninterrupted / "gradebook.csv").read_bytes()
     assert (out / "summary.md").read_bytes() == (uninterrupted / "summary.md").read_bytes()
+
+
+def test_only_old_directories_of_dead_processes_are_swept(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    old = time.time() - tempdirs.STALE_AFTER_SECONDS - 60
+    dirs = {}
+    for name, pid, age in (("dead_old", gone.pid, old), ("dead_new", gone.pid, None), ("alive_old", os.getpid(), old)):
+        dirs[name] = tmp_path / f"mnist-hw-box-{pid}-{name}"
+        dirs[name].mkdir()
+        if age:
+            os.utime(dirs[name], (age, age))
+    (tmp_path / "mnist-hw-box-notapid").mkdir()
+    assert tempdirs.sweep() == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [dirs["dead_new"].name, dirs["alive_old"].name, "mnist-hw-box-notapid"])
 
 
 def test_a_torn_journal_entry_is_graded_again(examples, tmp_path):

@@ -1,8 +1,10 @@
 """The `mnist-hw` command as users start it (`python -m autograder`, the console script's code
 path): a path it cannot write to is said in one line before any work, never as a traceback."""
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -53,3 +55,33 @@ def test_a_write_refused_mid_way_is_one_line_and_keeps_what_was_done(mnist_dir, 
     again = mnist_hw("grade", str(submission.parent), "--out", str(out), "--skip-training", data_dir=mnist_dir)
     assert again.returncode == 0, again.stderr
     assert "1 of 1 unchanged since their last grading" in " ".join(again.stderr.split())
+
+
+def test_ctrl_c_during_grading_says_what_is_kept_and_the_next_run_goes_on(mnist_dir, tmp_path):
+    """Ctrl-C (SIGINT to the whole foreground process group, as a terminal sends it) after the
+    first grading has finished: one line saying how many are kept, no traceback, no sandbox
+    left running; the same command then grades only the rest."""
+    from autograder.examples import write_examples
+
+    subs = [str(p) for p in write_examples(tmp_path / "subs")]
+    out = tmp_path / "grades"
+    args = [sys.executable, "-m", "autograder", "grade", *subs, "--out", str(out), "--skip-training", "--jobs", "1"]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "COLUMNS": "400", "MNIST_HW_DATA_DIR": str(mnist_dir)}
+    grading = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    journal = out / "journal.jsonl"
+    deadline = time.monotonic() + 300
+    while not (journal.is_file() and journal.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.killpg(grading.pid, signal.SIGINT)
+    _, stderr = grading.communicate(timeout=120)
+    said = " ".join(stderr.split())
+    kept = len(journal.read_text().splitlines())
+    assert grading.returncode == 130, stderr
+    assert f"error: interrupted: {kept} of {len(subs)} graded" in said and "Traceback" not in stderr
+    assert 1 <= kept < len(subs)
+    assert not subprocess.run(["pgrep", "-f", "autograder.worker"], capture_output=True).stdout
+
+    again = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert f"{kept} of {len(subs)} unchanged since their last grading" in " ".join(again.stderr.split())

@@ -91,6 +91,11 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
                                        force=force, cluster=cluster)
         except batch.SubmissionError as exc:
             fail(str(exc))
+        except KeyboardInterrupt:
+            progress.stop()
+            finished = int(progress.tasks[0].completed)
+            fail(f"interrupted: {finished} of {len(submissions)} graded, their results in {out_dir} and its "
+                 "journal; the same command grades the rest (the gradings under way were lost).", code=130)
     if reused:
         console.print(f"{len(reused)} of {len(grades)} unchanged since their last grading (the journal in "
                       f"{out_dir}): not graded again; --force to regrade them.", highlight=False)

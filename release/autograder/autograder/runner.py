@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from assignment import data
-from autograder import scheme
+from autograder import scheme, tempdirs
 from autograder.feedback import Feedback
 from autograder.plugin import CheckResult, explain, run_checks
 from autograder.reference import live_reference
@@ -96,6 +96,7 @@ def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = 
           limits: Limits | None = None) -> Grade:
     """Run every check on one network.py and return its Grade."""
     started = time.perf_counter()
+    tempdirs.sweep()  # what graders killed earlier left behind
     data_dir = data.resolve_data_dir(data_dir)
     train_files = None if skip_training else (data.locate(data_dir, "train-images-idx3-ubyte"),
                                               data.locate(data_dir, "train-labels-idx1-ubyte"))
