@@ -39,6 +39,12 @@ def explain(fn: str, exc: WorkerError, hung: dict) -> tuple[str, str]:
     if exc.kind == "raised" and exc.message.startswith("NotImplementedError"):
         return (f"{fn} is not implemented yet: replace `raise NotImplementedError()` with your code.",
                 f"{fn} ещё не реализована: замените `raise NotImplementedError()` своим кодом.")
+    if exc.kind == "raised" and exc.message.startswith("SystemExit"):  # only where it runs in-process: the local checks
+        where = f" ({exc.where})" if exc.where else ""
+        return (f"{fn} called exit() ({exc.message}){where}: a function returns its result; exit() ends the program "
+                "that called it.",
+                f"{fn} вызвала exit() ({exc.message}){where}: функция возвращает результат, а exit() завершает "
+                "вызвавшую её программу.")
     if exc.kind == "raised":
         where = f" ({exc.where})" if exc.where else ""
         return (f"{fn} raised {exc.message}{where}.", f"{fn} выбросила исключение {exc.message}{where}.")

@@ -12,6 +12,8 @@ from assignment.training import METRICS, evaluate, fit, split_validation
 from autograder.cli import app
 from solution import network as reference
 
+ROOT = Path(__file__).resolve().parent.parent
+
 SOLUTION = Path(reference.__file__)
 
 
@@ -81,6 +83,7 @@ def test_a_network_file_is_loaded_by_path(tmp_path, subset):
     ("def forward(:\n", "does not import: SyntaxError"),
     ("import numpy_that_does_not_exist\n", "ModuleNotFoundError"),
     ("def init_params(): pass\n", "does not define softmax, forward"),
+    ("import sys\nsys.exit(0)\n", r"calls exit\(\) while it is imported \(SystemExit: 0\)"),  # not a silent success
 ])
 def test_a_broken_network_file_gets_a_clear_message(tmp_path, source, message):
     (tmp_path / "network.py").write_text(source)
@@ -94,6 +97,26 @@ def test_train_command_with_a_broken_network(tmp_path):
     (tmp_path / "network.py").write_text("raise RuntimeError('boom')\n")
     result = CliRunner().invoke(app, ["train", "--network", str(tmp_path / "network.py"), "--out", str(tmp_path)])
     assert result.exit_code == 1 and "boom" in result.output and "Traceback" not in result.output
+
+
+def test_train_command_with_a_network_that_exits_mid_training(tmp_path, mnist_dir):
+    """exit() in forward would end `mnist-hw train` with the student's status and no word."""
+    (tmp_path / "network.py").write_text((ROOT / "solution/network.py").read_text()
+                                         + "\n\ndef forward(params, X):\n    raise SystemExit(3)\n")
+    result = CliRunner().invoke(app, ["train", "--network", str(tmp_path / "network.py"), "--out", str(tmp_path),
+                                      "--epochs", "1", "--data-dir", str(mnist_dir)])
+    assert result.exit_code == 1 and "training stopped: SystemExit: 3" in " ".join(result.output.split())
+
+
+def test_local_checks_report_exit_in_a_function_and_go_on(tmp_path):
+    from autograder.local import run_local
+
+    (tmp_path / "network.py").write_text((ROOT / "solution/network.py").read_text()
+                                         + "\n\ndef forward(params, X):\n    import sys\n    sys.exit(3)\n")
+    results = run_local(tmp_path / "network.py", ["forward", "updates"])
+    forward = [r for r in results if r.area == "forward"]
+    assert forward and all(r.status == "failed" and "forward called exit() (SystemExit: 3)" in r.en for r in forward)
+    assert all(r.status == "passed" for r in results if r.area == "updates")
 
 
 @pytest.mark.slow

@@ -193,7 +193,7 @@ def train(epochs: int = typer.Option(10, min=1, help="Passes over the training s
                                   seed=seed, restore_best_weights=restore_best, on_epoch=on_epoch,
                                   on_batch=on_batch)
         test_loss, test_accuracy = evaluate(net, params, mnist.x_test, mnist.y_test)
-    except Exception as exc:  # a student's network can fail in any way; say where
+    except (Exception, SystemExit) as exc:  # a student's network can fail in any way, exit() too; say where
         import traceback
 
         console.print(traceback.format_exc(limit=-3), highlight=False, markup=False)

@@ -44,6 +44,9 @@ def load_network(path: os.PathLike | str | None = None) -> ModuleType:
         spec.loader.exec_module(module)
     except Exception as exc:  # a student's file may fail in any way at import
         raise ContractError(f"{path} does not import: {type(exc).__name__}: {exc}") from exc
+    except SystemExit as exc:  # exit() at import would end the caller too, with its status
+        raise ContractError(f"{path} calls exit() while it is imported (SystemExit: {exc.code}): "
+                            "remove that call.") from None
     missing = [f for f in FUNCTIONS if not callable(getattr(module, f, None))]
     if missing:
         raise ContractError(f"{path} does not define {', '.join(missing)}; keep the names of the stub.")

@@ -98,7 +98,7 @@ class LocalStudent:
                 return action()
         except TimeUp:
             raise Feedback(*explain(fn, protocol.timed_out(seconds), self.hung)) from None
-        except Exception as exc:  # noqa: BLE001 - the student's code may raise anything
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - the student's code may raise anything, exit() too
             info = protocol.describe(exc)
             raise Feedback(*explain(fn, protocol.WorkerError("raised", info["error"], info["where"]),
                                     self.hung)) from None
