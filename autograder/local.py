@@ -222,9 +222,14 @@ def local_reference(module):
 
 def run_local(network_py, areas=FAST_AREAS, data_dir=None) -> list[CheckResult]:
     """The public checks of `areas` on network_py, in this process."""
-    from assignment.contract import load_network
+    from assignment.contract import ContractError, load_network
 
-    module = load_network(network_py)
+    try:
+        with time_limit(protocol.CALL_SECONDS):
+            module = load_network(network_py)
+    except TimeUp:
+        raise ContractError(f"{network_py} did not finish importing within {protocol.CALL_SECONDS:g} s: is there an "
+                            "endless loop outside the functions?") from None
     student = LocalStudent(module, data_dir)
     plugin = run_checks(student, local_reference(module), data_dir, list(areas), profile="student",
                         public_only=True)

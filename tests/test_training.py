@@ -129,3 +129,11 @@ def test_default_training_reaches_98_percent(mnist_dir, tmp_path):
     png = (tmp_path / "history.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
     assert "Test accuracy" in result.stdout
+
+
+def test_local_checks_stop_an_endless_loop_at_import(tmp_path):
+    from autograder.local import run_local
+
+    (tmp_path / "network.py").write_text("while True:\n    pass\n")
+    with pytest.raises(ContractError, match="did not finish importing within 20 s: is there an endless loop"):
+        run_local(tmp_path / "network.py", ["forward"])
