@@ -120,6 +120,21 @@ def test_nbgrader_db_creates_the_assignment_in_a_new_gradebook(tmp_path, mnist_d
         assert gb.find_notebook("mnist", "mnist").max_score == 100
 
 
+def test_a_file_that_is_not_a_gradebook_is_said_before_any_grading(tmp_path, mnist_dir):
+    (tmp_path / "erin").mkdir()
+    (tmp_path / "erin/network.py").write_text(buggy("bias_mean"))
+    db = tmp_path / "gradebook.db"
+    db.write_text("a course list, saved under the wrong name\n" * 20)
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(tmp_path / "erin"), "--out",
+                           str(tmp_path / "grades"), "--skip-training", "--nbgrader-db", str(db),
+                           "--data-dir", str(mnist_dir)], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "400"})
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"error: {db} cannot be used as an nbgrader gradebook: file is not a database." in done.stderr
+    assert not (tmp_path / "grades" / "journal.jsonl").exists()  # nothing graded, so nothing to record later
+    assert db.read_text().startswith("a course list")  # and the file left as it was
+
+
 def test_hidden_cells_grade_with_the_engine_not_with_files_beside_the_notebook(tmp_path, monkeypatch, mnist_dir):
     """A submission folder with its own autograder/runner.py (which would forge 90 points if
     it were imported) is graded by the real engine: the stub gets 0."""

@@ -73,6 +73,15 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
     except batch.SubmissionError as exc:
         fail(str(exc))
     writable_dir_or_fail(out_dir, "--out")
+    if nbgrader_db:
+        try:
+            from autograder import nbgrader_db as gradebook
+
+            gradebook.prepare(nbgrader_db)
+        except ImportError as exc:
+            fail(f"--nbgrader-db needs nbgrader ({exc}): pip install 'mnist-hw[nbgrader]'")
+        except gradebook.GradebookError as exc:
+            fail(str(exc))
     if not cluster:  # a cluster's workers have their own copy
         load_data_or_fail(data_dir)  # a missing or corrupt data set is said once, up front
     with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -108,12 +117,11 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
         table.add_row(name, *(f"{scores[a.key]:g}" for a in areas), f"{grades[name].score:g}")
     out.print(table)
     if nbgrader_db:
-        from autograder import nbgrader_db as gradebook
-
         try:
             count = gradebook.record(nbgrader_db, grades, skip_training)
-        except ImportError as exc:
-            fail(f"--nbgrader-db needs nbgrader ({exc}): pip install 'mnist-hw[nbgrader]'")
+        except gradebook.GradebookError as exc:
+            fail(f"{exc} The grades are in {out_dir}: run the same command again to record them (nothing is "
+                 "graded twice).")
         out.print(f"recorded {count} submission(s) in the nbgrader gradebook {nbgrader_db}")
 
 

@@ -8,6 +8,7 @@ its cells are saved as `nbgrader generate_assignment` saves them (its own prepro
 """
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from autograder import reports
@@ -15,8 +16,33 @@ from autograder.notebook_source import ASSIGNMENT_ID, NOTEBOOK_ID, SOURCE
 from autograder.runner import Grade
 
 
+class GradebookError(RuntimeError):
+    """The gradebook cannot be opened or written: not a database, locked, unreadable."""
+
+
 def db_url(path: Path) -> str:
     return f"sqlite:///{Path(path).resolve()}"
+
+
+@contextlib.contextmanager
+def _said(path: Path):
+    """Database and file errors as one GradebookError naming the file."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except (SQLAlchemyError, OSError) as exc:
+        reason = getattr(exc, "orig", None) or getattr(exc, "strerror", None) or exc
+        raise GradebookError(f"{path} cannot be used as an nbgrader gradebook: {reason}. Give --nbgrader-db your "
+                             "course's gradebook.db, or a path where a new one can be made.") from None
+
+
+def prepare(path: Path) -> None:
+    """Open the gradebook before any grading (making it, and the assignment in it, where
+    new), so that a wrong --nbgrader-db is said before the work, not after."""
+    with _said(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_assignment(db_url(path))
 
 
 def ensure_assignment(url: str) -> None:
@@ -46,10 +72,8 @@ def record(path: Path, grades: dict[str, Grade], skip_training: bool = False) ->
 
     from sqlalchemy.exc import SAWarning
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    url = db_url(path)
-    ensure_assignment(url)
-    with Gradebook(url) as gb, warnings.catch_warnings():
+    prepare(path)
+    with _said(path), Gradebook(db_url(path)) as gb, warnings.catch_warnings():
         warnings.simplefilter("ignore", SAWarning)  # nbgrader's own add_submission trips these; harmless
         for student, grade in sorted(grades.items()):
             try:
