@@ -141,15 +141,14 @@ def gradescope(root: Path = typer.Option(Path("/autograder"), help="Gradescope's
                data_dir: Optional[Path] = DataDir):
     """Grade one Gradescope submission (what the bundle's run_autograder calls)."""
     import shutil
-    import tempfile
 
-    from autograder import batch
+    from autograder import batch, tempdirs
 
     load_data_or_fail(data_dir)
     writable_dir_or_fail(root / "results", "--root")
-    with tempfile.TemporaryDirectory(prefix="mnist-hw-gradescope-") as tmp:
-        result = batch.grade_one(root / "submission", Path(tmp), data_dir, skip_training)
-        shutil.copyfile(Path(tmp) / "submission" / "results.json", root / "results" / "results.json.tmp")
+    with tempdirs.temporary("gradescope") as tmp:
+        result = batch.grade_one(root / "submission", tmp, data_dir, skip_training)
+        shutil.copyfile(tmp / "submission" / "results.json", root / "results" / "results.json.tmp")
     (root / "results" / "results.json.tmp").replace(root / "results" / "results.json")
     out.print(f"{result.score:g} / {result.max_score:g} → {root / 'results' / 'results.json'}")
 

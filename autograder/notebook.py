@@ -36,5 +36,5 @@ def grade_area(area: str, network="network.py") -> float:
         print(f"network.py: {grade.import_error}")
     for check in grade.checks:
         if check.area == area and check.status != "passed":
-            print(f"✗ {check.name_ru or check.name}: {check.ru}\n  {check.name}: {check.en}")
+            print(f"✗ {check.title(ru=True)}: {check.ru}\n  {check.name}: {check.en}")
     return reports.area_scores(grade)[area]

@@ -34,19 +34,22 @@ class CheckResult:
     ru: str = ""
     name_ru: str = ""
 
+    def title(self, ru: bool) -> str:
+        """The check's name in Russian (where it has one) or English."""
+        return (self.name_ru or self.name) if ru else self.name
+
 
 def explain(fn: str, exc: WorkerError, hung: dict) -> tuple[str, str]:
     if exc.kind == "raised" and exc.message.startswith("NotImplementedError"):
         return (f"{fn} is not implemented yet: replace `raise NotImplementedError()` with your code.",
                 f"{fn} ещё не реализована: замените `raise NotImplementedError()` своим кодом.")
+    where = f" ({exc.where})" if exc.where else ""
     if exc.kind == "raised" and exc.message.startswith("SystemExit"):  # only where it runs in-process: the local checks
-        where = f" ({exc.where})" if exc.where else ""
         return (f"{fn} called exit() ({exc.message}){where}: a function returns its result; exit() ends the program "
                 "that called it.",
                 f"{fn} вызвала exit() ({exc.message}){where}: функция возвращает результат, а exit() завершает "
                 "вызвавшую её программу.")
     if exc.kind == "raised":
-        where = f" ({exc.where})" if exc.where else ""
         return (f"{fn} raised {exc.message}{where}.", f"{fn} выбросила исключение {exc.message}{where}.")
     if exc.kind == "timeout":
         hung[fn] = (f"{fn} did not finish: {exc.message}.", f"{fn} не завершилась: нет ответа за отведённое время "

@@ -259,8 +259,8 @@ def validate_bundle(bundle: Path, data_dir=None, skip_training: bool = False) ->
     import os
     import subprocess
     import sys
-    import tempfile
 
+    from autograder import tempdirs
     from autograder.batch import max_score
 
     env = {**os.environ, "PYTHONPATH": str(bundle.resolve()), "PYTHONDONTWRITEBYTECODE": "1"}
@@ -271,8 +271,7 @@ def validate_bundle(bundle: Path, data_dir=None, skip_training: bool = False) ->
     if outside:
         raise RuntimeError(f"the bundle imports {outside} from outside itself")
     expected = {"reference": float(max_score(skip_training)), "stub": 0.0}
-    with tempfile.TemporaryDirectory(prefix="mnist-hw-validate-") as tmp:
-        tmp = Path(tmp)
+    with tempdirs.temporary("validate") as tmp:
         for name, source in (("reference", ROOT / "solution/network.py"), ("stub", bundle.parent / STUDENT / "network.py")):
             (tmp / name).mkdir()
             shutil.copyfile(source, tmp / name / "network.py")

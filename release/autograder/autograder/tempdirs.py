@@ -20,15 +20,19 @@ PREFIX = "mnist-hw-"
 STALE_AFTER_SECONDS = 3600
 
 
+def _prefix(kind: str) -> str:
+    return f"{PREFIX}{kind}-{os.getpid()}-"
+
+
 def make(kind: str) -> Path:
     """A new directory mnist-hw-KIND-PID-XXXX in the system's temporary folder; the caller removes it."""
-    return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{kind}-{os.getpid()}-"))
+    return Path(tempfile.mkdtemp(prefix=_prefix(kind)))
 
 
 @contextlib.contextmanager
 def temporary(kind: str):
     """As tempfile.TemporaryDirectory, named so that a sweep can remove it if this process is killed."""
-    with tempfile.TemporaryDirectory(prefix=f"{PREFIX}{kind}-{os.getpid()}-") as path:
+    with tempfile.TemporaryDirectory(prefix=_prefix(kind)) as path:
         yield Path(path)
 
 
