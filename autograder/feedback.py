@@ -36,8 +36,8 @@ def rel_error_at(got: np.ndarray, expected: np.ndarray) -> tuple[float, tuple]:
 
 def as_array(value, name: str) -> np.ndarray:
     """The student's value as a numeric array, or a Feedback saying what it was."""
-    if isinstance(value, np.ndarray) and value.dtype.kind in "fiub":
-        return value
+    if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind in "fiub":
+        return np.asarray(value)  # a numpy scalar (np.mean's result) is a 0-d array here
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return np.asarray(value, dtype=np.float64)
     kind = type(value).__name__ if not isinstance(value, dict) or "__unsupported__" not in value else value[

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import signal
 import threading
@@ -60,8 +61,11 @@ def time_limit(seconds: float):
 
 
 class LocalStudent:
-    """The student's module, called as the checks expect a worker to answer: arguments are
-    copies, results are made plain, and changes to the arguments are noticed."""
+    """The student's module, called as the checks expect the sandboxed worker to answer,
+    through the same path: the arguments cross the wire format to the call, the call goes
+    through protocol.call (as in the worker), and its answer crosses the wire format back.
+    So the checks see exactly the values the grader's checks see — a numpy scalar stays
+    one, a tuple a tuple — and a difference of that kind cannot come back."""
 
     def __init__(self, module, data_dir=None):
         self.module, self.data_dir = module, data_dir
@@ -73,11 +77,21 @@ class LocalStudent:
             raise AttributeError(fn)
 
         def call(*args, **kwargs):
-            args = protocol.copy_arrays(list(args))
-            before = protocol.copy_arrays(args)
-            value = self._run(fn, lambda: getattr(self.module, fn)(*args, **kwargs))
-            self.mutated = protocol.mutated(before, args)
-            return protocol.copy_arrays(protocol.plain(value))
+            request = protocol.roundtrip({"args": list(args), "kwargs": kwargs}, 1 << 62)
+            answer = self._run(fn, lambda: protocol.call(self.module, fn, request["args"], request["kwargs"]))
+            try:  # as the worker encodes it, and the grader reads it
+                frame = protocol.encode(answer)
+            except protocol.ProtocolError as exc:
+                answer = protocol.unreturnable(exc)
+                frame = protocol.encode(answer)
+            try:
+                answer = protocol.read_message(io.BytesIO(frame), protocol.MAX_ANSWER)
+            except protocol.ProtocolError as exc:
+                raise Feedback(*explain(fn, protocol.not_an_answer(exc), self.hung)) from None
+            if not answer["ok"]:
+                raise Feedback(*explain(fn, protocol.WorkerError("raised", answer["error"]), self.hung))
+            self.mutated = [str(m) for m in answer["mutated"]]
+            return answer["value"]
 
         return call
 

@@ -47,7 +47,7 @@ class Limits:
     memory_bytes: int = 4 << 30  # address space
     processes: int = 256  # processes of the worker's user
     file_bytes: int = 64 << 20  # largest file it may write
-    answer_bytes: int = 64 << 20  # largest answer it may send back
+    answer_bytes: int = protocol.MAX_ANSWER  # largest answer it may send back
     output_bytes: int = 20_000  # kept of what it prints
 
 
@@ -196,7 +196,7 @@ class Sandbox:
             raise self.dead
         if isinstance(answer, Exception):
             self.kill()
-            self.dead = WorkerError("protocol", f"the worker sent something that is not an answer ({answer})")
+            self.dead = protocol.not_an_answer(answer)
             raise self.dead
         if not isinstance(answer, dict) or "ok" not in answer:
             self.kill()

@@ -37,10 +37,7 @@ def main() -> None:
             return
         try:
             if request["op"] == "call":
-                before = protocol.copy_arrays(request["args"])
-                value = getattr(network, request["fn"])(*request["args"], **request["kwargs"])
-                answer = {"ok": True, "value": protocol.plain(value),
-                          "mutated": protocol.mutated(before, request["args"])}
+                answer = protocol.call(network, request["fn"], request["args"], request["kwargs"])
             elif request["op"] == "train":
                 answer = {"ok": True, "value": train(network, request["kwargs"])}
             else:
@@ -50,7 +47,7 @@ def main() -> None:
         try:
             protocol.write_message(answers, answer)
         except protocol.ProtocolError as exc:
-            protocol.write_message(answers, {"ok": False, "error": f"the result cannot be returned: {exc}"})
+            protocol.write_message(answers, protocol.unreturnable(exc))
 
 
 def train(network, kwargs):

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.forward
 
 def logits_and_cache(student, params, x):
     out = student.forward(params, x)
-    if not isinstance(out, list) or len(out) != 2:
+    if not isinstance(out, (list, tuple)) or len(out) != 2:
         fail("forward must return a tuple (logits, cache).", "forward должна возвращать кортеж (logits, cache).")
     return out
 

@@ -62,7 +62,7 @@ def check_adam(student, reference, shape, hyper):
     for t in range(1, 6):
         grads = {k: rng.standard_normal(p.shape) * 0.1 for k, p in params.items()}
         out = student.adam_update(params, grads, m, v, t, learning_rate=lr, beta1=b1, beta2=b2, epsilon=eps)
-        if not isinstance(out, list) or len(out) != 3:
+        if not isinstance(out, (list, tuple)) or len(out) != 3:
             fail("adam_update must return a tuple (params, m, v).",
                  "adam_update должна возвращать кортеж (params, m, v).")
         new, new_m, new_v = (params_dict(x, "adam_update") for x in out)
