@@ -9,7 +9,10 @@ in the student's local check alike.
 """
 from __future__ import annotations
 
+import builtins
+import contextlib
 import functools
+import importlib.abc
 import importlib.metadata as metadata
 import re
 import sys
@@ -74,3 +77,56 @@ def allowed_modules() -> frozenset[str]:
 def is_allowed(module: str) -> bool:
     top = module.split(".")[0]
     return top in sys.stdlib_module_names or top in allowed_modules() or top == "network"
+
+
+def refusal(module: str) -> tuple[str, str]:
+    """The message, (en, ru), for a network.py that imports a module outside the rule."""
+    top = module.split(".")[0]
+    return (f"network.py imports `{top}`, which the grader does not provide: the assignment allows numpy only "
+            f"(with Python's standard library, and matplotlib for plots). Remove `import {top}` and write that "
+            f"part with numpy; `mnist-hw check` and the grader refuse it alike.",
+            f"network.py импортирует `{top}`, которого нет при оценке: в задании разрешён только numpy "
+            f"(и стандартная библиотека Python, а для графиков matplotlib). Уберите `import {top}` и напишите "
+            f"эту часть на numpy; `mnist-hw check` и система оценки отказывают одинаково.")
+
+
+_MISSING = re.compile(r"^ModuleNotFoundError: No module named '([^']{1,200})'")
+
+
+def refused(error: str) -> str | None:
+    """The module an error text says could not be imported, where the rule refuses it
+    (not where an allowed module is missing, which is the grader's fault, not the student's)."""
+    match = _MISSING.match(error or "")
+    return match.group(1) if match and not is_allowed(match.group(1)) else None
+
+
+class _Refuse(importlib.abc.MetaPathFinder):
+    """Refuses, as if it were not installed, every top-level module outside the rule."""
+
+    def find_spec(self, name, path=None, target=None):
+        if path is None and not is_allowed(name):
+            raise ModuleNotFoundError(f"No module named '{name}'", name=name)
+        return None
+
+
+@contextlib.contextmanager
+def enforced():
+    """While the student's code runs in-process (the local check), a module outside the rule
+    does not import, even where it is installed or already imported: the sandbox has only the
+    standard library, numpy and matplotlib, and the local check must refuse what it refuses."""
+    original = builtins.__import__
+    finder = _Refuse()
+
+    def guarded(name, globals=None, locals=None, fromlist=(), level=0):
+        if level == 0 and not is_allowed(name):
+            raise ModuleNotFoundError(f"No module named '{name.split('.')[0]}'", name=name.split(".")[0])
+        return original(name, globals, locals, fromlist, level)
+
+    builtins.__import__ = guarded
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        builtins.__import__ = original
+        if finder in sys.meta_path:
+            sys.meta_path.remove(finder)

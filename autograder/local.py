@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import protocol, scheme
+from autograder import imports, protocol, scheme
 from autograder.feedback import Feedback
-from autograder.plugin import CHECKS, CheckResult, explain, run_checks
+from autograder.plugin import CHECKS, CheckResult, explain, explain_import, run_checks
 
 ANSWERS = CHECKS / "answers.json"
 FAST_AREAS = tuple(a.key for a in scheme.AREAS if a.graded_by == "autograder" and a.key != "training")
@@ -107,7 +107,7 @@ class LocalStudent:
         if fn in self.hung:  # as the grader: a function that hung once is not called again
             raise Feedback(*self.hung[fn])
         try:
-            with warnings.catch_warnings(), time_limit(seconds):
+            with warnings.catch_warnings(), time_limit(seconds), imports.enforced():
                 warnings.simplefilter("ignore")  # an overflow warning is the check's to explain
                 return action()
         except TimeUp:
@@ -234,30 +234,78 @@ def local_reference(module):
     return live_reference()
 
 
-def run_local(network_py, areas=FAST_AREAS, data_dir=None) -> list[CheckResult]:
-    """The public checks of `areas` on network_py, in this process."""
+class NotImported(Exception):
+    """network.py cannot be imported: the checks do not run, and it scores 0, as when grading."""
+
+    def __init__(self, en: str, ru: str):
+        self.en, self.ru = en, ru
+        super().__init__(en)
+
+
+def load_student(network_py):
+    """Import network.py as the worker does: under the import rule, within the call time limit.
+    Missing functions are not an error here: each check says which it missed, as the grader."""
     from assignment.contract import ContractError, load_network
 
     try:
-        with time_limit(protocol.CALL_SECONDS):
-            module = load_network(network_py)
+        with time_limit(protocol.CALL_SECONDS), imports.enforced():
+            return load_network(network_py, complete=False)
     except TimeUp:
-        raise ContractError(f"{network_py} did not finish importing within {protocol.CALL_SECONDS:g} s: is there an "
-                            "endless loop outside the functions?") from None
-    student = LocalStudent(module, data_dir)
-    plugin = run_checks(student, local_reference(module), data_dir, list(areas), profile="student",
-                        public_only=True)
-    return plugin.results
+        en = (f"{network_py} did not finish importing within {protocol.CALL_SECONDS:g} s: is there an endless loop "
+              "outside the functions?")
+        ru = (f"{network_py} не импортировался за {protocol.CALL_SECONDS:g} с: нет ли бесконечного цикла вне "
+              "функций?")
+        raise NotImported(en, ru) from None
+    except ContractError as exc:
+        if exc.__cause__ is None:  # no file, or exit() at import: the kit's message says it
+            raise NotImported(str(exc), str(exc)) from None
+        info = protocol.describe(exc.__cause__)
+        raise NotImported(*explain_import(info["error"], info["where"])) from None
+
+
+class Unimportable:
+    """Stands for a network.py that does not import: every call fails with why, so every
+    check scores 0 with that message, as the grader gives 0 to such a submission."""
+
+    mutated: list = []
+
+    def __init__(self, why: NotImported):
+        self.why = why
+
+    def __getattr__(self, fn):
+        if fn.startswith("_"):
+            raise AttributeError(fn)
+
+        def call(*args, **kwargs):
+            raise Feedback(self.why.en, self.why.ru)
+
+        return call
+
+    def train(self, timeout, **kwargs):
+        raise Feedback(self.why.en, self.why.ru)
+
+
+def run_local(network_py, areas=FAST_AREAS, data_dir=None) -> tuple[list[CheckResult], NotImported | None]:
+    """The public checks of `areas` on network_py, in this process: (results, why it does
+    not import, or None). A network.py that does not import fails every check."""
+    try:
+        module, why = load_student(network_py), None
+        student, reference = LocalStudent(module, data_dir), local_reference(module)
+    except NotImported as exc:
+        why = exc
+        student, reference = Unimportable(exc), local_reference(None)
+    plugin = run_checks(student, reference, data_dir, list(areas), profile="student", public_only=True)
+    return plugin.results, why
 
 
 def check_area(area: str, network="network.py", lang: str = "ru", data_dir=None) -> float:
     """The notebook's check cells: the public checks of one area, reported; the points they
     give. Nothing reaches stderr, which nbgrader would take for a failed cell."""
-    import io
-
     with contextlib.redirect_stderr(io.StringIO()):
-        results = run_local(network, [area], data_dir)
-    points, _ = report(results, [area], lang)
+        results, why = run_local(network, [area], data_dir)
+    if why:
+        out.print(why.ru if lang == "ru" else why.en, highlight=False, markup=False)
+    points, _ = report(results, [area], lang, details=why is None)
     return points
 
 
@@ -267,8 +315,9 @@ import typer  # noqa: E402 - the command below is this module's second half
 from assignment.cli import DataDir, app, console, fail, main, out  # noqa: E402,F401 - main: the student console script
 
 
-def report(results: list[CheckResult], areas, lang: str = "ru") -> tuple[float, float]:
-    """Print, per area, the public points and each failure's explanation; return (points, of)."""
+def report(results: list[CheckResult], areas, lang: str = "ru", details: bool = True) -> tuple[float, float]:
+    """Print, per area, the public points and (with `details`) each failure's explanation;
+    return (points, of)."""
     from rich.table import Table
 
     ru = lang == "ru"
@@ -285,7 +334,7 @@ def report(results: list[CheckResult], areas, lang: str = "ru") -> tuple[float, 
             "[red]есть ошибки[/]" if ru else "[red]failed[/]")
         table.add_row(area.title_ru if ru else area.title_en, f"{got:g} / {of:g}", verdict)
     out.print(table)
-    for r in results:
+    for r in results if details else ():
         if r.status != "passed":
             out.print(f"[red]✗[/] [bold]{r.title(ru)}[/]\n  {r.ru if ru else r.en}",
                       highlight=False)
@@ -299,25 +348,33 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
           training: bool = typer.Option(False, help="Also train for 12 epochs and measure test accuracy "
                                         "(about half a minute)."),
           lang: str = typer.Option("ru", help="ru or en: the language of the explanations."),
+          as_json: bool = typer.Option(False, "--json", help="Print the results as JSON (each check named as in the "
+                                       "grader's results.json) instead of the table."),
           data_dir: Path = DataDir):
     """Run the public checks on your network.py: per area, passed or what to fix. Exit status 1 while anything fails."""
-    from assignment.contract import ContractError
-
     known = [a.key for a in scheme.AREAS if a.graded_by == "autograder"]
     unknown = [a for a in area or () if a not in known]
     if unknown:
         fail(f"no area {', '.join(unknown)}; the areas are {', '.join(known)}")
+    if lang not in ("ru", "en"):
+        fail(f"--lang {lang}: the languages are ru and en")
     areas = tuple(area) if area else FAST_AREAS + (("training",) if training else ())
     if "training" in areas:
         from assignment.cli import load_data_or_fail
 
         load_data_or_fail(data_dir)
-    try:
-        results = run_local(network, areas, data_dir)
-    except ContractError as exc:
-        fail(str(exc))
-    points, of = report(results, areas, lang)
+    results, why = run_local(network, areas, data_dir)
+    if as_json:
+        import json
+
+        print(json.dumps(to_report(results, why, lang), ensure_ascii=False, indent=1))
+        raise typer.Exit(1 if any(r.status != "passed" for r in results) else 0)
     ru = lang == "ru"
+    if why:
+        out.print(("network.py не импортируется, ни одна проверка не прошла: " if ru else
+                   "network.py does not import, so no check passes: ") + (why.ru if ru else why.en),
+                  highlight=False, markup=False)
+    points, of = report(results, areas, lang, details=why is None)
     out.print(f"{'Итого открытых проверок' if ru else 'Public checks total'}: [bold]{points:g} / {of:g}[/]. "
               + ("Скрытые проверки (сверка с эталоном на случайных формах) запускаются при оценке."
                  if ru else "Hidden checks (against the reference on drawn shapes) run when grading."))
@@ -326,6 +383,16 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
                       "Training was not checked: add --training.")
     if any(r.status != "passed" for r in results):
         raise typer.Exit(1)
+
+
+def to_report(results: list[CheckResult], why: NotImported | None, lang: str) -> dict:
+    """`check --json`: the public checks' results, each named as in the grader's results.json,
+    so a script can compare the two check by check."""
+    ru = lang == "ru"
+    return {"score": round(sum(r.score for r in results), 4), "max_score": sum(r.max_score for r in results),
+            "import_error": (why.ru if ru else why.en) if why else "",
+            "tests": [{"name": r.gradescope_name(), "area": r.area, "score": r.score, "max_score": r.max_score,
+                       "status": r.status, "message": r.ru if ru else r.en} for r in results]}
 
 
 if __name__ == "__main__":

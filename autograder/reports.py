@@ -33,11 +33,11 @@ def gradescope(grade: Grade) -> dict:
     if grade.import_error:
         tests.append({"name": "network.py imports", "score": 0, "max_score": 0, "status": "failed",
                       "visibility": "visible",
-                      "output": f"{grade.import_error}\n\nnetwork.py не импортируется: {grade.import_error}"})
+                      "output": f"{grade.import_error}\n\nnetwork.py не импортируется: "
+                                f"{grade.import_error_ru or grade.import_error}"})
     for number, check in enumerate(grade.checks, 1):
         output = "" if check.status == "passed" else f"{check.ru}\n\n{check.en}"
-        name = f"{check.name_ru} / {check.name}" if check.name_ru and check.name_ru != check.name else check.name
-        tests.append({"name": name, "number": str(number), "score": check.score, "max_score": check.max_score,
+        tests.append({"name": check.gradescope_name(), "number": str(number), "score": check.score, "max_score": check.max_score,
                       "status": check.status, "output": output, "tags": [check.area],
                       "visibility": "after_published" if check.visibility == "hidden" else "visible"})
     missing = [n for n, ok in grade.protections.items() if not ok]
@@ -63,7 +63,8 @@ def feedback_markdown(name: str, grade: Grade, lang: str) -> str:
     lines.append("")
     if grade.import_error:
         lines += [("network.py не удалось импортировать, поэтому ни одна проверка не запускалась:" if ru else
-                   "network.py could not be imported, so no check ran:"), "", f"    {grade.import_error}", ""]
+                   "network.py could not be imported, so no check ran:"), "",
+                  f"    {(grade.import_error_ru or grade.import_error) if ru else grade.import_error}", ""]
     scores = area_scores(grade)
     lines += [f"| {'часть' if ru else 'area'} | {'баллы' if ru else 'points'} |", "|---|---|"]
     for area in scheme.AREAS:

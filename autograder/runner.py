@@ -17,7 +17,7 @@ from pathlib import Path
 from assignment import data
 from autograder import scheme, tempdirs
 from autograder.feedback import Feedback
-from autograder.plugin import CheckResult, explain, run_checks
+from autograder.plugin import CheckResult, explain, explain_import, run_checks
 from autograder.reference import live_reference
 from autograder.sandbox import Limits, Sandbox, WorkerError
 
@@ -28,6 +28,7 @@ class Grade:
     max_score: float
     checks: list[CheckResult]
     import_error: str = ""
+    import_error_ru: str = ""  # the same in Russian, where it differs (the import rule's message)
     protections: dict = field(default_factory=dict)
     output: str = ""
     execution_time: float = 0.0
@@ -106,9 +107,9 @@ def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = 
     try:
         sandbox = student.start()
         if not sandbox.ready.get("ok"):
-            reason = sandbox.ready.get("error", "it does not import")
-            where = sandbox.ready.get("where", "")
-            return Grade(0.0, max_score, [], import_error=f"{reason}" + (f" ({where})" if where else ""),
+            en, ru = explain_import(str(sandbox.ready.get("error", "it does not import")),
+                                    str(sandbox.ready.get("where", "")))
+            return Grade(0.0, max_score, [], import_error=en, import_error_ru=ru if ru != en else "",
                          protections=sandbox.protections, output=sandbox.output(),
                          execution_time=time.perf_counter() - started)
     except Feedback as exc:

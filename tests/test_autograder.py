@@ -122,7 +122,7 @@ def test_the_reference_and_the_test_set_are_out_of_reach(tmp_path, mnist_dir):
     g = grade(hostile(tmp_path, "steals_reference"), tmp_path, skip_training=False)
     assert g.score == 0
     messages = " ".join(c.en for c in g.checks)
-    assert "No module named 'solution'" in messages and "FOUND" not in messages
+    assert "imports `solution`, which the grader does not provide" in messages and "FOUND" not in messages
 
 
 def test_oversized_and_code_carrying_results_are_refused(tmp_path):
