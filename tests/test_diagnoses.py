@@ -1,0 +1,127 @@
+"""Every mistake the feedback knows is named, in both languages, when a network.py makes it.
+
+Each mutation below turns the reference solution into a realistic mistake; the checks run
+as when grading (public and hidden, the live reference) on the student's functions called
+through the same wire format as the sandbox, and the failure must carry the diagnosis.
+"""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.feedback import KNOWN_MISTAKES, Feedback, compare
+from autograder.local import LocalStudent
+from autograder.plugin import run_checks
+from autograder.reference import live_reference
+
+SOLUTION = Path(__file__).resolve().parents[1] / "solution" / "network.py"
+ADAM_T = "lr_t = float(learning_rate * np.sqrt(1 - beta2**t) / (1 - beta1**t))"
+
+# key of KNOWN_MISTAKES: (area, [(text of the solution, replacement)])
+MISTAKES = {
+    "no_relu_mask": ("gradients", [("    dz1 *= h > 0", "    pass")]),
+    "bias_mean": ("gradients", [("db2 = dlogits.sum(axis=0)", "db2 = dlogits.mean(axis=0)")]),
+    "no_bias_correction": ("updates", [(ADAM_T, "lr_t = learning_rate")]),
+    # t - 1 would divide by zero at t = 1 (a NaN, said as such); from t = 2 on it is this mistake
+    "t_from_zero": ("updates", [(ADAM_T, ADAM_T.replace("**t", "**max(t - 1, 1)"))]),
+    "t_plus_one": ("updates", [(ADAM_T, ADAM_T.replace("**t", "**(t + 1)"))]),
+    "moment_unchanged": ("updates", [("return new_params, new_m, new_v", "return new_params, m, v")]),
+    "softmax_columns": ("softmax_loss", [("shifted = logits - logits.max(axis=1, keepdims=True)\n    exp = np.exp("
+                                          "shifted)\n    return exp / exp.sum(axis=1, keepdims=True)",
+                                          "shifted = logits - logits.max(axis=0, keepdims=True)\n    exp = np.exp("
+                                          "shifted)\n    return exp / exp.sum(axis=0, keepdims=True)")]),
+    "forward_no_relu": ("forward", [("h = np.maximum(z1, 0, out=z1)", "h = z1")]),
+    "forward_no_bias": ("forward", [('z1 += params["b1"]', "pass"), ('logits += params["b2"]', "pass")]),
+    "forward_sigmoid": ("forward", [("h = np.maximum(z1, 0, out=z1)", "h = 1 / (1 + np.exp(-z1))")]),
+    "forward_tanh": ("forward", [("h = np.maximum(z1, 0, out=z1)", "h = np.tanh(z1)")]),
+    "forward_softmax": ("forward", [('return logits, {"X": X, "h": h}', 'return softmax(logits), {"X": X, "h": h}')]),
+    "dlogits_no_softmax": ("softmax_loss", [("dlogits = (exp / sums - Y) / n", "dlogits = (logits - Y) / n")]),
+}
+
+# Mistakes named by the shape of the error rather than by a known wrong answer: (area, edits, en, ru)
+SHAPED = {
+    "float32 forward": ("forward", [('z1 = X @ params["W1"]', 'params = {k: p.astype(np.float32) for k, p in '
+                                                              'params.items()}\n    z1 = X.astype(np.float32) @ '
+                                                              'params["W1"]')],
+                        "is computed in float32", "вычисляется в float32"),
+    "float32 inside, float64 out": ("forward", [('z1 = X @ params["W1"]', 'params = {k: p.astype(np.float32) for k, '
+                                                                          'p in params.items()}\n    z1 = X.astype('
+                                                                          'np.float32) @ params["W1"]'),
+                                                ('return logits, {"X": X, "h": h}',
+                                                 'return logits.astype(np.float32).astype(np.float64), '
+                                                 '{"X": X, "h": h}')],
+                                    "every value is a float32 number", "все значения — числа float32"),
+    "mean over N*C": ("softmax_loss", [("loss = -float(np.sum(Y * log_probs)) / n",
+                                        "loss = -float(np.mean(Y * log_probs))")],
+                      "C = 3 times too small", "он делится на N·C"),
+    "not averaged": ("softmax_loss", [("dlogits = (exp / sums - Y) / n", "dlogits = exp / sums - Y")],
+                     "N = 4 times too large", "усредняете ли вы градиент потери по батчу"),
+    "sign": ("gradients", [("dW2 = h.T @ dlogits", "dW2 = -(h.T @ dlogits)")],
+             "has the wrong sign", "имеет неверный знак"),
+    "transposed": ("gradients", [("dW2 = h.T @ dlogits", "dW2 = (h.T @ dlogits).T")],
+                   "it is transposed", "он транспонирован"),
+    "overflow": ("softmax_loss", [("shifted = logits - logits.max(axis=1, keepdims=True)\n    exp = np.exp(shifted)"
+                                   "\n    return", "exp = np.exp(logits)\n    return")],
+                 "NaN or inf", "NaN или inf"),
+}
+
+
+def failures(tmp_path: Path, area: str, edits) -> list:
+    source = SOLUTION.read_text()
+    for old, new in edits:
+        assert old in source, f"the solution no longer holds {old!r}: update this mutation"
+        source = source.replace(old, new)
+    path = tmp_path / "network.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("network", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    plugin = run_checks(LocalStudent(module), live_reference(), None, [area])
+    return [r for r in plugin.results if r.status == "failed"]
+
+
+def test_every_known_mistake_has_a_mutation():
+    assert set(MISTAKES) == set(KNOWN_MISTAKES)
+
+
+@pytest.mark.parametrize("key", sorted(MISTAKES))
+def test_a_known_mistake_is_named_in_both_languages(tmp_path, key):
+    area, edits = MISTAKES[key]
+    failed = failures(tmp_path, area, edits)
+    en, ru = KNOWN_MISTAKES[key]
+    assert any(en in r.en for r in failed), [r.en for r in failed]
+    assert any(ru in r.ru for r in failed), [r.ru for r in failed]
+
+
+@pytest.mark.parametrize("case", sorted(SHAPED))
+def test_a_mistake_is_named_by_the_shape_of_its_error(tmp_path, case):
+    area, edits, en, ru = SHAPED[case]
+    failed = failures(tmp_path, area, edits)
+    assert any(en in r.en for r in failed), [r.en for r in failed]
+    assert any(ru in r.ru for r in failed), [r.ru for r in failed]
+
+
+def diagnosis(got, expected, **kwargs) -> Feedback:
+    with pytest.raises(Feedback) as caught:
+        compare("x", got, expected, **kwargs)
+    return caught.value
+
+
+def test_a_factor_within_one_percent_of_one_is_never_called_a_factor():
+    expected = np.random.default_rng(0).standard_normal((5, 4))
+    for factor in (1.002, 0.995, 1.0099):
+        message = diagnosis(expected * factor, expected, rtol=1e-7)
+        assert "factor" not in message.en and "множител" not in message.ru
+        assert "does not match the expected values" in message.en
+    message = diagnosis(expected * 1.5, expected, rtol=1e-7)
+    assert "constant factor of 1.5" in message.en and "постоянным множителем 1.5" in message.ru
+
+
+def test_float32_precision_is_not_claimed_for_a_small_real_error():
+    """A float64 answer a little off (not every value a float32 number) is not blamed on float32."""
+    expected = np.random.default_rng(1).standard_normal((5, 4))
+    message = diagnosis(expected * (1 + 3e-6), expected, rtol=1e-7)
+    assert "float32" not in message.en and "does not match" in message.en
