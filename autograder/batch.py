@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assignment.idx import write_atomic
-from autograder import reports, scheme, tempdirs
+from autograder import machine, reports, scheme, tempdirs
 from autograder.runner import Grade
 
 MAX_NETWORK_BYTES = 1 << 20  # a network.py is a few kB; 1 MiB is generous
@@ -198,7 +198,8 @@ def grade_content(content: bytes, data_dir=None, skip_training: bool = False) ->
             command.append("--skip-training")
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=GRADING_SECONDS,
-                                  stdin=subprocess.DEVNULL, cwd=str(ROOT))
+                                  stdin=subprocess.DEVNULL, cwd=str(ROOT),
+                                  env={**os.environ, **machine.blas_environment()})
             if done.returncode != 0 or not (tmp / "grade.json").is_file():
                 raise RuntimeError((done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"])
             return json.loads((tmp / "grade.json").read_text())

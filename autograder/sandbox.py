@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from assignment import data as _kit
-from autograder import protocol, tempdirs
+from autograder import machine, protocol, tempdirs
 from autograder.protocol import WorkerError  # noqa: F401 - part of this module's interface
 
 NOBODY = 65534
@@ -155,9 +155,9 @@ class Sandbox:
         cmd = self._command(self.box)
         self.protections.update(resource_limits=True, scrubbed_environment=True, wall_time_limit=True)
         env = {"PATH": "/usr/bin:/bin", "HOME": str(self.box / "scratch"), "LANG": "C.UTF-8",
-               "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
-               "PYTHONUNBUFFERED": "1"}  # what it printed survives its being killed
+               "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
+               "PYTHONUNBUFFERED": "1",  # what it printed survives its being killed
+               **machine.blas_environment()}  # one BLAS kernel and thread: the same numbers on every machine
         req_r, self._req_w = os.pipe()
         self._ans_r, ans_w = os.pipe()
         self._out = open(self.box / "output.txt", "wb")
