@@ -48,3 +48,42 @@ def test_the_same_submission_gets_the_same_grade_under_two_blas_kernels(tmp_path
     assert grades[0][0] == grades[1][0] == 90
     assert grades[0][1] == grades[1][1]  # the exact accuracy, not only the points
     assert grades[0][2] == grades[1][2]
+
+
+KERNEL_PROBE = """
+import numpy as np
+def forward(params, X):
+    return params["W1"].T @ X.T, {}
+"""
+
+
+def products_under(kernel: str, w, x):
+    """(w.T @ x.T) computed in a fresh process whose OpenBLAS uses `kernel`."""
+    code = ("import sys, numpy as np; w = np.frombuffer(sys.stdin.buffer.read(), np.float32); "
+            f"x, w = w[:{x.size}].reshape({x.shape}), w[{x.size}:].reshape({w.shape}); "
+            "sys.stdout.buffer.write((w.T @ x.T).tobytes())")
+    env = {**os.environ, "OPENBLAS_CORETYPE": kernel, "OPENBLAS_NUM_THREADS": "1"}
+    done = subprocess.run([sys.executable, "-c", code], input=x.tobytes() + w.tobytes(), env=env,
+                          capture_output=True, check=True)
+    import numpy as np
+
+    return np.frombuffer(done.stdout, np.float32).reshape(w.shape[1], x.shape[0])
+
+
+@pytest.mark.skipif("OPENBLAS_CORETYPE" not in machine.blas_environment(), reason="not an x86-64 CPU with AVX2/FMA")
+def test_the_worker_multiplies_with_the_pinned_kernel_whatever_the_cpu(tmp_path):
+    """The sandboxed worker's float32 products are bit for bit those of the pinned kernel,
+    not of the kernel OpenBLAS would pick for this CPU (where the two differ). Without the
+    pin (today's main before this test) the first assertion fails on an AVX-512 machine."""
+    import numpy as np
+
+    from autograder.sandbox import Sandbox
+
+    rng = np.random.default_rng(0)
+    x, w = rng.random((200, 784), dtype=np.float32), rng.standard_normal((784, 800), dtype=np.float32) * 0.05
+    (tmp_path / "network.py").write_text(KERNEL_PROBE)
+    with Sandbox(tmp_path / "network.py") as sandbox:
+        got = sandbox.call("forward", {"W1": w}, x)[0]
+    assert np.array_equal(got, products_under(machine.KERNEL, w, x))
+    if "avx512f" in machine._cpu_flags():  # here the CPU's own kernel sums differently: the pin is what matters
+        assert not np.array_equal(got, products_under("SkylakeX", w, x))
