@@ -18,6 +18,7 @@ import json
 import signal
 import threading
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +61,32 @@ def time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
+class Printed(io.TextIOBase):
+    """What the student's code prints during the local checks: kept (up to the grader's limit)
+    instead of reaching the terminal, where it would bury the report and break `--json`."""
+
+    def __init__(self, limit: int = protocol.OUTPUT_CHARS):
+        self.parts, self.kept, self.cut, self.limit = [], 0, 0, limit
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        room = max(0, self.limit - self.kept)
+        self.parts.append(text[:room])
+        self.kept += min(room, len(text))
+        self.cut += max(0, len(text) - room)
+        return len(text)
+
+    def text(self) -> str:
+        return "".join(self.parts) + (f"\n… ({self.cut:,} more characters cut)" if self.cut else "")
+
+    @contextlib.contextmanager
+    def capturing(self):
+        with contextlib.redirect_stdout(self), contextlib.redirect_stderr(self):
+            yield
+
+
 class LocalStudent:
     """The student's module, called as the checks expect the sandboxed worker to answer,
     through the same path: the arguments cross the wire format to the call, the call goes
@@ -67,8 +94,9 @@ class LocalStudent:
     So the checks see exactly the values the grader's checks see — a numpy scalar stays
     one, a tuple a tuple — and a difference of that kind cannot come back."""
 
-    def __init__(self, module, data_dir=None):
+    def __init__(self, module, data_dir=None, printed: Printed | None = None):
         self.module, self.data_dir = module, data_dir
+        self.printed = printed or Printed()
         self.mutated: list[str] = []
         self.hung: dict = {}
 
@@ -107,7 +135,7 @@ class LocalStudent:
         if fn in self.hung:  # as the grader: a function that hung once is not called again
             raise Feedback(*self.hung[fn])
         try:
-            with warnings.catch_warnings(), time_limit(seconds), imports.enforced():
+            with warnings.catch_warnings(), time_limit(seconds), imports.enforced(), self.printed.capturing():
                 warnings.simplefilter("ignore")  # an overflow warning is the check's to explain
                 return action()
         except TimeUp:
@@ -242,13 +270,14 @@ class NotImported(Exception):
         super().__init__(en)
 
 
-def load_student(network_py):
-    """Import network.py as the worker does: under the import rule, within the call time limit.
-    Missing functions are not an error here: each check says which it missed, as the grader."""
+def load_student(network_py, printed: Printed):
+    """Import network.py as the worker does: under the import rule, within the call time limit,
+    what it prints kept in `printed`. Missing functions are not an error here: each check says
+    which it missed, as the grader."""
     from assignment.contract import ContractError, load_network
 
     try:
-        with time_limit(protocol.CALL_SECONDS), imports.enforced():
+        with time_limit(protocol.CALL_SECONDS), imports.enforced(), printed.capturing():
             return load_network(network_py, complete=False)
     except TimeUp:
         en = (f"{network_py} did not finish importing within {protocol.CALL_SECONDS:g} s: is there an endless loop "
@@ -285,27 +314,38 @@ class Unimportable:
         raise Feedback(self.why.en, self.why.ru)
 
 
-def run_local(network_py, areas=FAST_AREAS, data_dir=None) -> tuple[list[CheckResult], NotImported | None]:
-    """The public checks of `areas` on network_py, in this process: (results, why it does
-    not import, or None). A network.py that does not import fails every check."""
+@dataclass
+class LocalRun:
+    """The local checks' outcome: the results, why network.py did not import (or None), and
+    what it printed."""
+
+    results: list[CheckResult]
+    why: NotImported | None
+    output: str
+
+
+def run_local(network_py, areas=FAST_AREAS, data_dir=None) -> LocalRun:
+    """The public checks of `areas` on network_py, in this process. A network.py that does
+    not import fails every check, with why."""
+    printed = Printed()
     try:
-        module, why = load_student(network_py), None
-        student, reference = LocalStudent(module, data_dir), local_reference(module)
+        module, why = load_student(network_py, printed), None
+        student, reference = LocalStudent(module, data_dir, printed), local_reference(module)
     except NotImported as exc:
         why = exc
         student, reference = Unimportable(exc), local_reference(None)
     plugin = run_checks(student, reference, data_dir, list(areas), profile="student", public_only=True)
-    return plugin.results, why
+    return LocalRun(plugin.results, why, printed.text())
 
 
 def check_area(area: str, network="network.py", lang: str = "ru", data_dir=None) -> float:
     """The notebook's check cells: the public checks of one area, reported; the points they
     give. Nothing reaches stderr, which nbgrader would take for a failed cell."""
     with contextlib.redirect_stderr(io.StringIO()):
-        results, why = run_local(network, [area], data_dir)
-    if why:
-        out.print(why.ru if lang == "ru" else why.en, highlight=False, markup=False)
-    points, _ = report(results, [area], lang, details=why is None)
+        run = run_local(network, [area], data_dir)
+    if run.why:
+        out.print(run.why.ru if lang == "ru" else run.why.en, highlight=False, markup=False)
+    points, _ = report(run.results, [area], lang, details=run.why is None)
     return points
 
 
@@ -363,11 +403,12 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
         from assignment.cli import load_data_or_fail
 
         load_data_or_fail(data_dir)
-    results, why = run_local(network, areas, data_dir)
+    run = run_local(network, areas, data_dir)
+    results, why = run.results, run.why
     if as_json:
         import json
 
-        print(json.dumps(to_report(results, why, lang), ensure_ascii=False, indent=1))
+        print(json.dumps(to_report(run, lang), ensure_ascii=False, indent=1))
         raise typer.Exit(1 if any(r.status != "passed" for r in results) else 0)
     ru = lang == "ru"
     if why:
@@ -378,6 +419,12 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
     out.print(f"{'Итого открытых проверок' if ru else 'Public checks total'}: [bold]{points:g} / {of:g}[/]. "
               + ("Скрытые проверки (сверка с эталоном на случайных формах) запускаются при оценке."
                  if ru else "Hidden checks (against the reference on drawn shapes) run when grading."))
+    if run.output:
+        out.print(("network.py напечатал (при оценке это попадёт в отзыв):" if ru else
+                   "network.py printed (grading puts this in the feedback):"), highlight=False)
+        lines = run.output.splitlines()
+        out.print("\n".join(lines[:20]) + (f"\n… ({len(lines) - 20} more lines)" if len(lines) > 20 else ""),
+                  highlight=False, markup=False)
     if "training" not in areas:
         console.print("Обучение не проверялось: добавьте --training." if ru else
                       "Training was not checked: add --training.")
@@ -385,12 +432,12 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
         raise typer.Exit(1)
 
 
-def to_report(results: list[CheckResult], why: NotImported | None, lang: str) -> dict:
+def to_report(run: LocalRun, lang: str) -> dict:
     """`check --json`: the public checks' results, each named as in the grader's results.json,
-    so a script can compare the two check by check."""
-    ru = lang == "ru"
+    so a script can compare the two check by check; and what network.py printed."""
+    ru, results, why = lang == "ru", run.results, run.why
     return {"score": round(sum(r.score for r in results), 4), "max_score": sum(r.max_score for r in results),
-            "import_error": (why.ru if ru else why.en) if why else "",
+            "import_error": (why.ru if ru else why.en) if why else "", "output": run.output,
             "tests": [{"name": r.gradescope_name(), "area": r.area, "score": r.score, "max_score": r.max_score,
                        "status": r.status, "message": r.ru if ru else r.en} for r in results]}
 

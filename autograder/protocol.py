@@ -23,6 +23,7 @@ MAX_HEADER = 1 << 20  # 1 MiB of JSON
 MAX_ARRAYS = 256
 MAX_NDIM = 8
 MAX_ANSWER = 64 << 20  # the largest answer the worker may send back, in array bytes
+OUTPUT_CHARS = 20_000  # kept of what the student's code prints, in the sandbox and locally
 CALL_SECONDS = 20.0  # wall time of one ordinary call of a student's function, in the sandbox and locally
 
 

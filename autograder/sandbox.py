@@ -48,7 +48,7 @@ class Limits:
     processes: int = 256  # processes of the worker's user
     file_bytes: int = 64 << 20  # largest file it may write
     answer_bytes: int = protocol.MAX_ANSWER  # largest answer it may send back
-    output_bytes: int = 20_000  # kept of what it prints
+    output_bytes: int = protocol.OUTPUT_CHARS  # kept of what it prints
 
 
 def bubblewrap() -> str | None:

@@ -113,8 +113,9 @@ def test_local_checks_report_exit_in_a_function_and_go_on(tmp_path):
 
     (tmp_path / "network.py").write_text((ROOT / "solution/network.py").read_text()
                                          + "\n\ndef forward(params, X):\n    import sys\n    sys.exit(3)\n")
-    results, why = run_local(tmp_path / "network.py", ["forward", "updates"])
-    assert why is None
+    run = run_local(tmp_path / "network.py", ["forward", "updates"])
+    results = run.results
+    assert run.why is None
     forward = [r for r in results if r.area == "forward"]
     assert forward and all(r.status == "failed" and "forward called exit() (SystemExit: 3)" in r.en for r in forward)
     assert all(r.status == "passed" for r in results if r.area == "updates")
@@ -136,6 +137,6 @@ def test_local_checks_stop_an_endless_loop_at_import(tmp_path):
     from autograder.local import run_local
 
     (tmp_path / "network.py").write_text("while True:\n    pass\n")
-    results, why = run_local(tmp_path / "network.py", ["forward"])
-    assert "did not finish importing within 20 s: is there an endless loop" in why.en
-    assert results and all(r.score == 0 and r.en == why.en for r in results)
+    run = run_local(tmp_path / "network.py", ["forward"])
+    assert "did not finish importing within 20 s: is there an endless loop" in run.why.en
+    assert run.results and all(r.score == 0 and r.en == run.why.en for r in run.results)
