@@ -14,7 +14,7 @@ import socket
 from pathlib import Path
 
 from autograder import imports, tempdirs
-from autograder.sandbox import Sandbox, SandboxUnavailable, WorkerError, first_unreachable, interpreter_files
+from autograder.sandbox import SANDBOX_UIDS, Sandbox, SandboxUnavailable, WorkerError, first_unreachable, interpreter_files
 
 CANARY = '''\
 import socket
@@ -66,16 +66,16 @@ def check(unsafe: bool = False) -> str:
         marker.write_text(SECRET)
         os.chmod(marker, 0o644)
         sandbox = Sandbox(Path(tmp / "network.py"), unsafe=unsafe)
+        uid = SANDBOX_UIDS.start if os.geteuid() == 0 else None  # any of them: none owns a file or has a group
         try:
             try:
                 sandbox.start()
                 if not sandbox.ready.get("ok"):
                     raise SandboxBroken(f"the sandbox's canary cannot import numpy: {sandbox.ready.get('error')}."
-                                        + _cause(sandbox.user and sandbox.user.uid))
+                                        + _cause(uid))
                 with socket.create_server(("127.0.0.1", 0)) as listener:
                     found = sandbox.call("probe", str(marker), listener.getsockname()[1])
             except (WorkerError, OSError) as exc:
-                uid = sandbox.user.uid if sandbox.user else None
                 printed = sandbox.output().strip().splitlines()[-3:]
                 raise SandboxBroken(f"the sandbox's canary did not run ({exc})" + (
                     f"; it printed: {' / '.join(printed)}" if printed else "") + "." + _cause(uid)) from None

@@ -502,7 +502,7 @@ class Sandbox:
         try:
             self._out.flush()
             data = (self.box / "output.txt").read_bytes()
-        except (OSError, AttributeError):
+        except (OSError, AttributeError, ValueError):  # never started, or closed
             return ""
         text = data[: self.limits.output_bytes].decode("utf-8", "replace")
         # the box's name is random: leave it out, so the same submission always gets the same feedback
