@@ -186,7 +186,7 @@ def engine_fingerprint() -> str:
     return engine_fingerprint.value
 
 
-def grade_content(content: bytes, data_dir=None, skip_training: bool = False) -> dict:
+def grade_content(content: bytes, data_dir=None, skip_training: bool = False, unsafe: bool = False) -> dict:
     """Grade one network.py's bytes in a separate grading process (whose worker is sandboxed);
     return the Grade as a dict. What a Dask worker runs, too."""
     with tempdirs.temporary("grade") as tmp:
@@ -196,6 +196,8 @@ def grade_content(content: bytes, data_dir=None, skip_training: bool = False) ->
             command += ["--data-dir", str(data_dir)]
         if skip_training:
             command.append("--skip-training")
+        if unsafe:
+            command.append("--unsafe-no-sandbox")
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=GRADING_SECONDS,
                                   stdin=subprocess.DEVNULL, cwd=str(ROOT),
@@ -216,15 +218,25 @@ def zero_grade(message: str, skip_training: bool) -> Grade:
     return Grade(0.0, max_score(skip_training), [], import_error=message)
 
 
-def grade_one(path: Path, out: Path, data_dir=None, skip_training: bool = False) -> Grade:
+def grade_one(path: Path, out: Path, data_dir=None, skip_training: bool = False, unsafe: bool = False) -> Grade:
     """Grade one submission; write its reports to OUT/NAME/; return its Grade."""
     submission = read_submission(path)
     if submission.problem:
         grade = zero_grade(submission.problem, skip_training)
     else:
-        grade = Grade.from_dict(grade_content(submission.content, data_dir, skip_training))
+        grade = Grade.from_dict(grade_content(submission.content, data_dir, skip_training, unsafe))
     reports.write_submission_reports(out / submission.name, submission.name, grade)
     return grade
+
+
+def check_sandbox(unsafe: bool = False) -> str:
+    """The canary through this machine's sandbox (autograder.canary); SubmissionError if it misbehaves."""
+    from autograder import canary
+
+    try:
+        return canary.check(unsafe)
+    except (canary.SandboxBroken, canary.SandboxUnavailable) as exc:
+        raise SubmissionError(f"not grading: {exc}") from None
 
 
 # -- the journal ------------------------------------------------------------------------------
@@ -261,8 +273,8 @@ class LocalPool:
 
         self.pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
 
-    def submit(self, key, content, data_dir, skip_training):
-        return self.pool.submit(grade_content, content, data_dir, skip_training)
+    def submit(self, key, content, data_dir, skip_training, unsafe=False):
+        return self.pool.submit(grade_content, content, data_dir, skip_training, unsafe)
 
     def as_completed(self, futures):
         from concurrent.futures import as_completed
@@ -288,9 +300,9 @@ class DaskCluster:
             raise SubmissionError(f"cannot reach the Dask scheduler at {address} ({exc}). Start one with "
                                   "`dask scheduler` and workers with `dask worker ADDRESS`.") from None
 
-    def submit(self, key, content, data_dir, skip_training):
+    def submit(self, key, content, data_dir, skip_training, unsafe=False):
         # the key names the grading by its content: the same network.py is graded once, whoever sent it
-        return self.client.submit(grade_content, content, data_dir, skip_training, key=f"mnist-hw-{key}",
+        return self.client.submit(grade_content, content, data_dir, skip_training, unsafe, key=f"mnist-hw-{key}",
                                   retries=1)
 
     def as_completed(self, futures):
@@ -304,9 +316,13 @@ class DaskCluster:
 
 # -- the batch -----------------------------------------------------------------------------------
 def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=None, skip_training: bool = False,
-                on_done=None, force: bool = False, cluster: str | None = None) -> dict[str, Grade]:
+                on_done=None, force: bool = False, cluster: str | None = None,
+                unsafe: bool = False) -> dict[str, Grade]:
     """Grade every submission not already in the journal (all with force), write every
-    report, the gradebook and the summary; return {name: Grade}."""
+    report, the gradebook and the summary; return {name: Grade}. Before grading here, a
+    canary is graded through the same sandbox: a sandbox that misbehaves refuses the batch
+    (SubmissionError naming the cause) rather than hand out zeros. `unsafe`: grade without
+    isolation where none can be had."""
     paths = [Path(p) for p in paths]
     check_paths(paths)
     out.mkdir(parents=True, exist_ok=True)
@@ -335,9 +351,11 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
             pending.setdefault(key, []).append(submission.name)
             contents[key] = submission.content
     if pending:
+        if not cluster:  # a cluster's workers are their own machines: their gradings say their protections
+            check_sandbox(unsafe)
         runner = DaskCluster(cluster) if cluster else LocalPool(jobs)
         try:
-            futures = {runner.submit(key, contents[key], data_dir, skip_training): key for key in pending}
+            futures = {runner.submit(key, contents[key], data_dir, skip_training, unsafe): key for key in pending}
             for future in runner.as_completed(list(futures)):
                 key = futures[future]
                 try:

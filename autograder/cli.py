@@ -61,6 +61,9 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
           force: bool = typer.Option(False, help="Grade again what the journal in OUT says was already graded."),
           cluster: Optional[str] = typer.Option(None, help="A Dask scheduler (tcp://HOST:PORT) to send the gradings "
                                                 "to, instead of processes on this machine."),
+          unsafe_no_sandbox: bool = typer.Option(False, "--unsafe-no-sandbox", help="Grade even where no sandbox "
+                                                 "can run (students' code could read the reference and the "
+                                                 "test set); without it, grading is refused there."),
           data_dir: Optional[Path] = DataDir):
     """Grade submissions: sandboxed, deterministic, with feedback a student can act on."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -97,7 +100,7 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
 
         try:
             grades = batch.grade_batch(submissions, out_dir, jobs, data_dir, skip_training, on_done=done,
-                                       force=force, cluster=cluster)
+                                       force=force, cluster=cluster, unsafe=unsafe_no_sandbox)
         except batch.SubmissionError as exc:
             fail(str(exc))
         except KeyboardInterrupt:
@@ -138,6 +141,8 @@ def examples(directory: Path = typer.Argument(Path("examples/submissions"))):
 def gradescope(root: Path = typer.Option(Path("/autograder"), help="Gradescope's directory: submission/ is "
                                          "read, results/results.json written."),
                skip_training: bool = typer.Option(False, help="Leave out the training check."),
+               unsafe_no_sandbox: bool = typer.Option(False, "--unsafe-no-sandbox", help="Grade even where no "
+                                                      "sandbox can run."),
                data_dir: Optional[Path] = DataDir):
     """Grade one Gradescope submission (what the bundle's run_autograder calls)."""
     import shutil
@@ -146,8 +151,12 @@ def gradescope(root: Path = typer.Option(Path("/autograder"), help="Gradescope's
 
     load_data_or_fail(data_dir)
     writable_dir_or_fail(root / "results", "--root")
+    try:  # the canary first: a broken sandbox fails the run (Gradescope shows it) instead of a 0 for the student
+        batch.check_sandbox(unsafe_no_sandbox)
+    except batch.SubmissionError as exc:
+        fail(str(exc))
     with tempdirs.temporary("gradescope") as tmp:
-        result = batch.grade_one(root / "submission", tmp, data_dir, skip_training)
+        result = batch.grade_one(root / "submission", tmp, data_dir, skip_training, unsafe_no_sandbox)
         shutil.copyfile(tmp / "submission" / "results.json", root / "results" / "results.json.tmp")
     (root / "results" / "results.json.tmp").replace(root / "results" / "results.json")
     out.print(f"{result.score:g} / {result.max_score:g} → {root / 'results' / 'results.json'}")

@@ -12,10 +12,14 @@ from autograder import scheme
 from autograder.runner import Grade
 
 PROTECTION_NAMES = {
-    "filesystem": ("filesystem isolation (bubblewrap)", "изоляция файловой системы (bubblewrap)"),
+    "filesystem": ("filesystem isolation (bubblewrap or Landlock)",
+                   "изоляция файловой системы (bubblewrap или Landlock)"),
     "network": ("no network", "без сети"),
-    "pid_namespace": ("own process tree, killed as a whole", "своё дерево процессов, завершаемое целиком"),
+    "process_isolation": ("own process tree, out of reach of others, killed as a whole",
+                          "своё дерево процессов, недоступное другим, завершаемое целиком"),
     "unprivileged_user": ("unprivileged user", "непривилегированный пользователь"),
+    "own_user": ("a user of its own: process cap per submission", "свой пользователь: лимит процессов на работу"),
+    "disk_limit": ("at most 256 MiB written", "не больше 256 МиБ записанного"),
     "resource_limits": ("CPU, memory, process and file-size limits", "лимиты CPU, памяти, процессов и файлов"),
     "scrubbed_environment": ("scrubbed environment", "очищенное окружение"),
     "wall_time_limit": ("wall-time limit per call", "лимит времени на вызов"),

@@ -13,7 +13,8 @@ import pytest
 
 from autograder import batch, protocol, scheme
 from autograder.examples import SOLUTION, expected_scores, write_examples
-from autograder.sandbox import Sandbox
+from autograder.sandbox import SANDBOX_UIDS, Sandbox
+from autograder.sandbox import _processes_of as _sandbox_processes_of
 
 HOSTILE = Path(__file__).parent / "hostile"
 NO_TRAINING = scheme.AUTOGRADED - 20
@@ -75,9 +76,10 @@ def test_the_stub_scores_zero_and_says_what_to_do(tmp_path):
     assert all("not implemented yet" in c.en for c in g.checks)
 
 
-def test_sandbox_protections_are_in_force():
+def test_sandbox_protections_are_in_force(sandbox_mode):
     with Sandbox(SOLUTION) as sandbox:
         assert sandbox.ready == {"ok": True}
+        assert sandbox.isolation == {"fallback": "landlock"}.get(sandbox_mode, sandbox_mode)
         assert all(sandbox.protections.values()), sandbox.protections
 
 
@@ -85,31 +87,31 @@ def test_sandbox_protections_are_in_force():
     ("exits_at_import", "exited with status 0"),
     ("fork_bomb", "BlockingIOError"),
 ])
-def test_submissions_that_never_import_score_zero(tmp_path, name, expected_error):
+def test_submissions_that_never_import_score_zero(tmp_path, name, expected_error, sandbox_mode):
     g = grade(hostile(tmp_path, name), tmp_path)
     assert g.score == 0 and expected_error in g.import_error
     for _ in range(100):  # the kernel reaps a dead PID namespace asynchronously
-        if not any(_processes_of(65534)):
+        if not sandbox_processes():
             break
         time.sleep(0.1)
-    assert not any(_processes_of(65534)), "a worker process survived its grading"
+    assert not sandbox_processes(), "a worker process survived its grading"
 
 
-def test_an_infinite_loop_is_cut_off_and_the_rest_still_graded(tmp_path):
+def test_an_infinite_loop_is_cut_off_and_the_rest_still_graded(tmp_path, sandbox_mode):
     g = grade(hostile(tmp_path, "infinite_loop"), tmp_path)
     lost = {c.area for c in g.checks if c.status == "failed"}
     assert lost == {"forward", "gradients"} and g.score == NO_TRAINING - 15 - 25
     assert any("did not finish" in c.en for c in g.checks)
 
 
-def test_a_memory_bomb_fails_only_its_own_checks(tmp_path):
+def test_a_memory_bomb_fails_only_its_own_checks(tmp_path, sandbox_mode):
     g = grade(hostile(tmp_path, "memory_bomb"), tmp_path)
     failed = [c for c in g.checks if c.status == "failed"]
     assert {c.area for c in failed} == {"softmax_loss"} and g.score == NO_TRAINING - 8
     assert all("MemoryError" in c.en for c in failed if "softmax:" in c.name)
 
 
-def test_forged_output_earns_nothing(tmp_path):
+def test_forged_output_earns_nothing(tmp_path, sandbox_mode):
     path = hostile(tmp_path, "forged_output")
     g = grade(path, tmp_path)
     assert g.score == 0
@@ -118,14 +120,14 @@ def test_forged_output_earns_nothing(tmp_path):
     assert "score: 90/90" in g.output  # kept for the feedback, and ignored
 
 
-def test_the_reference_and_the_test_set_are_out_of_reach(tmp_path, mnist_dir):
+def test_the_reference_and_the_test_set_are_out_of_reach(tmp_path, mnist_dir, sandbox_mode):
     g = grade(hostile(tmp_path, "steals_reference"), tmp_path, skip_training=False)
     assert g.score == 0
     messages = " ".join(c.en for c in g.checks)
     assert "imports `solution`, which the grader does not provide" in messages and "FOUND" not in messages
 
 
-def test_oversized_and_code_carrying_results_are_refused(tmp_path):
+def test_oversized_and_code_carrying_results_are_refused(tmp_path, sandbox_mode):
     marker = Path("/tmp/mnist-hw-pwned")
     marker.unlink(missing_ok=True)
     big = grade(hostile(tmp_path, "oversized_answer"), tmp_path)
@@ -163,13 +165,13 @@ def test_zips_and_single_files(tmp_path):
     assert grades["alice"].score == grades["bob"].score == NO_TRAINING
 
 
+def sandbox_processes():
+    """Processes running as any of the sandbox's users (a grading's worker runs as one of them)."""
+    return [pid for uid in SANDBOX_UIDS for pid in _processes_of(uid)]
+
+
 def _processes_of(uid):
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if os.stat(f"/proc/{pid}").st_uid == uid:
-                yield pid
-        except FileNotFoundError:
-            pass
+    return list(_sandbox_processes_of(uid))
 
 
 def test_the_reference_passes_every_check_on_many_more_cases():

@@ -237,3 +237,30 @@ def test_student_release_builds_as_a_package(student_copy, tmp_path):
     assert {"autograder/checks/answers.json", "autograder/checks/pytest.ini", "assignment/training.py"} <= names
     assert "mnist-hw = autograder.local:main" in entry_points
     assert not any(n.startswith("solution/") for n in names)
+
+
+@pytest.mark.slow
+def test_gradescope_zip_without_bubblewrap_grades_the_reference_fully_and_the_hunter_zero(mnist_dir, tmp_path):
+    """Gradescope runs autograders in Docker, where bubblewrap usually cannot make namespaces:
+    bubblewrap hidden, the bundle (built from these sources) grades through its own
+    run_autograder with the fallback sandbox (Landlock, seccomp, a user of its own): the
+    reference 90/90 with training, and a submission that hunts the filesystem for the
+    reference solution and hands every call to it 0."""
+    rel.write(rel.build(), tmp_path / "release")
+    hunter = (Path(__file__).parent / "hostile/hunts_reference.py").read_text()
+    scores = {}
+    for name, source in (("reference", (ROOT / "solution/network.py").read_text()), ("hunter", hunter)):
+        root = tmp_path / name / "autograder"
+        with zipfile.ZipFile(tmp_path / "release/autograder.zip") as z:
+            z.extractall(root / "source")
+        (root / "submission").mkdir(parents=True)
+        (root / "submission/network.py").write_text(source)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        env.update(AUTOGRADER_ROOT=str(root), MNIST_HW_DATA_DIR=str(mnist_dir), PYTHONDONTWRITEBYTECODE="1",
+                   MNIST_HW_SANDBOX="fallback")
+        done = subprocess.run(["bash", str(root / "source/run_autograder")], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+        results = json.loads((root / "results/results.json").read_text())
+        assert all(results["extra_data"]["protections"].values()), results["extra_data"]["protections"]
+        scores[name] = (results["score"], results["max_score"])
+    assert scores == {"reference": (90, 90), "hunter": (0, 90)}

@@ -1,0 +1,133 @@
+"""The sandbox in both of its modes (bubblewrap, and the fallback without namespaces), attacked
+for real: a hunt for the reference across the filesystem, a disk filler, a process spawner
+beside another grading; the import rule's packages readable and no others; a broken sandbox
+refused before anything is graded; no box left behind."""
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder import batch, canary, runner, sandbox, scheme, tempdirs
+from autograder.examples import SOLUTION
+
+HOSTILE = Path(__file__).parent / "hostile"
+NO_TRAINING = scheme.AUTOGRADED - 20
+
+
+def submission(tmp_path, name, text):
+    path = tmp_path / name / "network.py"
+    path.parent.mkdir(parents=True)
+    path.write_text(text.replace("from solution_copy import *", SOLUTION.read_text()))
+    return path.parent
+
+
+def hostile(tmp_path, name):
+    return submission(tmp_path, name, (HOSTILE / f"{name}.py").read_text())
+
+
+def left_behind():
+    return [pid for uid in sandbox.SANDBOX_UIDS for pid in sandbox._processes_of(uid)]
+
+
+def test_a_hunt_for_the_reference_finds_nothing_and_scores_zero(tmp_path, sandbox_mode):
+    g = batch.grade_one(hostile(tmp_path, "hunts_reference"), tmp_path / "out", skip_training=True)
+    assert g.score == 0
+    assert "found: []" in g.output  # neither solution/network.py nor the test set is visible anywhere
+
+
+def test_a_disk_filler_is_stopped_at_the_cap_and_leaves_nothing(tmp_path, sandbox_mode):
+    g = batch.grade_one(hostile(tmp_path, "fills_disk"), tmp_path / "out", skip_training=True)
+    assert g.score == 0  # killed while importing: at most its honest counterpart's 70
+    assert "wrote more than the sandbox allows" in g.import_error
+    written = [int(n) for n in re.findall(r"written: (\d+) MiB", g.output)]
+    cap = sandbox.Limits().disk_bytes >> 20
+    assert cap - 64 <= max(written) <= cap + 64, written  # stopped near the cap (overshoot: one check's writes)
+    assert not list(Path("/tmp").glob("fill-*")) and not list(Path("/dev/shm").glob("fill-*"))
+
+
+def test_a_process_spawner_is_capped_and_cannot_starve_a_grading_beside_it(tmp_path, sandbox_mode):
+    spawner = hostile(tmp_path, "spawns_processes")
+    honest = submission(tmp_path, "honest", "from solution_copy import *")
+    grades = batch.grade_batch([spawner, honest], tmp_path / "out", jobs=2, skip_training=True)
+    assert grades["honest"].score == NO_TRAINING  # graded at the same time, with its own processes
+    children = int(re.search(r"children: (\d+)", grades["spawns_processes"].output).group(1))
+    assert children < sandbox.Limits().processes  # the cap of its own user, not 1,000
+    assert grades["spawns_processes"].score <= NO_TRAINING
+    for _ in range(50):
+        if not left_behind():
+            break
+        time.sleep(0.1)
+    assert not left_behind(), "a spawned process (setsid: out of its group) survived the grading"
+
+
+MATPLOTLIB_HEAD = "import matplotlib.pyplot as plt\n"
+MATPLOTLIB_MAIN = """
+if __name__ == "__main__":
+    params = init_params()
+    plt.plot([1, 2, 3])
+    plt.savefig("curve.png")
+"""
+
+
+@pytest.mark.parametrize("text", [MATPLOTLIB_HEAD + "from solution_copy import *",
+                                  "from solution_copy import *\nimport matplotlib.pyplot as plt\n" + MATPLOTLIB_MAIN],
+                         ids=["import", "main-block"])
+def test_a_plotting_import_costs_nothing(tmp_path, sandbox_mode, text):
+    g = batch.grade_one(submission(tmp_path, "plots", text), tmp_path / "out", skip_training=True)
+    assert g.import_error == ""
+    assert g.score == NO_TRAINING
+
+
+@pytest.mark.parametrize("module", ["scipy", "sklearn", "solution", "autograder"])
+def test_no_other_package_imports(tmp_path, sandbox_mode, module):
+    g = batch.grade_one(submission(tmp_path, "other", f"import {module}\nfrom solution_copy import *"),
+                        tmp_path / "out", skip_training=True)
+    assert g.score == 0
+    assert module in g.import_error
+
+
+def test_the_box_is_removed_however_a_grading_ends(tmp_path, sandbox_mode):
+    mine = f"{tempdirs._prefix('box')}*"
+    before = set(Path(tempdirs.tempfile.gettempdir()).glob(mine))
+    broken = submission(tmp_path, "broken", "import numpy\nraise ValueError('at import')\n")
+    g = runner.grade(broken / "network.py", skip_training=True)
+    assert "at import" in g.import_error
+    exits = submission(tmp_path, "exits", "import os\nos._exit(3)\n")
+    assert "status 3" in runner.grade(exits / "network.py", skip_training=True).import_error
+    assert set(Path(tempdirs.tempfile.gettempdir()).glob(mine)) == before
+
+
+def test_the_canary_passes_on_a_sound_sandbox(sandbox_mode):
+    assert canary.check() == {"fallback": "landlock"}.get(sandbox_mode, sandbox_mode)
+
+
+def test_a_sandbox_whose_user_cannot_reach_python_is_refused_with_the_path(monkeypatch):
+    """The issue's case for real: as root, Python under /root (0700) and no bubblewrap. Were the
+    interpreter not linked into the box (the decision forced here), the worker's user could not
+    execute it: the canary must refuse, naming the path, instead of every grade being 0."""
+    python, _, _ = sandbox.interpreter_files()
+    if sandbox.os.geteuid() != 0 or sandbox.reachable(python, sandbox.SANDBOX_UIDS.start):
+        pytest.skip("needs root and a Python its sandbox user cannot reach (as on this project's machine)")
+    monkeypatch.setenv(sandbox.MODE_VARIABLE, "fallback")
+    monkeypatch.setattr(sandbox, "reachable", lambda path, uid: True)
+    with pytest.raises(canary.SandboxBroken) as refused:
+        canary.check()
+    blocked = sandbox.first_unreachable([python], sandbox.SANDBOX_UIDS.start)
+    assert f"cannot get through {blocked}" in str(refused.value)
+    assert "chmod o+x" in str(refused.value)
+
+
+def test_grading_is_refused_where_no_sandbox_can_run_unless_asked(monkeypatch, tmp_path):
+    """No bubblewrap and no Landlock (forced: both report themselves missing): refused, saying why;
+    --unsafe-no-sandbox grades, and the protections say what was missing."""
+    monkeypatch.setenv(sandbox.MODE_VARIABLE, "fallback")
+    monkeypatch.setattr(sandbox.confine, "landlock_abi", lambda: 0)
+    with pytest.raises(sandbox.SandboxUnavailable, match="no sandbox can run here"):
+        sandbox.isolation()
+    with pytest.raises(batch.SubmissionError, match="unsafe-no-sandbox"):
+        batch.check_sandbox()
+    assert batch.check_sandbox(unsafe=True) == "none"
+    with sandbox.Sandbox(SOLUTION, unsafe=True) as box:
+        assert box.ready == {"ok": True}
+        assert not box.protections["filesystem"]
