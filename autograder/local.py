@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import protocol, scheme
+from autograder import inert, protocol, scheme
 from autograder.feedback import Feedback
 from autograder.plugin import CHECKS, CheckResult, explain, run_checks
 
@@ -256,6 +256,7 @@ from assignment.cli import DataDir, app, console, fail, main, out  # noqa: E402,
 def report(results: list[CheckResult], areas, lang: str = "ru") -> tuple[float, float]:
     """Print, per area, the public points and each failure's explanation; return (points, of)."""
     from rich.table import Table
+    from rich.text import Text
 
     ru = lang == "ru"
     table = Table(title="Открытые проверки" if ru else "Public checks")
@@ -272,9 +273,9 @@ def report(results: list[CheckResult], areas, lang: str = "ru") -> tuple[float, 
         table.add_row(area.title_ru if ru else area.title_en, f"{got:g} / {of:g}", verdict)
     out.print(table)
     for r in results:
-        if r.status != "passed":
-            out.print(f"[red]✗[/] [bold]{r.title(ru)}[/]\n  {r.ru if ru else r.en}",
-                      highlight=False)
+        if r.status != "passed":  # the explanation may quote the student's exception: printed as text, cleaned
+            out.print(Text.assemble(("✗", "red"), " ", inert.terminal_text(r.title(ru), "bold"), "\n  ",
+                                    inert.terminal_text(r.ru if ru else r.en)))
     return sum(r.score for r in results), sum(r.max_score for r in results)
 
 
