@@ -257,10 +257,12 @@ def test_mnist_hw_check_prints_hostile_explanations_as_text(tmp_path, kind):
 def test_names_that_would_be_the_output_folder_itself_are_refused(tmp_path):
     from autograder import batch
 
-    for name in ("..zip", "...zip"):
-        (tmp_path / name).write_bytes(b"")
+    for name in ("..zip", "...zip", ".graded"):  # OUT itself, its parent, the journal's folder
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "network.py").write_text("")
         with pytest.raises(batch.SubmissionError, match="rename it"):
             batch.check_paths([tmp_path / name])
+    batch.check_paths([tmp_path / "..zip" / "network.py"])  # a name of its own: accepted
 
 
 def test_ordinary_reports_are_unchanged(tmp_path, mnist_dir):
