@@ -17,11 +17,12 @@ formula, rich markup or a terminal escape sequence to what its reader sees:
   cell) that stays text: code spans are kept (they are inert), every character that could
   start anything else is backslash-escaped, newlines are shown as '␤'.
 - terminal(text) / terminal_text(text, style): for what `mnist-hw` prints through rich: the
-  clean text, as a rich Text (never parsed for markup or emoji).
+  clean text, capped, as a rich Text (never parsed for markup or emoji).
 - csv_cell(text): a spreadsheet cell that is never a formula (OWASP's CSV injection advice).
 - html(text): escaped for HTML text and attribute values.
 - mathtext(text): a matplotlib title that is never parsed as mathtext.
-- capped(text, limit): at most `limit` characters, saying how many were cut.
+- capped(text, limit): at most `limit` characters, saying how many were cut; field(text):
+  cleaned and capped, as every report takes a message, an error or a name.
 """
 from __future__ import annotations
 
@@ -76,6 +77,12 @@ def capped(text: str, limit: int = MAX_FIELD) -> str:
     if len(text) <= limit:
         return text
     return text[:limit] + f" … ({len(text) - limit:,} more characters cut)"
+
+
+def field(text: str | bytes, limit: int = MAX_FIELD) -> str:
+    """A message, error or name a submission may have put words into, as every report
+    takes it: cleaned and capped (at most `limit` characters, and how many were cut)."""
+    return capped(clean(text), limit)
 
 
 # -- Markdown ------------------------------------------------------------------------------
@@ -164,26 +171,26 @@ def markdown_inline(text: str | bytes, table: bool = False) -> str:
 
 
 # -- the terminal, spreadsheets, HTML, figures ---------------------------------------------
-def terminal(text: str | bytes) -> str:
+def terminal(text: str | bytes, limit: int = MAX_FIELD) -> str:
     """Text to print on a terminal: cleaned, so that no escape sequence (clear screen,
-    window title, OSC 8 hyperlink) or bidi override reaches it. Print it as plain text
-    (terminal_text) where the console interprets markup."""
-    return clean(text)
+    window title, OSC 8 hyperlink) or bidi override reaches it, and capped. Print it as
+    plain text (terminal_text) where the console interprets markup."""
+    return field(text, limit)
 
 
-def terminal_text(text: str | bytes, style: str = ""):
-    """A rich Text of the cleaned text: rich prints it as is, never parsing '[red]' or
-    '[link=…]' markup or ':emoji:' codes in it.
+def terminal_text(text: str | bytes, style: str = "", limit: int = MAX_FIELD):
+    """A rich Text of the cleaned, capped text: rich prints it as is, never parsing '[red]'
+    or '[link=…]' markup or ':emoji:' codes in it.
 
-    Inputs: text; style, a rich style for all of it ('' for none).
+    Inputs: text; style, a rich style for all of it ('' for none); limit, as in capped.
     Returns: rich.text.Text, to print or to put in a table cell or Text.assemble.
     """
     from rich.text import Text
 
-    return Text(clean(text), style=style)
+    return Text(field(text, limit), style=style)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\u2409", "\u240d")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # tab and CR are shown as ␉ ␍ by then: kept for the record
 
 
 def csv_cell(text: str | bytes) -> str:

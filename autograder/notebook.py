@@ -36,5 +36,6 @@ def grade_area(area: str, network="network.py") -> float:
         print(inert.terminal(f"network.py: {grade.import_error}"))
     for check in grade.checks:
         if check.area == area and check.status != "passed":
-            print(inert.terminal(f"✗ {check.title(ru=True)}: {check.ru}\n  {check.name}: {check.en}"))
+            print(f"✗ {inert.terminal(check.title(ru=True))}: {inert.terminal(check.ru)}\n"
+                  f"  {inert.terminal(check.name)}: {inert.terminal(check.en)}")
     return reports.area_scores(grade)[area]

@@ -27,12 +27,6 @@ def area_scores(grade: Grade) -> dict[str, float]:
             for a in scheme.AREAS if a.graded_by == "autograder"}
 
 
-def said(text: str) -> str:
-    """A message, error or name a submission may have put words into, as every report shows
-    it: cleaned (inert.clean) and capped (inert.MAX_FIELD)."""
-    return inert.capped(inert.clean(text))
-
-
 def gradescope(grade: Grade) -> dict:
     """Gradescope's results.json: https://gradescope-autograders.readthedocs.io (specification).
 
@@ -41,11 +35,11 @@ def gradescope(grade: Grade) -> dict:
     tests = []
     text = {"output_format": "text", "name_format": "text"}
     if grade.import_error:
-        error = said(grade.import_error)
+        error = inert.field(grade.import_error)
         tests.append({"name": "network.py imports", "score": 0, "max_score": 0, "status": "failed",
                       "visibility": "visible", "output": f"{error}\n\nnetwork.py не импортируется: {error}", **text})
     for number, check in enumerate(grade.checks, 1):
-        output = "" if check.status == "passed" else f"{said(check.ru)}\n\n{said(check.en)}"
+        output = "" if check.status == "passed" else f"{inert.field(check.ru)}\n\n{inert.field(check.en)}"
         name = f"{check.name_ru} / {check.name}" if check.name_ru and check.name_ru != check.name else check.name
         tests.append({"name": name, "number": str(number), "score": check.score, "max_score": check.max_score,
                       "status": check.status, "output": output, "tags": [check.area],
@@ -72,7 +66,7 @@ def feedback_markdown(name: str, grade: Grade, lang: str) -> str:
     name, the messages, the import error, what it printed) is inert: inline text through
     inert.markdown_inline, blocks in fences through inert.markdown_code."""
     ru = lang == "ru"
-    lines = [f"# {'Результаты проверки' if ru else 'Grading results'}: {inert.markdown_inline(said(name))}", ""]
+    lines = [f"# {'Результаты проверки' if ru else 'Grading results'}: {inert.markdown_inline(inert.field(name))}", ""]
     lines.append(f"**{'Итого' if ru else 'Total'}: {grade.score:g} / {grade.max_score:g}**"
                  + (" (без письменной части, её проверяет преподаватель)" if ru else
                     " (the written derivation is graded by the instructor)"))
@@ -80,7 +74,7 @@ def feedback_markdown(name: str, grade: Grade, lang: str) -> str:
     if grade.import_error:
         lines += [("network.py не удалось импортировать, поэтому ни одна проверка не запускалась:" if ru else
                    "network.py could not be imported, so no check ran:"), "",
-                  inert.markdown_code(said(grade.import_error)), ""]
+                  inert.markdown_code(inert.field(grade.import_error)), ""]
     scores = area_scores(grade)
     lines += [f"| {'часть' if ru else 'area'} | {'баллы' if ru else 'points'} |", "|---|---|"]
     for area in scheme.AREAS:
@@ -93,7 +87,7 @@ def feedback_markdown(name: str, grade: Grade, lang: str) -> str:
         lines += [f"## {'Что исправить' if ru else 'What to fix'}", ""]
         for check in failed:
             lines.append(f"- **{inert.markdown_inline(check.title(ru))}** ({check.score:g} / "
-                         f"{check.max_score:g}): {inert.markdown_inline(said(check.ru if ru else check.en))}")
+                         f"{check.max_score:g}): {inert.markdown_inline(inert.field(check.ru if ru else check.en))}")
         lines.append("")
     elif grade.checks:
         lines += ["Все проверки пройдены." if ru else "Every check passed.", ""]
@@ -116,7 +110,7 @@ def write_submission_reports(directory: Path, name: str, grade: Grade) -> None:
         from assignment.plots import plot_history
 
         plot_history(grade.history, directory / "history.png",
-                     title=f"{inert.mathtext(said(name))}: test accuracy {grade.test_accuracy:.2%}")
+                     title=f"{inert.mathtext(inert.field(name))}: test accuracy {grade.test_accuracy:.2%}")
     write_atomic(directory / "feedback.md", feedback_markdown(name, grade, "ru").encode())
     write_atomic(directory / "feedback.en.md", feedback_markdown(name, grade, "en").encode())
     write_atomic(directory / "grade.json", json.dumps(grade.to_dict(), indent=1).encode())
@@ -134,7 +128,7 @@ def write_gradebook(out: Path, grades: dict[str, Grade]) -> Path:
     for name in sorted(grades):
         g = grades[name]
         s = area_scores(g)
-        writer.writerow([inert.csv_cell(said(name)), *(f"{s[a]:g}" for a in areas), f"{g.score:g}",
+        writer.writerow([inert.csv_cell(inert.field(name)), *(f"{s[a]:g}" for a in areas), f"{g.score:g}",
                          f"{g.max_score:g}", "" if g.test_accuracy is None else f"{g.test_accuracy:.4f}",
                          inert.csv_cell(inert.clean(g.import_error)[:200])])
     write_atomic(out / "gradebook.csv", buffer.getvalue().encode())

@@ -252,6 +252,7 @@ def test_mnist_hw_check_prints_hostile_explanations_as_text(tmp_path, kind):
     said = assert_inert_terminal(done.stdout) + assert_inert_terminal(done.stderr)
     assert "[red]red[/red]" in said and "[link=file:///etc/passwd]x[/link]" in said
     assert "\u241b[2J" in said
+    assert said.count("B") < 2 * inert.MAX_FIELD  # the 100 kB source line, capped
 
 
 def test_names_that_would_be_the_output_folder_itself_are_refused(tmp_path):
