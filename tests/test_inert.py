@@ -255,6 +255,14 @@ def test_mnist_hw_check_prints_hostile_explanations_as_text(tmp_path, kind):
     assert said.count("B") < 2 * inert.MAX_FIELD  # the 100 kB source line, capped
 
 
+def test_mnist_hw_train_says_a_hostile_import_error_as_text(tmp_path):
+    (tmp_path / "network.py").write_text(hostile_network("import"))
+    done = run_cli("train", "--network", str(tmp_path / "network.py"), "--out", str(tmp_path / "run"))
+    assert done.returncode == 1
+    said = assert_inert_terminal(done.stderr)
+    assert "does not import: RuntimeError" in said and "[red]red[/red]" in said and "\u241b]0;pwned" in said
+
+
 def test_names_that_would_be_the_output_folder_itself_are_refused(tmp_path):
     from autograder import batch
 
