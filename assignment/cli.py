@@ -16,6 +16,9 @@ from rich.console import Console
 from rich.progress import (BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn, TransferSpeedColumn)
 from rich.table import Table
+from rich.text import Text
+
+from autograder import inert  # what the student's code or file names put into a message is printed inert
 
 console = Console(stderr=True)
 out = Console()
@@ -30,7 +33,9 @@ DataDir = typer.Option(None, "--data-dir", help="Where the MNIST files live "
 
 
 def fail(message: str, code: int = 1):
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    """Say `message` on stderr after 'error:' and exit with `code`. The message is printed as
+    text, cleaned: it may quote a student's exception or a file's name (autograder.inert)."""
+    console.print(Text.assemble(("error:", "bold red"), " ", inert.terminal_text(message)))
     raise typer.Exit(code)
 
 
@@ -54,8 +59,9 @@ def main(prog_name: str = "mnist-hw"):
     except OSError as exc:
         target = exc.filename2 or exc.filename  # a rename names its target second; the target is what the user knows
         where = f"{target}: " if target else ""
-        console.print(f"[bold red]error:[/] {where}{exc.strerror or exc}. Check that the path exists, that you "
-                      "can write there and that the disk has room, then run the command again.", highlight=False)
+        console.print(Text.assemble(("error:", "bold red"), " ", inert.terminal_text(
+            f"{where}{exc.strerror or exc}. Check that the path exists, that you can write there and that the disk "
+            "has room, then run the command again.")))
         sys.exit(1)
 
 
@@ -181,8 +187,8 @@ def train(epochs: int = typer.Option(10, min=1, help="Passes over the training s
     mnist = load_data_or_fail(data_dir)
     writable_dir_or_fail(out_dir, "--out")
     name = str(network) if network else "the reference network"
-    console.print(f"Training {name}: 784-{hidden}-10, {optimizer.value}, batch {batch_size}, {epochs} epochs, "
-                  f"validation_split 0.2, seed {seed}", highlight=False)
+    console.print(inert.terminal_text(f"Training {name}: 784-{hidden}-10, {optimizer.value}, batch {batch_size}, "
+                                      f"{epochs} epochs, validation_split 0.2, seed {seed}"))
     progress, on_batch, on_epoch = epoch_progress(epochs)
     try:
         with progress:
@@ -194,7 +200,7 @@ def train(epochs: int = typer.Option(10, min=1, help="Passes over the training s
     except (Exception, SystemExit) as exc:  # a student's network can fail in any way, exit() too; say where
         import traceback
 
-        console.print(traceback.format_exc(limit=-3), highlight=False, markup=False)
+        console.print(inert.terminal_text(traceback.format_exc(limit=-3)))
         fail(f"training stopped: {type(exc).__name__}: {exc}")
     result = {**history.to_dict(), "test_loss": test_loss, "test_accuracy": test_accuracy, "network": name}
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -69,7 +69,7 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from autograder import batch, reports
+    from autograder import batch, inert, reports
 
     try:
         batch.check_paths(submissions)  # a wrong path is said before anything is graded
@@ -88,7 +88,7 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
     if not cluster:  # a cluster's workers have their own copy
         load_data_or_fail(data_dir)  # a missing or corrupt data set is said once, up front
     with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.fields[last]}"), console=console) as progress:
+                  TextColumn("{task.fields[last]}", markup=False), console=console) as progress:
         task = progress.add_task("grading", total=len(submissions), last="")
 
         reused = []
@@ -96,7 +96,8 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
         def done(name, result, from_journal):
             if from_journal:
                 reused.append(name)
-            progress.update(task, advance=1, last=f"{name}: {result.score:g}/{result.max_score:g}")
+            # a submission's name is the student's: cleaned, in a column that reads no markup
+            progress.update(task, advance=1, last=inert.terminal(f"{name}: {result.score:g}/{result.max_score:g}"))
 
         try:
             grades = batch.grade_batch(submissions, out_dir, jobs, data_dir, skip_training, on_done=done,
@@ -117,7 +118,7 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
         table.add_column(column, justify="left" if column == "submission" else "right")
     for name in sorted(grades):
         scores = reports.area_scores(grades[name])
-        table.add_row(name, *(f"{scores[a.key]:g}" for a in areas), f"{grades[name].score:g}")
+        table.add_row(inert.terminal_text(name), *(f"{scores[a.key]:g}" for a in areas), f"{grades[name].score:g}")
     out.print(table)
     if nbgrader_db:
         try:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import imports, protocol, scheme
+from autograder import imports, inert, protocol, scheme
 from autograder.feedback import Feedback
 from autograder.plugin import CHECKS, CheckResult, explain, explain_import, run_checks
 
@@ -344,7 +344,7 @@ def check_area(area: str, network="network.py", lang: str = "ru", data_dir=None)
     with contextlib.redirect_stderr(io.StringIO()):
         run = run_local(network, [area], data_dir)
     if run.why:
-        out.print(run.why.ru if lang == "ru" else run.why.en, highlight=False, markup=False)
+        out.print(inert.terminal_text(run.why.ru if lang == "ru" else run.why.en))
     points, _ = report(run.results, [area], lang, details=run.why is None)
     return points
 
@@ -359,6 +359,7 @@ def report(results: list[CheckResult], areas, lang: str = "ru", details: bool = 
     """Print, per area, the public points and (with `details`) each failure's explanation;
     return (points, of)."""
     from rich.table import Table
+    from rich.text import Text
 
     ru = lang == "ru"
     table = Table(title="Открытые проверки" if ru else "Public checks")
@@ -375,9 +376,9 @@ def report(results: list[CheckResult], areas, lang: str = "ru", details: bool = 
         table.add_row(area.title_ru if ru else area.title_en, f"{got:g} / {of:g}", verdict)
     out.print(table)
     for r in results if details else ():
-        if r.status != "passed":
-            out.print(f"[red]✗[/] [bold]{r.title(ru)}[/]\n  {r.ru if ru else r.en}",
-                      highlight=False)
+        if r.status != "passed":  # the explanation may quote the student's exception: printed as text, cleaned
+            out.print(Text.assemble(("✗", "red"), " ", inert.terminal_text(r.title(ru), "bold"), "\n  ",
+                                    inert.terminal_text(r.ru if ru else r.en)))
     return sum(r.score for r in results), sum(r.max_score for r in results)
 
 
@@ -412,9 +413,9 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
         raise typer.Exit(1 if any(r.status != "passed" for r in results) else 0)
     ru = lang == "ru"
     if why:
-        out.print(("network.py не импортируется, ни одна проверка не прошла: " if ru else
-                   "network.py does not import, so no check passes: ") + (why.ru if ru else why.en),
-                  highlight=False, markup=False)
+        out.print(Text.assemble("network.py не импортируется, ни одна проверка не прошла: " if ru else
+                                "network.py does not import, so no check passes: ",
+                                inert.terminal_text(why.ru if ru else why.en)))
     points, of = report(results, areas, lang, details=why is None)
     out.print(f"{'Итого открытых проверок' if ru else 'Public checks total'}: [bold]{points:g} / {of:g}[/]. "
               + ("Скрытые проверки (сверка с эталоном на случайных формах) запускаются при оценке."
@@ -423,8 +424,8 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
         out.print(("network.py напечатал (при оценке это попадёт в отзыв):" if ru else
                    "network.py printed (grading puts this in the feedback):"), highlight=False)
         lines = run.output.splitlines()
-        out.print("\n".join(lines[:20]) + (f"\n… ({len(lines) - 20} more lines)" if len(lines) > 20 else ""),
-                  highlight=False, markup=False)
+        out.print(inert.terminal_text("\n".join(lines[:20])
+                                      + (f"\n… ({len(lines) - 20} more lines)" if len(lines) > 20 else "")))
     if "training" not in areas:
         console.print("Обучение не проверялось: добавьте --training." if ru else
                       "Training was not checked: add --training.")
@@ -437,9 +438,9 @@ def to_report(run: LocalRun, lang: str) -> dict:
     so a script can compare the two check by check; and what network.py printed."""
     ru, results, why = lang == "ru", run.results, run.why
     return {"score": round(sum(r.score for r in results), 4), "max_score": sum(r.max_score for r in results),
-            "import_error": (why.ru if ru else why.en) if why else "", "output": run.output,
+            "import_error": inert.field(why.ru if ru else why.en) if why else "", "output": inert.clean(run.output),
             "tests": [{"name": r.gradescope_name(), "area": r.area, "score": r.score, "max_score": r.max_score,
-                       "status": r.status, "message": r.ru if ru else r.en} for r in results]}
+                       "status": r.status, "message": inert.field(r.ru if ru else r.en)} for r in results]}
 
 
 if __name__ == "__main__":
