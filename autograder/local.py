@@ -352,6 +352,8 @@ def check_area(area: str, network="network.py", lang: str = "ru", data_dir=None)
 # -- the command ----------------------------------------------------------------------------
 import typer  # noqa: E402 - the command below is this module's second half
 
+from rich.text import Text  # noqa: E402
+
 from assignment.cli import DataDir, app, console, fail, main, out  # noqa: E402,F401 - main: the student console script
 
 
@@ -359,7 +361,6 @@ def report(results: list[CheckResult], areas, lang: str = "ru", details: bool = 
     """Print, per area, the public points and (with `details`) each failure's explanation;
     return (points, of)."""
     from rich.table import Table
-    from rich.text import Text
 
     ru = lang == "ru"
     table = Table(title="Открытые проверки" if ru else "Public checks")
