@@ -38,6 +38,7 @@ from autograder.protocol import WorkerError  # noqa: F401 - part of this module'
 NOBODY = 65534
 HERE = Path(__file__).resolve().parent
 KIT_FILES = ("__init__.py", "data.py", "idx.py", "training.py")
+SHARED = "shared.bin"  # in the box: the training steps' shared file (autograder/training_driver.py)
 
 
 @dataclass
@@ -92,11 +93,17 @@ class Sandbox:
             (box / name).mkdir(parents=True)  # mount points (or replaced by links without bubblewrap)
         for f in self.train_files or ():
             (box / "data" / f.name).touch()  # a mount point for the real file, bound read-only
+        (box / SHARED).touch()  # a mount point for the shared file, bound writable
+        self._memory = tempdirs.make("shm", memory=True)
+        self._shared = self._memory / SHARED
+        self._shared.touch()
         if os.geteuid() == 0:
             os.chmod(box, 0o755)
             for path in box.rglob("*"):
                 os.chmod(path, 0o755 if path.is_dir() else 0o644)
             os.chown(box / "scratch", NOBODY, NOBODY)
+            os.chmod(self._memory, 0o755)
+            os.chown(self._shared, NOBODY, NOBODY)
         return box
 
     def _command(self, box: Path) -> list[str]:
@@ -125,10 +132,11 @@ class Sandbox:
             cmd += ["--ro-bind", str(box), str(box), "--bind", str(box / "scratch"), str(box / "scratch")]
             for source, target in self._outside_files(box):
                 cmd += ["--ro-bind", str(source), str(target)]
+            cmd += ["--bind", str(self._shared), str(box / SHARED)]
             cmd += ["--chdir", str(box / "scratch"), "--"]
             self.protections.update(filesystem=True, network=True, pid_namespace=True)
         else:
-            for source, target in self._outside_files(box):
+            for source, target in self._outside_files(box) + [(self._shared, box / SHARED)]:
                 target.unlink() if target.is_file() else target.rmdir()
                 os.symlink(source, target)
             cmd = []
@@ -205,6 +213,11 @@ class Sandbox:
         return answer
 
     def request(self, message: dict, timeout: float | None = None):
+        self.send(message)
+        return self.receive(timeout)
+
+    def send(self, message: dict) -> None:
+        """Send a request without waiting (the training steps are sent a few ahead)."""
         if self.dead:
             raise self.dead
         try:
@@ -213,6 +226,11 @@ class Sandbox:
             code = self.process.wait()
             self.dead = WorkerError("died", _death(code))
             raise self.dead from None
+
+    def receive(self, timeout: float | None = None):
+        """The answer to the oldest request not yet answered."""
+        if self.dead:
+            raise self.dead
         answer = self._answer(timeout or self.limits.call_seconds)
         if not answer["ok"]:
             raise WorkerError("raised", str(answer.get("error", "")), str(answer.get("where", "")))
@@ -227,8 +245,13 @@ class Sandbox:
     def call(self, fn: str, *args, timeout: float | None = None, **kwargs):
         return self.request({"op": "call", "fn": fn, "args": list(args), "kwargs": kwargs}, timeout)
 
-    def train(self, timeout: float, **kwargs):
-        return self.request({"op": "train", "kwargs": kwargs}, timeout)
+    def shared_file(self, nbytes: int) -> tuple[Path, Path]:
+        """(path here, path in the box) of a zero-filled file of nbytes that both sides map:
+        the big arrays of a training step. It lives in memory (/dev/shm) where there is one,
+        so its pages are never written back to disk, and is bound writable into the box."""
+        with open(self._shared, "r+b") as f:
+            f.truncate(nbytes)
+        return self._shared, self.box / SHARED
 
     def output(self) -> str:
         """What the student's code printed, cut to the limit."""
@@ -265,6 +288,7 @@ class Sandbox:
         if getattr(self, "_out", None):
             self._out.close()
         shutil.rmtree(getattr(self, "box", ""), ignore_errors=True)
+        shutil.rmtree(getattr(self, "_memory", ""), ignore_errors=True)
 
     def __enter__(self):
         return self.start()

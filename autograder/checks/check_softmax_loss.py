@@ -45,7 +45,7 @@ def check_softmax_is_stable_and_shift_invariant(student, reference):
 
 def loss_and_grad(student, logits, y):
     out = student.softmax_cross_entropy(logits, y)
-    if not isinstance(out, list) or len(out) != 2:
+    if not isinstance(out, (list, tuple)) or len(out) != 2:
         fail("softmax_cross_entropy must return a tuple (loss, dlogits).",
              "softmax_cross_entropy должна возвращать кортеж (loss, dlogits).")
     loss = as_array(out[0], "loss")
