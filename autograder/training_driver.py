@@ -196,8 +196,6 @@ class Verifier:
             if not isinstance(value, dict) or any(np.shape(value.get(k)) != self.shapes[k] for k in PARAM_KEYS):
                 raise rejected(t, f"the step did not give {name} of the parameters' shapes",
                                f"шаг не вернул {name} тех же форм, что и параметры")
-        if t in self.gradient_steps:
-            self._check_gradients(t, grads, xb, Yb)
         g = self._sample(grads)
         new = self._sample(params)
         forms = self.reference.adam_forms(self.p, g, self.m, self.v, t, self.lr)
@@ -215,6 +213,8 @@ class Verifier:
                                                                    if matching else ""),
                            f"новые параметры — не шаг Adam из предыдущих с градиентами этого шага: {where} "
                            f"равен {new[k][bad]:.6g}, а adam_update даёт {forms['keras'][0][k][bad]:.6g}")
+        if t in self.gradient_steps:  # after the update: a step that is not Adam's is named as such
+            self._check_gradients(t, grads, xb, Yb)
         self.p, self.m, self.v = new, forms[next(iter(self.forms))][1], forms[next(iter(self.forms))][2]
         self.inputs = self.held(params) if next_checked else None
 
