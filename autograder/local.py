@@ -123,27 +123,41 @@ class LocalStudent:
 
         return call
 
-    def train(self, timeout, **kwargs):
+    def train(self, timeout, reference, **kwargs):
+        """The grader's training driver (autograder/training_driver.py), with the steps done in
+        this process; each step has the driver's time limit."""
         from assignment.data import load_split
-        from assignment.training import fit
+        from autograder.training_driver import InProcess, drive
 
+        if "training" in self.hung:
+            raise Feedback(*self.hung["training"])
         x, y = load_split(self.data_dir, "train")
-        params, history = self._run("training", lambda: fit(self.module, x, y, **kwargs), seconds=timeout)
-        return {"params": protocol.plain(params), "history": protocol.plain(history.to_dict())}
+        try:
+            return protocol.plain(drive(InProcess(self.module, x, y, self._call), reference, x, y, budget=timeout,
+                                        **kwargs))
+        except protocol.WorkerError as exc:
+            raise Feedback(*explain("training", exc, self.hung)) from None
 
     def _run(self, fn, action, seconds: float = protocol.CALL_SECONDS):
         if fn in self.hung:  # as the grader: a function that hung once is not called again
             raise Feedback(*self.hung[fn])
         try:
+            return self._call(action, seconds)
+        except protocol.WorkerError as exc:
+            raise Feedback(*explain(fn, exc, self.hung)) from None
+
+    def _call(self, action, seconds: float):
+        """action() under the time limit and the import rule, its prints kept; what the
+        student's code does wrong, as the worker reports it (a WorkerError)."""
+        try:
             with warnings.catch_warnings(), time_limit(seconds), imports.enforced(), self.printed.capturing():
                 warnings.simplefilter("ignore")  # an overflow warning is the check's to explain
                 return action()
         except TimeUp:
-            raise Feedback(*explain(fn, protocol.timed_out(seconds), self.hung)) from None
+            raise protocol.timed_out(seconds) from None
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - the student's code may raise anything, exit() too
             info = protocol.describe(exc)
-            raise Feedback(*explain(fn, protocol.WorkerError("raised", info["error"], info["where"]),
-                                    self.hung)) from None
+            raise protocol.WorkerError("raised", info["error"], info["where"]) from None
 
 
 # -- recorded reference answers -----------------------------------------------------------

@@ -29,7 +29,7 @@ EXECUTABLE = {"run_autograder", "setup.sh"}
 KIT = ("__init__.py", "cli.py", "contract.py", "data.py", "fetch.py", "gradient_check.py", "idx.py", "plots.py",
        "training.py")
 PUBLIC_ENGINE = ("scheme.py", "feedback.py", "problems.py", "protocol.py", "plugin.py", "local.py", "tempdirs.py",
-                 "inert.py")
+                 "inert.py", "training_driver.py")
 GRADER_ONLY = ("release.py", "notebook_source.py")  # need the project's sources, not a bundle
 DEPENDENCIES = ("numpy>=1.24", "matplotlib>=3.7", "typer>=0.12", "rich>=13", "platformdirs>=3", "pytest>=8",
                 "hypothesis>=6.100")

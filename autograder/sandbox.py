@@ -51,6 +51,7 @@ KIT_FILES = ("__init__.py", "data.py", "idx.py", "training.py")
 SANDBOX_UIDS = range(61_000, 62_000)  # a user (and group) of its own per worker, when the grader is root
 MODE_VARIABLE = "MNIST_HW_SANDBOX"  # "fallback": act as if bubblewrap could not run (tests, CI); "unsafe": no isolation
 DISK_CHECK_SECONDS = 0.05
+SHARED = "shared.bin"  # in the box: the training steps' shared file (autograder/training_driver.py)
 
 
 @dataclass
@@ -254,11 +255,17 @@ class Sandbox:
         shutil.copy(self.submission, box / "submission" / "network.py")
         for name in ("scratch/tmp", "scratch/matplotlib", "data", "lib"):
             (box / name).mkdir(parents=True)
+        (box / SHARED).touch()  # a mount point for the shared file, bound writable (a link to it without bubblewrap)
+        self._memory = tempdirs.make("shm", memory=True)
+        self._shared = self._memory / SHARED
+        self._shared.touch()
         if os.geteuid() == 0:
             for path in [box, *box.rglob("*")]:
                 os.chmod(path, 0o755 if path.is_dir() else 0o644)
             for path in [box / "scratch", *(box / "scratch").rglob("*")]:
                 os.chown(path, self.user.uid, self.user.uid)
+            os.chmod(self._memory, 0o755)
+            os.chown(self._shared, self.user.uid, self.user.uid)
         return box
 
     def _outside_files(self, box: Path):
@@ -294,6 +301,7 @@ class Sandbox:
             else:
                 target.touch()  # a mount point for the real file, bound read-only
             cmd += ["--ro-bind", str(source), str(target)]
+        cmd += ["--bind", str(self._shared), str(box / SHARED)]  # the one file outside scratch it may write
         return cmd + ["--chdir", str(box / "scratch"), "--"]
 
     def _landlock_rules(self, box: Path) -> tuple[list[str], confine.Rules, dict]:
@@ -306,7 +314,9 @@ class Sandbox:
         uid = self.user.uid if self.user else os.geteuid()
         hidden = hidden_paths()
         sites = [h for h in hidden if stdlib in h.parents]
-        rules = confine.Rules(read=[box], write=[box / "scratch"])
+        rules = confine.Rules(read=[box], write=[box / "scratch", self._shared])
+        (box / SHARED).unlink()
+        (box / SHARED).symlink_to(self._shared)  # the training steps' shared file, in memory
         env = {}
         if reachable(python, uid) and reachable(stdlib, uid) and (libpython is None or reachable(libpython, uid)):
             rules.read += [python, *confine.grant_except(stdlib, sites)] + ([libpython] if libpython else [])
@@ -473,6 +483,11 @@ class Sandbox:
         return answer
 
     def request(self, message: dict, timeout: float | None = None):
+        self.send(message)
+        return self.receive(timeout)
+
+    def send(self, message: dict) -> None:
+        """Send a request without waiting (the training steps are sent a few ahead)."""
         if self.dead:
             raise self.dead
         try:
@@ -481,6 +496,11 @@ class Sandbox:
             code = self.process.wait()
             self.dead = WorkerError("died", self._over or _death(code))
             raise self.dead from None
+
+    def receive(self, timeout: float | None = None):
+        """The answer to the oldest request not yet answered."""
+        if self.dead:
+            raise self.dead
         answer = self._answer(timeout or self.limits.call_seconds)
         if not answer["ok"]:
             raise WorkerError("raised", str(answer.get("error", "")), str(answer.get("where", "")))
@@ -495,8 +515,13 @@ class Sandbox:
     def call(self, fn: str, *args, timeout: float | None = None, **kwargs):
         return self.request({"op": "call", "fn": fn, "args": list(args), "kwargs": kwargs}, timeout)
 
-    def train(self, timeout: float, **kwargs):
-        return self.request({"op": "train", "kwargs": kwargs}, timeout)
+    def shared_file(self, nbytes: int) -> tuple[Path, Path]:
+        """(path here, path in the box) of a zero-filled file of nbytes that both sides map:
+        the big arrays of a training step. It lives in memory (/dev/shm) where there is one,
+        so its pages are never written back to disk, and is bound writable into the box."""
+        with open(self._shared, "r+b") as f:
+            f.truncate(nbytes)
+        return self._shared, self.box / SHARED
 
     def output(self) -> str:
         """What the student's code printed, cut to the limit."""
@@ -541,6 +566,7 @@ class Sandbox:
             self._out.close()
         if getattr(self, "box", None):
             shutil.rmtree(self.box, ignore_errors=True)
+        shutil.rmtree(getattr(self, "_memory", ""), ignore_errors=True)
 
     def __enter__(self):
         return self.start()

@@ -30,7 +30,7 @@ def forward_mistakes(params, x):
 
 
 @pytest.mark.points(3)
-def check_forward_returns_logits_and_cache(student):
+def check_forward_returns_logits_and_cache(student, reference):
     """forward returns (logits (N, C), cache: a dict of arrays)
     forward возвращает (logits (N, C), cache: словарь массивов)"""
     params, x, _ = problem(5, 4, 3, 2, seed=1)
@@ -39,9 +39,13 @@ def check_forward_returns_logits_and_cache(student):
     if logits.shape != (5, 2):
         fail(f"logits have shape {logits.shape}; for X of shape (5, 4) and 2 classes they should be (5, 2).",
              f"logits имеют форму {logits.shape}; для X формы (5, 4) и 2 классов нужна (5, 2).")
-    if not isinstance(cache, dict) or not all(isinstance(v, np.ndarray) for v in cache.values()):
-        fail("cache must be a dict of numpy arrays (for example {'X': X, 'h': h}).",
-             "cache должен быть словарём массивов numpy (например, {'X': X, 'h': h}).")
+    if not isinstance(cache, dict) or not cache or not all(isinstance(v, np.ndarray) for v in cache.values()):
+        fail("cache must be a non-empty dict of numpy arrays (for example {'X': X, 'h': h}): what backward needs.",
+             "cache должен быть непустым словарём массивов numpy (например, {'X': X, 'h': h}): то, что нужно backward.")
+    # No points for the right shapes alone: the logits must be the network's (zeros are not).
+    compare("logits", logits, reference.forward(params, x)[0], rtol=1e-6, atol=1e-9,
+            alternatives=reference.forward_mistakes(params, x), what_en=" for N=5, D=4, H=3, C=2",
+            what_ru=" при N=5, D=4, H=3, C=2")
 
 
 @pytest.mark.points(12)
