@@ -187,6 +187,10 @@ KNOWN_MISTAKES = {
                    "(the first call has t = 1), so use beta1**t and beta2**t, not beta1**(t + 1).",
                    "в поправке на смещение номер шага t + 1: t уже считается с 1 (первый вызов — t = 1), "
                    "используйте beta1**t и beta2**t, а не beta1**(t + 1)."),
+    "epsilon_inside_sqrt": ("epsilon is added inside the square root: divide by (sqrt(v_hat) + epsilon), "
+                            "not sqrt(v_hat + epsilon).",
+                            "epsilon прибавлен под корнем: делите на (sqrt(v_hat) + epsilon), а не на "
+                            "sqrt(v_hat + epsilon)."),
     "moment_unchanged": ("adam_update returns this moment unchanged: return the new estimates "
                          "m = beta1 * m + (1 - beta1) * g and v = beta2 * v + (1 - beta2) * g**2, "
                          "which the next step starts from.",

@@ -28,6 +28,10 @@ MISTAKES = {
     # t - 1 would divide by zero at t = 1 (a NaN, said as such); from t = 2 on it is this mistake
     "t_from_zero": ("updates", [(ADAM_T, ADAM_T.replace("**t", "**max(t - 1, 1)"))]),
     "t_plus_one": ("updates", [(ADAM_T, ADAM_T.replace("**t", "**(t + 1)"))]),
+    "epsilon_inside_sqrt": ("updates", [(ADAM_T, "lr_t = learning_rate"),
+                                        ("new_params[k] = params[k] - lr_t * new_m[k] / (np.sqrt(new_v[k]) + epsilon)",
+                                         "new_params[k] = params[k] - lr_t * (new_m[k] / (1 - beta1**t)) / np.sqrt("
+                                         "new_v[k] / (1 - beta2**t) + epsilon)")]),
     "moment_unchanged": ("updates", [("return new_params, new_m, new_v", "return new_params, m, v")]),
     "softmax_columns": ("softmax_loss", [("shifted = logits - logits.max(axis=1, keepdims=True)\n    exp = np.exp("
                                           "shifted)\n    return exp / exp.sum(axis=1, keepdims=True)",

@@ -1,4 +1,4 @@
-"""einsum everywhere, np.where for ReLU, an np.float64 step size (training runs in float64)."""
+"""einsum everywhere (optimize=True: through BLAS), np.where for ReLU, an np.float64 step size (training runs in float64)."""
 import numpy as np
 
 
@@ -19,9 +19,9 @@ def softmax(logits):
 
 
 def forward(params, X):
-    z1 = np.einsum("nd,dh->nh", X, params["W1"]) + params["b1"]
+    z1 = np.einsum("nd,dh->nh", X, params["W1"], optimize=True) + params["b1"]
     h = np.where(z1 > 0, z1, 0.0)
-    return np.einsum("nh,hc->nc", h, params["W2"]) + params["b2"], {"X": X, "h": h}
+    return np.einsum("nh,hc->nc", h, params["W2"], optimize=True) + params["b2"], {"X": X, "h": h}
 
 
 def softmax_cross_entropy(logits, Y):
@@ -34,9 +34,9 @@ def softmax_cross_entropy(logits, Y):
 
 def backward(params, cache, dlogits):
     X, h = cache["X"], cache["h"]
-    dz1 = np.where(h > 0, np.einsum("nc,hc->nh", dlogits, params["W2"]), 0.0)
-    return {"W1": np.einsum("nd,nh->dh", X, dz1), "b1": np.einsum("nh->h", dz1),
-            "W2": np.einsum("nh,nc->hc", h, dlogits), "b2": np.einsum("nc->c", dlogits)}
+    dz1 = np.where(h > 0, np.einsum("nc,hc->nh", dlogits, params["W2"], optimize=True), 0.0)
+    return {"W1": np.einsum("nd,nh->dh", X, dz1, optimize=True), "b1": np.einsum("nh->h", dz1),
+            "W2": np.einsum("nh,nc->hc", h, dlogits, optimize=True), "b2": np.einsum("nc->c", dlogits)}
 
 
 def sgd_update(params, grads, learning_rate):
