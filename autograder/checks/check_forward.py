@@ -44,7 +44,7 @@ def check_forward_returns_logits_and_cache(student, reference):
              "cache должен быть непустым словарём массивов numpy (например, {'X': X, 'h': h}): то, что нужно backward.")
     # No points for the right shapes alone: the logits must be the network's (zeros are not).
     compare("logits", logits, reference.forward(params, x)[0], rtol=1e-6, atol=1e-9,
-            alternatives=reference.forward_mistakes(params, x), what_en=" for N=5, D=4, H=3, C=2",
+            alternatives=forward_mistakes(params, x), what_en=" for N=5, D=4, H=3, C=2",
             what_ru=" при N=5, D=4, H=3, C=2")
 
 
