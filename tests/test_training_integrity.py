@@ -113,5 +113,5 @@ def test_a_slow_submission_is_stopped_early_with_its_speed(tmp_path, mnist_dir):
     assert "training would need about" in training.en and "Python loop" in training.en, training.en
     assert "steps in" in training.en and "цикла Python" in training.ru
     # the same verdict from the student's own check (in-process, the same driver)
-    local = run_local(path / "network.py", ["training"], mnist_dir)
+    local = run_local(path / "network.py", ["training"], mnist_dir).results
     assert [r.score for r in local] == [0] and "training would need about" in local[0].en, local[0].en
