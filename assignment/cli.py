@@ -195,10 +195,7 @@ def train(epochs: int = typer.Option(10, min=1, help="Passes over the training s
 
         console.print(traceback.format_exc(limit=-3), highlight=False, markup=False)
         fail(f"training stopped: {type(exc).__name__}: {exc}")
-    run = runs.result(history.history, test_loss, test_accuracy, seconds=history.seconds, network=name,
-                      framework="numpy", parameters=sum(p.size for p in params.values()), params=history.params,
-                      best_epoch=history.best_epoch)
-    runs.save(run, out_dir, title=f"numpy 784-{hidden}-10, {optimizer.value}: test accuracy {test_accuracy:.2%}",
+    runs.save(runs.from_fit(history, params, test_loss, test_accuracy, name), out_dir, title=f"numpy 784-{hidden}-10, {optimizer.value}: test accuracy {test_accuracy:.2%}",
               show=show)
     out.print(f"Test accuracy: [bold]{test_accuracy:.2%}[/] (test loss {test_loss:.4f}); "
               f"{sum(history.seconds) / len(history.seconds):.2f} s per epoch")

@@ -60,6 +60,13 @@ def result(history: dict, test_loss: float, test_accuracy: float, *, seconds: li
             "framework": framework, "parameters": int(parameters)}
 
 
+def from_fit(history, params: dict, test_loss: float, test_accuracy: float, network: str) -> dict:
+    """The content of history.json for a numpy run: the History and params that training.fit returned."""
+    return result(history.history, test_loss, test_accuracy, seconds=history.seconds, network=network,
+                  framework="numpy", parameters=sum(p.size for p in params.values()), params=history.params,
+                  best_epoch=history.best_epoch)
+
+
 def save(run: dict, out_dir: os.PathLike | str, title: str, show: bool = False):
     """Write out_dir/history.json (atomically) and out_dir/history.png; return the Figure."""
     from .idx import write_atomic
