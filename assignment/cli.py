@@ -12,6 +12,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn, TransferSpeedColumn)
 from rich.table import Table
@@ -29,7 +30,8 @@ DataDir = typer.Option(None, "--data-dir", help="Where the MNIST files live "
 
 
 def fail(message: str, code: int = 1):
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    # escaped: a message's brackets are text (`pip install -e '.[keras]'`, a path), not rich markup
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
