@@ -100,23 +100,25 @@ def from_dict(content: dict, label: str, where: str = "") -> Run:
     try:
         curves = {k: [float(x) for x in history[k]] for k in METRICS}
         test_accuracy = float(content["test_accuracy"])
-    except (TypeError, ValueError):
-        raise RunError(f"{where}: the History or test_accuracy holds something that is not a number.") from None
+        seconds = [float(x) for x in content.get("seconds_per_epoch" if reference else "seconds") or []]
+        if reference:
+            layers = (content.get("hyperparameters") or {}).get("layers")
+            parameters = layer_parameters([int(n) for n in layers]) if layers else None
+        else:
+            parameters = content.get("parameters")
+            n_hidden = (content.get("params") or {}).get("n_hidden")
+            if parameters is None and n_hidden:  # a run written before `parameters` was
+                parameters = layer_parameters([784, int(n_hidden), 10])
+            parameters = None if parameters is None else int(parameters)
+    except (TypeError, ValueError, AttributeError):
+        raise RunError(f"{where}: the History, test_accuracy, seconds or parameters hold something that is not a "
+                       "number.") from None
     lengths = {len(v) for v in curves.values()}
     if len(lengths) != 1 or 0 in lengths:
         raise RunError(f"{where}: the History's lists are empty or of different lengths "
                        f"({', '.join(f'{k}: {len(v)}' for k, v in curves.items())}).")
-    seconds = content.get("seconds_per_epoch" if reference else "seconds") or []
     seconds_per_epoch = sum(seconds) / len(seconds) if seconds else None
-    if reference:
-        layers = content.get("hyperparameters", {}).get("layers")
-        parameters = layer_parameters(layers) if layers else None
-        kind = "reference"
-    else:
-        parameters = content.get("parameters")
-        if parameters is None and "n_hidden" in content.get("params", {}):  # a run written before `parameters` was
-            parameters = layer_parameters([784, content["params"]["n_hidden"], 10])
-        kind = "keras" if content.get("framework") == "keras" else "numpy"
+    kind = "reference" if reference else "keras" if content.get("framework") == "keras" else "numpy"
     return Run(label, curves, test_accuracy, seconds_per_epoch, parameters, kind)
 
 

@@ -195,7 +195,11 @@ def test_compare_says_what_is_wrong_with_a_run(tmp_path):
     (tmp_path / "broken/history.json").write_text('{"loss": [0.3], "accuracy": ')
     (tmp_path / "other.json").write_text('{"loss": [0.3, 0.2], "accuracy": [0.9], "val_loss": [1], '
                                          '"val_accuracy": [1], "test_accuracy": 0.9}')
-    cases = {"nowhere": "nowhere: no such file or directory. A RUN is a directory that `mnist-hw train` or "
+    (tmp_path / "words.json").write_text('{"loss": [0.3], "accuracy": [0.9], "val_loss": [0.2], '
+                                         '"val_accuracy": [0.9], "test_accuracy": 0.9, "seconds": ["fast"]}')
+    cases = {"words.json": "words.json: the History, test_accuracy, seconds or parameters hold something that is "
+                           "not a number.",
+             "nowhere": "nowhere: no such file or directory. A RUN is a directory that `mnist-hw train` or "
                         "`mnist-hw keras` wrote",
              "empty": "empty: no history.json or reference.json in this directory.",
              "broken": "history.json: not JSON",
