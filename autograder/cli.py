@@ -19,28 +19,22 @@ def reference(epochs: int = typer.Option(30, min=1, help="The lesson trains 30 e
                                                       "builder finds it)."),
               data_dir: Optional[Path] = DataDir):
     """Train the lesson's Keras model and record reference.json, the bar students are graded against."""
-    try:
-        from solution import keras_reference as kr
-        import keras
-    except ImportError as exc:
-        fail(f"the Keras reference needs TensorFlow and Keras ({exc}). Install them with "
-             "`pip install 'mnist-hw[keras]'`.")
+    from assignment import keras_model
     from assignment.plots import plot_history
+    from solution import keras_reference as kr
 
+    try:
+        keras_model.import_keras()
+    except keras_model.KerasMissing as exc:
+        fail(f"the Keras reference needs TensorFlow and Keras ({exc.__cause__}). Install them with "
+             "`pip install 'mnist-hw[keras]'`.")
     mnist = load_data_or_fail(data_dir)
     directory = writable_dir_or_fail(out_dir or kr.REFERENCE_JSON.parent, "--out")
     progress, on_batch, on_epoch = epoch_progress(epochs)
-
-    class Report(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            on_batch(batch + 1, self.params["steps"], logs.get("loss", 0.0), logs.get("accuracy", 0.0))
-
-        def on_epoch_end(self, epoch, logs=None):
-            on_epoch(epoch, {k: logs[k] for k in ("loss", "accuracy", "val_loss", "val_accuracy")})
-
     console.print(f"Training the Keras reference: 784-800-10, Adam, batch 200, {epochs} epochs, seed {seed}")
     with progress:
-        ref = kr.record(mnist, epochs=epochs, seed=seed, verbose=0, callbacks=[Report()])
+        ref = kr.record(mnist, epochs=epochs, seed=seed, verbose=0,
+                        callbacks=[keras_model.progress_callback(on_batch, on_epoch)])
     path = kr.save(ref, directory / "reference.json")
     plot_history(ref["history"], directory / "reference.png",
                  title=f"Keras 784-800-10: test accuracy {ref['test_accuracy']:.2%}")

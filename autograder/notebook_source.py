@@ -7,7 +7,9 @@ nbgrader's own preprocessors.
 
 Cells: the introduction; each derivation question (locked) followed by a manually graded
 answer cell with its points; code cells that load the student's network.py, check a
-gradient, train and draw the curves; an autograded test cell per area whose visible part
+gradient, train and draw the curves, train the lesson's Keras model (skipped, saying how to
+install it, where Keras is not) and draw both networks and the recorded reference on one
+figure with a table; an autograded test cell per area whose visible part
 runs the public checks and whose hidden part asks the sandboxed autograder for the points.
 """
 from __future__ import annotations
@@ -36,10 +38,15 @@ autograder gives the points."""
 
 SETUP = """\
 %matplotlib inline
+import os
+
+import rich
+
+from assignment import keras_model, runs
 from assignment.contract import load_network
 from assignment.data import load_mnist
 from assignment.gradient_check import numerical_gradient, rel_error
-from assignment.plots import plot_history
+from assignment.plots import plot_comparison
 from assignment.training import evaluate, fit
 from autograder.local import check_area"""
 
@@ -60,12 +67,45 @@ for key in params:
     print(f"d{key}: relative error {rel_error(grads[key], numerical_gradient(loss_of, params[key])):.2e}")"""
 
 TRAINING = """\
-EPOCHS = 10
+EPOCHS = int(os.environ.get("MNIST_HW_EPOCHS", "10"))  # MNIST_HW_EPOCHS=1: a quick run / быстрый прогон
+numpy_run = None
 mnist = load_mnist()
 params, history = fit(net, mnist.x_train, mnist.y_train, epochs=EPOCHS)
 test_loss, test_accuracy = evaluate(net, params, mnist.x_test, mnist.y_test)
 print(f"test accuracy: {test_accuracy:.2%}")
-plot_history(history.history, "history.png", title=f"numpy 784-800-10: test accuracy {test_accuracy:.2%}")"""
+numpy_run = runs.from_fit(history, params, test_loss, test_accuracy, network="network.py")
+runs.save(numpy_run, "runs/notebook", title=f"numpy 784-800-10: test accuracy {test_accuracy:.2%}")"""
+
+KERAS_TITLE = """\
+## Та же модель в Keras / the same model in Keras
+
+Модель урока в Keras 3 (раздел 4 задания; `mnist-hw keras` в терминале) на тех же данных и с тем же
+числом эпох, что и ваша сеть выше. Нужен Keras: `pip install -e '.[keras]'` в папке задания, затем
+перезапустите ядро; без него ячейка пропускается. Запись эталона преподавателя (30 эпох) —
+`reference.json`.
+
+The lesson's model in Keras 3 (section 4 of the assignment; `mnist-hw keras` in a terminal) on the
+same data and for as many epochs as your network above. It needs Keras: `pip install -e '.[keras]'`
+in the assignment's folder, then restart the kernel; without it the cell is skipped. The
+instructor's recorded reference (30 epochs) is `reference.json`."""
+
+KERAS = """\
+keras_run = None
+try:
+    keras_run = keras_model.run(mnist, epochs=EPOCHS, verbose=2)
+except keras_model.KerasMissing as missing:
+    print(f"Keras пропущен / Keras skipped: {missing}")
+else:
+    print(f"Keras test accuracy: {keras_run['test_accuracy']:.2%}")
+    runs.save(keras_run, "runs/keras", title=f"Keras 784-800-10: test accuracy {keras_run['test_accuracy']:.2%}")"""
+
+COMPARE = """\
+# Ваша сеть, Keras и эталон на одном рисунке / your network, Keras and the reference on one figure
+compared = [runs.from_dict(run, label) for label, run in (("numpy · network.py", numpy_run), ("Keras", keras_run))
+            if run]
+compared += [runs.load(path) for path in [runs.find_reference()] if path]  # reference.json
+rich.print(runs.table(compared))
+plot_comparison([(r.label, r.history) for r in compared], "runs/compare.png", title="numpy vs Keras on MNIST")"""
 
 
 def test_cell(area: str) -> str:
@@ -117,6 +157,9 @@ def source_notebook():
                            solution=True, grade=True, points=q_ru["points"]))
     cells.append(_cell("code", GRADIENT_CHECK, "gradient-check"))
     cells.append(_cell("code", TRAINING, "training-run"))
+    cells.append(_cell("markdown", KERAS_TITLE, "keras-title", locked=True))
+    cells.append(_cell("code", KERAS, "keras-run"))
+    cells.append(_cell("code", COMPARE, "comparison"))
     for area in scheme.AREAS:
         if area.graded_by == "autograder":
             cells.append(_cell("markdown", f"### {area.title_ru} / {area.title_en}", f"title-{area.key}",

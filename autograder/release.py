@@ -26,10 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent  # the project: assignment/ soluti
 STUDENT, GRADER = "student", "autograder"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no build time leaks into the bytes
 EXECUTABLE = {"run_autograder", "setup.sh"}
-KIT = ("__init__.py", "cli.py", "contract.py", "data.py", "fetch.py", "gradient_check.py", "idx.py", "plots.py",
-       "training.py")
+KIT = ("__init__.py", "cli.py", "contract.py", "data.py", "fetch.py", "gradient_check.py", "idx.py", "keras_model.py",
+       "plots.py", "runs.py", "training.py")
+STUDENT_EXTRAS = ("keras",)  # `pip install -e '.[keras]'` in the student release: the project's own pins
 PUBLIC_ENGINE = ("scheme.py", "feedback.py", "problems.py", "protocol.py", "plugin.py", "local.py", "tempdirs.py",
-                 "inert.py", "training_driver.py")
+                 "inert.py", "imports.py", "training_driver.py")
 GRADER_ONLY = ("release.py", "notebook_source.py")  # need the project's sources, not a bundle
 DEPENDENCIES = ("numpy>=1.24", "matplotlib>=3.7", "typer>=0.12", "rich>=13", "platformdirs>=3", "pytest>=8",
                 "hypothesis>=6.100")
@@ -88,6 +89,13 @@ def texts(release: Release):
                                                                    "markdown").encode()
 
 
+def keras_reference(release: Release):
+    """The recorded Keras run and its curves: the bar students are graded against, and what
+    `mnist-hw compare` and the notebook draw their networks against (no secret: numbers only)."""
+    for name in ("reference.json", "reference.png"):
+        release.student[name] = _bytes(f"solution/{name}")
+
+
 def public_checks(release: Release):
     """The public checks and what runs them, with the hidden checks cut out, and the
     reference's answers for their fixed cases instead of the reference."""
@@ -139,7 +147,7 @@ def gradescope(release: Release):
     release.grader["run_autograder"] = RUN_AUTOGRADER.encode()
 
 
-STEPS = (stub_network, student_kit, texts, public_checks, student_notebook, student_packaging, grader_bundle,
+STEPS = (stub_network, student_kit, texts, keras_reference, public_checks, student_notebook, student_packaging, grader_bundle,
          gradescope)
 
 
@@ -295,12 +303,26 @@ def _bytes(rel: str) -> bytes:
     return (ROOT / rel).read_bytes()
 
 
+def project_extras(names=STUDENT_EXTRAS) -> dict[str, list[str]]:
+    """These optional dependencies of the project's pyproject.toml, pins and all (one place for them)."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+
+    extras = tomllib.loads(_text("pyproject.toml"))["project"]["optional-dependencies"]
+    return {name: extras[name] for name in names}
+
+
 def _pyproject(name: str, script: str, packages: list[str], package_data: dict) -> str:
     deps = "".join(f'    "{d}",\n' for d in DEPENDENCIES)
+    extras = "".join(f"{k} = {json.dumps(v)}\n" for k, v in project_extras().items())
     data = "".join(f'"{k}" = {json.dumps(v)}\n' for k, v in package_data.items())
     return (f'[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n\n'
             f'[project]\nname = "{name}"\nversion = "0.1.0"\nrequires-python = ">=3.10"\n'
-            f'dependencies = [\n{deps}]\n\n[project.scripts]\nmnist-hw = "{script}"\n\n'
+            f'dependencies = [\n{deps}]\n\n[project.optional-dependencies]\n'
+            f"# Keras 3 on TensorFlow (CPU), for mnist-hw keras and the notebook's Keras cells\n{extras}\n"
+            f'[project.scripts]\nmnist-hw = "{script}"\n\n'
             f'[tool.setuptools]\npackages = {json.dumps(packages)}\n\n[tool.setuptools.package-data]\n{data}')
 
 
@@ -317,8 +339,15 @@ mnist-hw check                   # открытые проверки вашег�
 mnist-hw check --area gradients  # один раздел / one area
 mnist-hw check --training        # и обучение (около минуты) / and training (about a minute)
 mnist-hw train --network network.py --epochs 10
+pip install -e '.[keras]'        # Keras 3 + TensorFlow (CPU), для сравнения / to compare
+mnist-hw keras                   # модель Keras из урока / the lesson's Keras model -> runs/keras
+mnist-hw compare                 # ваша сеть, Keras и эталон на одном рисунке / yours, Keras, the reference
 jupyter notebook mnist.ipynb     # урок целиком / the whole lesson
 ```
+
+`reference.json` (и `reference.png`) — запись эталонного запуска Keras преподавателя: с ним
+сравнивается точность вашей сети при оценке. `reference.json` (and `reference.png`) is the
+instructor's recorded Keras run: the bar your network's accuracy is graded against.
 
 Без установки / without installing: `python -m autograder.local check`.
 
