@@ -18,7 +18,7 @@ from autograder.lms import bulk, export
 from autograder.release import clear_solutions
 
 HOSTILE = '<script>alert(1)</script> =HYPERLINK("http:evil") <img src=x onerror=alert(2)>'
-HOSTILE_NAME = "=HYPERLINK(\"http:x\") <b>Mallory</b>"  # no '/' or '_': Moodle's names hold neither
+HOSTILE_NAME = '=HYPERLINK("http:x") <img src=x onerror=alert(3)>'  # no '/' or '_': Moodle's names hold neither
 
 
 def sources():

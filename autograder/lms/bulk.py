@@ -143,7 +143,9 @@ def recognise(path: Path) -> Bulk | None:
             if not parsed:
                 bulk.ignored.append(name)
                 continue
-            bulk.students.setdefault(who, []).append(_Member(rest, size, read, _escapes(rest) or _escapes(name), link))
+            # the name's own characters (':' too) are never a path here: no member is extracted by its name
+            escapes = _escapes(rest) or name.startswith(("/", "\\")) or ".." in PurePosixPath(name).parts
+            bulk.students.setdefault(who, []).append(_Member(rest, size, read, escapes, link))
         if bulk.students and len(bulk.ignored) < sum(len(m) for m in bulk.students.values()):
             return bulk
     return None
