@@ -15,6 +15,7 @@ uninterrupted run's.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 import json
@@ -46,6 +47,7 @@ class Submission:
     path: Path
     content: bytes | None = None  # the network.py to grade
     problem: str = ""  # why it cannot be graded: it gets 0 and this message
+    identity: dict | None = None  # who it is in an LMS (autograder.lms.bulk.Identity), from a bulk download
 
     def key(self, options: str) -> str | None:
         """What identifies its grading: the content, the options and the engine."""
@@ -173,6 +175,31 @@ def check_paths(paths: list[Path]) -> None:
         clash = [str(p) for p in paths if name_of(p) in duplicates[:1]]
         raise SubmissionError(f"two submissions are named {', '.join(duplicates)} ({' and '.join(clash)}): rename "
                               "one, since each submission's reports go to OUT/NAME/")
+
+
+def expand(paths: list[Path]) -> tuple[list[Submission], list[str]]:
+    """Every submission the paths give: one per path, or one per student of an LMS bulk
+    download (autograder.lms.bulk). Returns (submissions, notes for the instructor: what a
+    bulk download held that was no student's); SubmissionError if two share a name."""
+    from autograder.lms import bulk
+
+    found, notes = [], []
+    for path in paths:
+        split = bulk.submissions(Path(path))
+        if split is None:
+            found.append(read_submission(Path(path)))
+            continue
+        lms, students, ignored = split
+        notes.append(f"{path}: a {lms.capitalize()} bulk download, {len(students)} submission(s)"
+                     + (f"; {len(ignored)} file(s) in no student's name, ignored: {', '.join(ignored[:3])}"
+                        if ignored else ""))
+        found += students
+    names = [s.name for s in found]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise SubmissionError(f"two submissions are named {', '.join(duplicates[:5])}: each submission's reports "
+                              "go to OUT/NAME/, so give the same download once, or rename one")
+    return found, notes
 
 
 # -- grading one ----------------------------------------------------------------------------
@@ -334,7 +361,12 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
     options = json.dumps({"skip_training": skip_training})
     grades: dict[str, Grade] = {}
 
+    submissions, _ = expand(paths)
+    identities = {s.name: s.identity for s in submissions if s.identity}
+
     def finish(name: str, grade: Grade, reused: bool = False):
+        if name in identities:  # the journal keeps what was graded; who it is, the gradebook
+            grade = dataclasses.replace(grade, identity=identities[name])
         grades[name] = grade
         reports.write_submission_reports(out / name, name, grade)
         if on_done:
@@ -342,8 +374,7 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
 
     pending: dict[str, list[str]] = {}  # key -> names with that content
     contents: dict[str, bytes] = {}
-    for path in paths:
-        submission = read_submission(path)
+    for submission in submissions:
         if submission.problem:
             finish(submission.name, zero_grade(submission.problem, skip_training))
             continue
@@ -373,5 +404,6 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
         finally:
             runner.close()
     reports.write_gradebook(out, grades)
+    reports.write_grades(out, grades)
     reports.write_summary(out, grades)
     return grades

@@ -67,8 +67,11 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
 
     try:
         batch.check_paths(submissions)  # a wrong path is said before anything is graded
+        found, notes = batch.expand(submissions)  # an LMS bulk download is many submissions
     except batch.SubmissionError as exc:
         fail(str(exc))
+    for note in notes:
+        console.print(inert.terminal_text(note))
     writable_dir_or_fail(out_dir, "--out")
     if nbgrader_db:
         try:
@@ -83,7 +86,7 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
         load_data_or_fail(data_dir)  # a missing or corrupt data set is said once, up front
     with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.fields[last]}", markup=False), console=console) as progress:
-        task = progress.add_task("grading", total=len(submissions), last="")
+        task = progress.add_task("grading", total=len(found), last="")
 
         reused = []
 
@@ -101,7 +104,7 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
         except KeyboardInterrupt:
             progress.stop()
             finished = int(progress.tasks[0].completed)
-            fail(f"interrupted: {finished} of {len(submissions)} graded, their results in {out_dir} and its "
+            fail(f"interrupted: {finished} of {len(found)} graded, their results in {out_dir} and its "
                  "journal; the same command grades the rest (the gradings under way were lost).", code=130)
     if reused:
         console.print(f"{len(reused)} of {len(grades)} unchanged since their last grading (the journal in "
@@ -197,3 +200,68 @@ def notebook():
     from autograder.notebook_source import write_source
 
     out.print(f"wrote {write_source()}")
+
+
+export_app = typer.Typer(help="Write the grades and feedback of `mnist-hw grade --out OUT` into what Moodle or "
+                         "Canvas takes back.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+Scale = typer.Option(None, "--scale", min=0.0, help="The LMS's maximum grade: the autograded points are mapped to "
+                     "it (points / max_score * SCALE; max_score is 90, or 70 with --skip-training). Without it "
+                     "the points are written as they are.")
+
+
+def _exported(report, lms: str) -> None:
+    from autograder import inert
+
+    for path in report.written:
+        out.print(f"wrote {path}", highlight=False)
+    out.print(f"{report.filled} grade(s) filled in for {lms}", highlight=False)
+    if report.unplaced:
+        console.print(inert.terminal_text(f"{len(report.unplaced)} graded submission(s) have no row in the {lms} "
+                                          f"file, so no grade there (feedback written): "
+                                          f"{', '.join(report.unplaced[:10])}", "yellow"))
+    if report.left_out:
+        console.print(inert.terminal_text(f"the grader itself failed on {len(report.left_out)} submission(s), left "
+                                          f"out (grade them again): {', '.join(report.left_out[:10])}", "red"))
+
+
+@export_app.command("moodle")
+def export_moodle(out_dir: Path = typer.Argument(..., help="The directory `mnist-hw grade --out` wrote."),
+                  worksheet: Path = typer.Option(..., help="The offline grading worksheet downloaded from the "
+                                                 "assignment (View all submissions → Download grading worksheet)."),
+                  scale: Optional[float] = Scale,
+                  teams: bool = typer.Option(False, help="The assignment takes team submissions: the download's "
+                                             "folders are groups, rows are matched by their Group column."),
+                  id_column: Optional[str] = typer.Option(None, help="The worksheet's Identifier header, where "
+                                                          "Moodle's language is neither English nor Russian."),
+                  grade_column: Optional[str] = typer.Option(None, help="Its Grade header, likewise."),
+                  modified_column: Optional[str] = typer.Option(None, help="Its 'Last modified (grade)' header."),
+                  feedback_column: Optional[str] = typer.Option(None, help="Its 'Feedback comments' header."),
+                  group_column: Optional[str] = typer.Option(None, help="Its Group header (with --teams).")):
+    """Moodle: OUT/moodle/grading-worksheet.csv (Upload grading worksheet) and feedback.zip (Upload multiple
+    feedback files in a zip)."""
+    from autograder.lms import export
+
+    columns = {"id": id_column, "grade": grade_column, "modified": modified_column, "feedback": feedback_column,
+               "group": group_column}
+    try:
+        report = export.moodle_export(out_dir, worksheet, scale, teams, columns)
+    except export.ExportError as exc:
+        fail(str(exc))
+    _exported(report, "Moodle")
+
+
+@export_app.command("canvas")
+def export_canvas(out_dir: Path = typer.Argument(..., help="The directory `mnist-hw grade --out` wrote."),
+                  gradebook: Path = typer.Option(..., help="The gradebook CSV exported from Canvas (Grades → "
+                                                 "Export → Export Entire Gradebook)."),
+                  assignment: str = typer.Option(..., help='The assignment\'s column header, exactly: "Title (id)".'),
+                  scale: Optional[float] = Scale):
+    """Canvas: OUT/canvas/gradebook.csv (Grades → Import) and OUT/canvas/feedback/."""
+    from autograder.lms import export
+
+    try:
+        report = export.canvas_export(out_dir, gradebook, assignment, scale)
+    except export.ExportError as exc:
+        fail(str(exc))
+    _exported(report, "Canvas")

@@ -130,15 +130,28 @@ def write_gradebook(out: Path, grades: dict[str, Grade]) -> Path:
     areas = [a.key for a in scheme.AREAS if a.graded_by == "autograder"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", *areas, "total", "max_score", "test_accuracy", "error"])
+    lms = any(g.identity for g in grades.values())  # from a bulk download: who each is in the LMS
+    writer.writerow(["submission", *areas, "total", "max_score", "test_accuracy", "error"]
+                    + (["lms", "lms_id", "full_name", "late"] if lms else []))
     for name in sorted(grades):
         g = grades[name]
         s = area_scores(g)
+        who = g.identity
         writer.writerow([inert.csv_cell(inert.field(name)), *(f"{s[a]:g}" for a in areas), f"{g.score:g}",
                          f"{g.max_score:g}", "" if g.test_accuracy is None else f"{g.test_accuracy:.4f}",
-                         inert.csv_cell(inert.clean(g.import_error)[:200])])
+                         inert.csv_cell(inert.clean(g.import_error)[:200])]
+                        + ([who.get("lms", ""), inert.csv_cell(inert.field(who.get("uid", ""))),
+                            inert.csv_cell(inert.field(who.get("name", ""))), "yes" if who.get("late") else ""]
+                           if lms else []))
     write_atomic(out / "gradebook.csv", buffer.getvalue().encode())
     return out / "gradebook.csv"
+
+
+def write_grades(out: Path, grades: dict[str, Grade]) -> Path:
+    """OUT/grades.json: {name: Grade as a dict} of this run, what `mnist-hw export` reads."""
+    path = out / "grades.json"
+    write_atomic(path, json.dumps({n: grades[n].to_dict() for n in sorted(grades)}, indent=1).encode())
+    return path
 
 
 def write_summary(out: Path, grades: dict[str, Grade]) -> None:

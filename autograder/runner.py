@@ -35,6 +35,7 @@ class Grade:
     execution_time: float = 0.0
     history: dict | None = None
     test_accuracy: float | None = None
+    identity: dict = field(default_factory=dict)  # who it is in an LMS (autograder.lms.bulk), if it came from one
 
     def to_dict(self):
         return asdict(self)
