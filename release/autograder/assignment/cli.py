@@ -4,7 +4,6 @@ The instructors' and graders' commands are added to the same app in autograder.c
 """
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 from enum import Enum
@@ -16,6 +15,9 @@ from rich.console import Console
 from rich.progress import (BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn, TransferSpeedColumn)
 from rich.table import Table
+from rich.text import Text
+
+from autograder import inert  # what the student's code or file names put into a message is printed inert
 
 console = Console(stderr=True)
 out = Console()
@@ -30,7 +32,9 @@ DataDir = typer.Option(None, "--data-dir", help="Where the MNIST files live "
 
 
 def fail(message: str, code: int = 1):
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    """Say `message` on stderr after 'error:' and exit with `code`. The message is printed as
+    text, cleaned: it may quote a student's exception or a file's name (autograder.inert)."""
+    console.print(Text.assemble(("error:", "bold red"), " ", inert.terminal_text(message)))
     raise typer.Exit(code)
 
 
@@ -54,8 +58,9 @@ def main(prog_name: str = "mnist-hw"):
     except OSError as exc:
         target = exc.filename2 or exc.filename  # a rename names its target second; the target is what the user knows
         where = f"{target}: " if target else ""
-        console.print(f"[bold red]error:[/] {where}{exc.strerror or exc}. Check that the path exists, that you "
-                      "can write there and that the disk has room, then run the command again.", highlight=False)
+        console.print(Text.assemble(("error:", "bold red"), " ", inert.terminal_text(
+            f"{where}{exc.strerror or exc}. Check that the path exists, that you can write there and that the disk "
+            "has room, then run the command again.")))
         sys.exit(1)
 
 
@@ -170,8 +175,8 @@ def train(epochs: int = typer.Option(10, min=1, help="Passes over the training s
           restore_best: bool = typer.Option(False, help="Keep the weights of the best validation epoch."),
           show: bool = typer.Option(False, help="Also open the figure in a window.")):
     """Train a network.py on MNIST as the lesson does, then measure test accuracy."""
+    from assignment import runs
     from assignment.contract import ContractError, load_network
-    from assignment.plots import plot_history
     from assignment.training import evaluate, fit
 
     try:
@@ -181,8 +186,8 @@ def train(epochs: int = typer.Option(10, min=1, help="Passes over the training s
     mnist = load_data_or_fail(data_dir)
     writable_dir_or_fail(out_dir, "--out")
     name = str(network) if network else "the reference network"
-    console.print(f"Training {name}: 784-{hidden}-10, {optimizer.value}, batch {batch_size}, {epochs} epochs, "
-                  f"validation_split 0.2, seed {seed}", highlight=False)
+    console.print(inert.terminal_text(f"Training {name}: 784-{hidden}-10, {optimizer.value}, batch {batch_size}, "
+                                      f"{epochs} epochs, validation_split 0.2, seed {seed}"))
     progress, on_batch, on_epoch = epoch_progress(epochs)
     try:
         with progress:
@@ -194,16 +199,66 @@ def train(epochs: int = typer.Option(10, min=1, help="Passes over the training s
     except (Exception, SystemExit) as exc:  # a student's network can fail in any way, exit() too; say where
         import traceback
 
-        console.print(traceback.format_exc(limit=-3), highlight=False, markup=False)
+        console.print(inert.terminal_text(traceback.format_exc(limit=-3)))
         fail(f"training stopped: {type(exc).__name__}: {exc}")
-    result = {**history.to_dict(), "test_loss": test_loss, "test_accuracy": test_accuracy, "network": name}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "history.json").write_text(json.dumps(result, indent=2) + "\n")
-    plot_history(history.history, out_dir / "history.png",
-                 title=f"numpy 784-{hidden}-10, {optimizer.value}: test accuracy {test_accuracy:.2%}", show=show)
+    runs.save(runs.from_fit(history, params, test_loss, test_accuracy, name), out_dir, title=f"numpy 784-{hidden}-10, {optimizer.value}: test accuracy {test_accuracy:.2%}",
+              show=show)
     out.print(f"Test accuracy: [bold]{test_accuracy:.2%}[/] (test loss {test_loss:.4f}); "
               f"{sum(history.seconds) / len(history.seconds):.2f} s per epoch")
     out.print(f"Wrote {out_dir / 'history.json'} and {out_dir / 'history.png'}")
+
+
+@app.command("keras")
+def keras_command(epochs: int = typer.Option(30, min=1, help="Passes over the training set (the lesson: 30)."),
+                  seed: int = typer.Option(42, help="The lesson's seed; a seed gives the same run on one machine."),
+                  out_dir: Path = typer.Option(Path("runs/keras"), "--out", help="Where history.json and "
+                                               "history.png go."),
+                  data_dir: Optional[Path] = DataDir,
+                  show: bool = typer.Option(False, help="Also open the figure in a window.")):
+    """Train the lesson's model in Keras 3 (as the assignment text shows it), to compare with yours."""
+    from assignment import keras_model, runs
+
+    try:
+        keras_model.import_keras()
+    except keras_model.KerasMissing as exc:
+        fail(str(exc).splitlines()[0])
+    mnist = load_data_or_fail(data_dir)
+    writable_dir_or_fail(out_dir, "--out")
+    console.print(f"Training the lesson's Keras model: 784-800-10, Adam, batch 200, {epochs} epochs, "
+                  f"validation_split 0.2, seed {seed}", highlight=False)
+    progress, on_batch, on_epoch = epoch_progress(epochs)
+    with progress:
+        run = keras_model.run(mnist, epochs=epochs, seed=seed, verbose=0,
+                              callbacks=[keras_model.progress_callback(on_batch, on_epoch)])
+    runs.save(run, out_dir, title=f"Keras 784-800-10: test accuracy {run['test_accuracy']:.2%}", show=show)
+    out.print(f"Test accuracy: [bold]{run['test_accuracy']:.2%}[/] (test loss {run['test_loss']:.4f}); "
+              f"{sum(run['seconds']) / len(run['seconds']):.2f} s per epoch")
+    out.print(f"Wrote {out_dir / 'history.json'} and {out_dir / 'history.png'}")
+
+
+@app.command()
+def compare(run_paths: Optional[list[Path]] = typer.Argument(None, metavar="[RUN]...", help="Runs to compare: "
+                                                            "directories written by `train` or `keras`, or a "
+                                                            "reference.json (default: your newest train run, the "
+                                                            "newest keras run under runs/, and reference.json)."),
+            out_file: Path = typer.Option(Path("runs/compare.png"), "--out", help="Where the figure goes."),
+            show: bool = typer.Option(False, help="Also open the figure in a window.")):
+    """Draw runs over each other (accuracy and loss, train and validation) and compare them in a table."""
+    from assignment import runs
+    from assignment.plots import plot_comparison
+
+    try:
+        paths = run_paths or runs.default_runs()
+        loaded = [runs.load(path) for path in paths]
+    except runs.RunError as exc:
+        fail(str(exc))
+    writable_dir_or_fail(out_file.parent, "--out's folder")
+    plot_comparison([(r.label, r.history) for r in loaded], out_file, title="numpy vs Keras on MNIST", show=show)
+    out.print(runs.table(loaded))
+    if not run_paths and not any(r.kind == "reference" for r in loaded):
+        console.print("reference.json was not found (it ships with the assignment, beside mnist.ipynb): "
+                      "compared without it.")
+    out.print(f"Wrote {out_file}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,8 +23,9 @@ class ContractError(ImportError):
     """A network.py cannot be used: missing, does not import, or lacks a function."""
 
 
-def load_network(path: os.PathLike | str | None = None) -> ModuleType:
-    """Import a network.py by path (default: the reference solution) and check its functions."""
+def load_network(path: os.PathLike | str | None = None, *, complete: bool = True) -> ModuleType:
+    """Import a network.py by path (default: the reference solution) and check its functions
+    (all of them unless `complete` is False: the local checks check them one by one, as the grader)."""
     if path is None:
         try:
             from solution import network
@@ -48,7 +49,7 @@ def load_network(path: os.PathLike | str | None = None) -> ModuleType:
         raise ContractError(f"{path} calls exit() while it is imported (SystemExit: {exc.code}): "
                             "remove that call.") from None
     missing = [f for f in FUNCTIONS if not callable(getattr(module, f, None))]
-    if missing:
+    if missing and complete:
         raise ContractError(f"{path} does not define {', '.join(missing)}; keep the names of the stub.")
     sys.modules[name] = module
     return module

@@ -1,8 +1,11 @@
-"""The lesson's figure: accuracy and loss, train and validation, against epoch."""
+"""The lesson's figure: accuracy and loss, train and validation, against epoch — for one run,
+or for several runs overlaid (a student's numpy network, Keras, the recorded reference)."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+PANELS = (("accuracy", "Accuracy", "lower right"), ("loss", "Loss", "upper right"))  # (metric, label, legend)
 
 
 def plot_history(history: dict, path: os.PathLike | str | None = None, title: str | None = None,
@@ -15,30 +18,71 @@ def plot_history(history: dict, path: os.PathLike | str | None = None, title: st
     - title: a title above both panels
     - show: open a window too (where there is a display)
 
-    Returns the matplotlib Figure.
+    Returns the matplotlib Figure: 2 axes (accuracy, loss), each with 2 lines (train, validation).
     """
+    fig, axes = _panels(show)
+    for ax, (metric, _, _) in zip(axes, PANELS):
+        ax.plot(_epochs(history), history[metric], marker=".", label="train")
+        ax.plot(_epochs(history), history[f"val_{metric}"], marker=".", label="validation")
+    return _finish(fig, axes, path, title, show)
+
+
+def plot_comparison(runs: list[tuple[str, dict]], path: os.PathLike | str | None = None, title: str | None = None,
+                    show: bool = False):
+    """The same two panels with several runs overlaid: one colour per run, train solid,
+    validation dashed, so that runs of different lengths (10 numpy epochs, Keras's 30) share the axes.
+
+    Inputs:
+    - runs: [(label, history)], history as in plot_history
+    - path, title, show: as in plot_history
+
+    Returns the matplotlib Figure: 2 axes (accuracy, loss), each with 2 lines per run, in the
+    order of `runs`, labelled "LABEL: train" and "LABEL: validation".
+    """
+    from matplotlib.lines import Line2D
+
+    fig, axes = _panels(show, layout="constrained")  # leaves room for the legend below the panels
+    for i, (label, history) in enumerate(runs):
+        for ax, (metric, _, _) in zip(axes, PANELS):
+            ax.plot(_epochs(history), history[metric], color=f"C{i}", marker=".", label=f"{label}: train")
+            ax.plot(_epochs(history), history[f"val_{metric}"], color=f"C{i}", marker=".", linestyle="--",
+                    label=f"{label}: validation")
+    # One legend for both panels, below them, where it hides no curve: a colour per run, a style per split.
+    handles = [Line2D([], [], color=f"C{i}", marker=".", label=label) for i, (label, _) in enumerate(runs)]
+    handles += [Line2D([], [], color="grey", label="train"), Line2D([], [], color="grey", linestyle="--",
+                                                                   label="validation")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize="small")
+    return _finish(fig, axes, path, title, show, legend=False)
+
+
+def _epochs(history: dict) -> range:
+    return range(1, len(history["loss"]) + 1)
+
+
+def _panels(show: bool, layout: str | None = None):
     import matplotlib
 
     if not show:
         matplotlib.use("Agg")  # draws without a display, e.g. on a server or in CI
     import matplotlib.pyplot as plt
 
-    epochs = range(1, len(history["loss"]) + 1)
-    fig, (acc, loss) = plt.subplots(2, 1, figsize=(7, 7), sharex=True)
-    acc.plot(epochs, history["accuracy"], marker=".", label="train")
-    acc.plot(epochs, history["val_accuracy"], marker=".", label="validation")
-    acc.set_ylabel("Accuracy")
-    acc.legend(loc="lower right")
-    acc.grid(alpha=0.3)
-    loss.plot(epochs, history["loss"], marker=".", label="train")
-    loss.plot(epochs, history["val_loss"], marker=".", label="validation")
-    loss.set_ylabel("Loss")
-    loss.set_xlabel("Epoch")
-    loss.legend(loc="upper right")
-    loss.grid(alpha=0.3)
+    fig, axes = plt.subplots(2, 1, figsize=(7, 7), sharex=True, layout=layout)
+    return fig, axes
+
+
+def _finish(fig, axes, path, title, show, legend=True):
+    import matplotlib.pyplot as plt
+
+    for ax, (_, label, where) in zip(axes, PANELS):
+        ax.set_ylabel(label)
+        if legend:
+            ax.legend(loc=where)
+        ax.grid(alpha=0.3)
+    axes[-1].set_xlabel("Epoch")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
+    if fig.get_layout_engine() is None:
+        fig.tight_layout()
     if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, dpi=100)

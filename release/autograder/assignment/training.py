@@ -13,7 +13,7 @@ import math
 import time
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -70,6 +70,93 @@ def split_validation(x: np.ndarray, y: np.ndarray, validation_split: float):
 
 EpochCallback = Callable[[int, dict], None]  # (epoch index from 0, logs of that epoch)
 BatchCallback = Callable[[int, int, float, float], None]  # (batch, n_batches, running loss, running accuracy)
+# (t of the first step, the epoch's batches as index arrays) -> (loss, correct predictions) of each step, in order
+Steps = Callable[[int, list], Iterable[tuple[float, int]]]
+
+
+def train_step(net: ModuleType, state: dict, t: int, xb: np.ndarray, Yb: np.ndarray, optimizer: str,
+               learning_rate: float) -> tuple[dict, float, np.ndarray]:
+    """One step of training with the contract's functions: forward, loss, backward, update.
+
+    Inputs:
+    - net: a module with the contract's functions
+    - state: {"params": ..., "m": ..., "v": ...} (m, v only for Adam); replaced by the new ones
+    - t: the number of this step, from 1; xb: (B, D) inputs; Yb: (B, C) one-hot labels
+    - optimizer: 'adam' or 'sgd'; learning_rate: float
+
+    Returns a tuple of:
+    - grads: what backward returned for this batch
+    - loss: what softmax_cross_entropy returned (before the update)
+    - logits: (B, C), what forward returned (before the update)
+    """
+    logits, cache = net.forward(state["params"], xb)
+    loss, dlogits = net.softmax_cross_entropy(logits, Yb)
+    grads = net.backward(state["params"], cache, dlogits)
+    if optimizer == "adam":
+        state["params"], state["m"], state["v"] = net.adam_update(state["params"], grads, state["m"], state["v"], t,
+                                                                  learning_rate=learning_rate)
+    else:
+        state["params"] = net.sgd_update(state["params"], grads, learning_rate)
+    return grads, loss, logits
+
+
+def run_epochs(steps: Steps, snapshot: Callable[[], dict], validate: Callable[[dict], tuple[float, float]] | None,
+               n_train: int, history: History, *, epochs: int, batch_size: int, seed: int,
+               restore_best_weights: bool = False, on_epoch: EpochCallback | None = None,
+               on_batch: BatchCallback | None = None, time_budget: float | None = None) -> tuple[dict, History]:
+    """The loop of `fit`, whatever does the steps: shuffled minibatches, per-epoch metrics,
+    the best validation epoch kept. `fit` runs it with the student's functions in this
+    process; the autograder runs it with every step done, and verified, in the sandbox.
+
+    Inputs:
+    - steps(t0, batches): trains on each batch (an index array (B,) into the training part)
+      in turn, as steps t0, t0 + 1, ... (t counts from 1); yields, for each, (loss, number of
+      correct predictions) of that batch, measured before the update
+    - snapshot(): a copy of the current parameters
+    - validate(params): (val_loss, val_accuracy) of params, or None when there is no validation set
+    - n_train: N, the size of the training part; history: the History to fill
+    - epochs, batch_size, seed (the shuffling), restore_best_weights, on_epoch, on_batch,
+      time_budget: as in `fit`
+
+    Returns a tuple (params, history).
+    """
+    rng = np.random.default_rng(seed)
+    best = (-1.0, None)
+    n_batches = math.ceil(n_train / batch_size)
+    t, started = 0, time.perf_counter()
+    for epoch in range(epochs):
+        t0 = time.perf_counter()
+        order = rng.permutation(n_train)
+        loss_sum, correct, seen = 0.0, 0, 0
+        batches = [order[b * batch_size:(b + 1) * batch_size] for b in range(n_batches)]
+        for b, (loss, right) in enumerate(steps(t + 1, batches)):
+            # Keras reports the running mean over the epoch's batches, measured before each update.
+            loss_sum += float(loss) * len(batches[b])
+            correct += int(right)
+            seen += len(batches[b])
+            if on_batch:
+                on_batch(b + 1, n_batches, loss_sum / seen, correct / seen)
+        t += n_batches
+        logs = {"loss": loss_sum / seen, "accuracy": correct / seen}
+        current = snapshot()
+        if validate is not None:
+            logs["val_loss"], logs["val_accuracy"] = validate(current)
+        else:
+            logs["val_loss"] = logs["val_accuracy"] = float("nan")
+        for key in METRICS:
+            history.history[key].append(logs[key])
+        history.epoch.append(epoch)
+        history.seconds.append(time.perf_counter() - t0)
+        if restore_best_weights and logs["val_accuracy"] > best[0]:
+            best = (logs["val_accuracy"], current)
+            history.best_epoch = epoch
+        if on_epoch:
+            on_epoch(epoch, logs)
+        if time_budget is not None and time.perf_counter() - started > time_budget:
+            break
+    if restore_best_weights and best[1] is not None:
+        return best[1], history
+    return snapshot(), history
 
 
 def fit(net: ModuleType, x: np.ndarray, y: np.ndarray, *, epochs: int = 10, batch_size: int = 200,
@@ -100,53 +187,19 @@ def fit(net: ModuleType, x: np.ndarray, y: np.ndarray, *, epochs: int = 10, batc
     (x_tr, y_tr), (x_val, y_val) = split_validation(x, y, validation_split)
     n_classes = max(N_CLASSES, int(y.max()) + 1)
     Y_tr = one_hot(y_tr, n_classes, dtype=x.dtype)
-    rng = np.random.default_rng(seed)
     params = net.init_params(n_inputs=x.shape[1], n_hidden=n_hidden, n_classes=n_classes, seed=seed)
-    m = {k: np.zeros_like(p) for k, p in params.items()}
-    v = {k: np.zeros_like(p) for k, p in params.items()}
+    state = {"params": params, "m": {k: np.zeros_like(p) for k, p in params.items()},
+             "v": {k: np.zeros_like(p) for k, p in params.items()}}
     history = History(params=dict(epochs=epochs, batch_size=batch_size, optimizer=optimizer, learning_rate=lr,
                                   validation_split=validation_split, n_hidden=n_hidden, seed=seed,
                                   n_train=len(x_tr), n_val=len(x_val)))
-    best = (-1.0, None)
-    n_batches = math.ceil(len(x_tr) / batch_size)
-    step, started = 0, time.perf_counter()
-    for epoch in range(epochs):
-        t0 = time.perf_counter()
-        order = rng.permutation(len(x_tr))
-        loss_sum, correct, seen = 0.0, 0, 0
-        for b in range(n_batches):
-            idx = order[b * batch_size:(b + 1) * batch_size]
-            xb, Yb = x_tr[idx], Y_tr[idx]
-            logits, cache = net.forward(params, xb)
-            loss, dlogits = net.softmax_cross_entropy(logits, Yb)
-            grads = net.backward(params, cache, dlogits)
-            step += 1
-            if optimizer == "adam":
-                params, m, v = net.adam_update(params, grads, m, v, step, learning_rate=lr)
-            else:
-                params = net.sgd_update(params, grads, lr)
-            # Keras reports the running mean over the epoch's batches, measured before each update.
-            loss_sum += float(loss) * len(idx)
-            correct += int(np.sum(np.argmax(logits, axis=1) == y_tr[idx]))
-            seen += len(idx)
-            if on_batch:
-                on_batch(b + 1, n_batches, loss_sum / seen, correct / seen)
-        logs = {"loss": loss_sum / seen, "accuracy": correct / seen}
-        if len(x_val):
-            logs["val_loss"], logs["val_accuracy"] = evaluate(net, params, x_val, y_val)
-        else:
-            logs["val_loss"] = logs["val_accuracy"] = float("nan")
-        for key in METRICS:
-            history.history[key].append(logs[key])
-        history.epoch.append(epoch)
-        history.seconds.append(time.perf_counter() - t0)
-        if restore_best_weights and logs["val_accuracy"] > best[0]:
-            best = (logs["val_accuracy"], {k: p.copy() for k, p in params.items()})
-            history.best_epoch = epoch
-        if on_epoch:
-            on_epoch(epoch, logs)
-        if time_budget is not None and time.perf_counter() - started > time_budget:
-            break
-    if restore_best_weights and best[1] is not None:
-        params = best[1]
-    return params, history
+
+    def steps(t0, batches):
+        for t, idx in enumerate(batches, start=t0):
+            _, loss, logits = train_step(net, state, t, x_tr[idx], Y_tr[idx], optimizer, lr)
+            yield loss, int(np.sum(np.argmax(logits, axis=1) == y_tr[idx]))
+
+    return run_epochs(steps, lambda: {k: p.copy() for k, p in state["params"].items()},
+                      (lambda p: evaluate(net, p, x_val, y_val)) if len(x_val) else None, len(x_tr), history,
+                      epochs=epochs, batch_size=batch_size, seed=seed, restore_best_weights=restore_best_weights,
+                      on_epoch=on_epoch, on_batch=on_batch, time_budget=time_budget)

@@ -15,6 +15,7 @@ uninterrupted run's.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 import json
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assignment.idx import write_atomic
-from autograder import reports, scheme, tempdirs
+from autograder import machine, reports, scheme, tempdirs
 from autograder.runner import Grade
 
 MAX_NETWORK_BYTES = 1 << 20  # a network.py is a few kB; 1 MiB is generous
@@ -46,6 +47,7 @@ class Submission:
     path: Path
     content: bytes | None = None  # the network.py to grade
     problem: str = ""  # why it cannot be graded: it gets 0 and this message
+    identity: dict | None = None  # who it is in an LMS (autograder.lms.bulk.Identity), from a bulk download
 
     def key(self, options: str) -> str | None:
         """What identifies its grading: the content, the options and the engine."""
@@ -164,11 +166,40 @@ def check_paths(paths: list[Path]) -> None:
         raise SubmissionError(f"empty director{'y' if len(empty) == 1 else 'ies'}: {', '.join(empty[:5])}: "
                               "nothing to grade there")
     names = [name_of(p) for p in paths]
+    unfit = [str(p) for p, n in zip(paths, names) if n in ("", ".", "..", ".graded")]
+    if unfit:  # OUT/NAME/ would be OUT itself, its parent or the journal
+        raise SubmissionError(f"{', '.join(unfit[:5])}: a submission's name is its folder in OUT/NAME/, and this "
+                              "one names OUT itself, its parent or the journal: rename it")
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         clash = [str(p) for p in paths if name_of(p) in duplicates[:1]]
         raise SubmissionError(f"two submissions are named {', '.join(duplicates)} ({' and '.join(clash)}): rename "
                               "one, since each submission's reports go to OUT/NAME/")
+
+
+def expand(paths: list[Path]) -> tuple[list[Submission], list[str]]:
+    """Every submission the paths give: one per path, or one per student of an LMS bulk
+    download (autograder.lms.bulk). Returns (submissions, notes for the instructor: what a
+    bulk download held that was no student's); SubmissionError if two share a name."""
+    from autograder.lms import bulk
+
+    found, notes = [], []
+    for path in paths:
+        split = bulk.submissions(Path(path))
+        if split is None:
+            found.append(read_submission(Path(path)))
+            continue
+        lms, students, ignored = split
+        notes.append(f"{path}: a {lms.capitalize()} bulk download, {len(students)} submission(s)"
+                     + (f"; {len(ignored)} file(s) in no student's name, ignored: {', '.join(ignored[:3])}"
+                        if ignored else ""))
+        found += students
+    names = [s.name for s in found]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise SubmissionError(f"two submissions are named {', '.join(duplicates[:5])}: each submission's reports "
+                              "go to OUT/NAME/, so give the same download once, or rename one")
+    return found, notes
 
 
 # -- grading one ----------------------------------------------------------------------------
@@ -186,7 +217,7 @@ def engine_fingerprint() -> str:
     return engine_fingerprint.value
 
 
-def grade_content(content: bytes, data_dir=None, skip_training: bool = False) -> dict:
+def grade_content(content: bytes, data_dir=None, skip_training: bool = False, unsafe: bool = False) -> dict:
     """Grade one network.py's bytes in a separate grading process (whose worker is sandboxed);
     return the Grade as a dict. What a Dask worker runs, too."""
     with tempdirs.temporary("grade") as tmp:
@@ -196,9 +227,12 @@ def grade_content(content: bytes, data_dir=None, skip_training: bool = False) ->
             command += ["--data-dir", str(data_dir)]
         if skip_training:
             command.append("--skip-training")
+        if unsafe:
+            command.append("--unsafe-no-sandbox")
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=GRADING_SECONDS,
-                                  stdin=subprocess.DEVNULL, cwd=str(ROOT))
+                                  stdin=subprocess.DEVNULL, cwd=str(ROOT),
+                                  env={**os.environ, **machine.blas_environment()})
             if done.returncode != 0 or not (tmp / "grade.json").is_file():
                 raise RuntimeError((done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"])
             return json.loads((tmp / "grade.json").read_text())
@@ -215,15 +249,25 @@ def zero_grade(message: str, skip_training: bool) -> Grade:
     return Grade(0.0, max_score(skip_training), [], import_error=message)
 
 
-def grade_one(path: Path, out: Path, data_dir=None, skip_training: bool = False) -> Grade:
+def grade_one(path: Path, out: Path, data_dir=None, skip_training: bool = False, unsafe: bool = False) -> Grade:
     """Grade one submission; write its reports to OUT/NAME/; return its Grade."""
     submission = read_submission(path)
     if submission.problem:
         grade = zero_grade(submission.problem, skip_training)
     else:
-        grade = Grade.from_dict(grade_content(submission.content, data_dir, skip_training))
+        grade = Grade.from_dict(grade_content(submission.content, data_dir, skip_training, unsafe))
     reports.write_submission_reports(out / submission.name, submission.name, grade)
     return grade
+
+
+def check_sandbox(unsafe: bool = False) -> str:
+    """The canary through this machine's sandbox (autograder.canary); SubmissionError if it misbehaves."""
+    from autograder import canary
+
+    try:
+        return canary.check(unsafe)
+    except (canary.SandboxBroken, canary.SandboxUnavailable) as exc:
+        raise SubmissionError(f"not grading: {exc}") from None
 
 
 # -- the journal ------------------------------------------------------------------------------
@@ -260,8 +304,8 @@ class LocalPool:
 
         self.pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
 
-    def submit(self, key, content, data_dir, skip_training):
-        return self.pool.submit(grade_content, content, data_dir, skip_training)
+    def submit(self, key, content, data_dir, skip_training, unsafe=False):
+        return self.pool.submit(grade_content, content, data_dir, skip_training, unsafe)
 
     def as_completed(self, futures):
         from concurrent.futures import as_completed
@@ -287,9 +331,9 @@ class DaskCluster:
             raise SubmissionError(f"cannot reach the Dask scheduler at {address} ({exc}). Start one with "
                                   "`dask scheduler` and workers with `dask worker ADDRESS`.") from None
 
-    def submit(self, key, content, data_dir, skip_training):
+    def submit(self, key, content, data_dir, skip_training, unsafe=False):
         # the key names the grading by its content: the same network.py is graded once, whoever sent it
-        return self.client.submit(grade_content, content, data_dir, skip_training, key=f"mnist-hw-{key}",
+        return self.client.submit(grade_content, content, data_dir, skip_training, unsafe, key=f"mnist-hw-{key}",
                                   retries=1)
 
     def as_completed(self, futures):
@@ -303,9 +347,13 @@ class DaskCluster:
 
 # -- the batch -----------------------------------------------------------------------------------
 def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=None, skip_training: bool = False,
-                on_done=None, force: bool = False, cluster: str | None = None) -> dict[str, Grade]:
+                on_done=None, force: bool = False, cluster: str | None = None,
+                unsafe: bool = False) -> dict[str, Grade]:
     """Grade every submission not already in the journal (all with force), write every
-    report, the gradebook and the summary; return {name: Grade}."""
+    report, the gradebook and the summary; return {name: Grade}. Before grading here, a
+    canary is graded through the same sandbox: a sandbox that misbehaves refuses the batch
+    (SubmissionError naming the cause) rather than hand out zeros. `unsafe`: grade without
+    isolation where none can be had."""
     paths = [Path(p) for p in paths]
     check_paths(paths)
     out.mkdir(parents=True, exist_ok=True)
@@ -313,7 +361,12 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
     options = json.dumps({"skip_training": skip_training})
     grades: dict[str, Grade] = {}
 
+    submissions, _ = expand(paths)
+    identities = {s.name: s.identity for s in submissions if s.identity}
+
     def finish(name: str, grade: Grade, reused: bool = False):
+        if name in identities:  # the journal keeps what was graded; who it is, the gradebook
+            grade = dataclasses.replace(grade, identity=identities[name])
         grades[name] = grade
         reports.write_submission_reports(out / name, name, grade)
         if on_done:
@@ -321,8 +374,7 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
 
     pending: dict[str, list[str]] = {}  # key -> names with that content
     contents: dict[str, bytes] = {}
-    for path in paths:
-        submission = read_submission(path)
+    for submission in submissions:
         if submission.problem:
             finish(submission.name, zero_grade(submission.problem, skip_training))
             continue
@@ -334,9 +386,11 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
             pending.setdefault(key, []).append(submission.name)
             contents[key] = submission.content
     if pending:
+        if not cluster:  # a cluster's workers are their own machines: their gradings say their protections
+            check_sandbox(unsafe)
         runner = DaskCluster(cluster) if cluster else LocalPool(jobs)
         try:
-            futures = {runner.submit(key, contents[key], data_dir, skip_training): key for key in pending}
+            futures = {runner.submit(key, contents[key], data_dir, skip_training, unsafe): key for key in pending}
             for future in runner.as_completed(list(futures)):
                 key = futures[future]
                 try:
@@ -350,5 +404,6 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
         finally:
             runner.close()
     reports.write_gradebook(out, grades)
+    reports.write_grades(out, grades)
     reports.write_summary(out, grades)
     return grades

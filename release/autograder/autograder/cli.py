@@ -19,28 +19,22 @@ def reference(epochs: int = typer.Option(30, min=1, help="The lesson trains 30 e
                                                       "builder finds it)."),
               data_dir: Optional[Path] = DataDir):
     """Train the lesson's Keras model and record reference.json, the bar students are graded against."""
-    try:
-        from solution import keras_reference as kr
-        import keras
-    except ImportError as exc:
-        fail(f"the Keras reference needs TensorFlow and Keras ({exc}). Install them with "
-             "`pip install 'mnist-hw[keras]'`.")
+    from assignment import keras_model
     from assignment.plots import plot_history
+    from solution import keras_reference as kr
 
+    try:
+        keras_model.import_keras()
+    except keras_model.KerasMissing as exc:
+        fail(f"the Keras reference needs TensorFlow and Keras ({exc.__cause__}). Install them with "
+             "`pip install 'mnist-hw[keras]'`.")
     mnist = load_data_or_fail(data_dir)
     directory = writable_dir_or_fail(out_dir or kr.REFERENCE_JSON.parent, "--out")
     progress, on_batch, on_epoch = epoch_progress(epochs)
-
-    class Report(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            on_batch(batch + 1, self.params["steps"], logs.get("loss", 0.0), logs.get("accuracy", 0.0))
-
-        def on_epoch_end(self, epoch, logs=None):
-            on_epoch(epoch, {k: logs[k] for k in ("loss", "accuracy", "val_loss", "val_accuracy")})
-
     console.print(f"Training the Keras reference: 784-800-10, Adam, batch 200, {epochs} epochs, seed {seed}")
     with progress:
-        ref = kr.record(mnist, epochs=epochs, seed=seed, verbose=0, callbacks=[Report()])
+        ref = kr.record(mnist, epochs=epochs, seed=seed, verbose=0,
+                        callbacks=[keras_model.progress_callback(on_batch, on_epoch)])
     path = kr.save(ref, directory / "reference.json")
     plot_history(ref["history"], directory / "reference.png",
                  title=f"Keras 784-800-10: test accuracy {ref['test_accuracy']:.2%}")
@@ -61,17 +55,23 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
           force: bool = typer.Option(False, help="Grade again what the journal in OUT says was already graded."),
           cluster: Optional[str] = typer.Option(None, help="A Dask scheduler (tcp://HOST:PORT) to send the gradings "
                                                 "to, instead of processes on this machine."),
+          unsafe_no_sandbox: bool = typer.Option(False, "--unsafe-no-sandbox", help="Grade even where no sandbox "
+                                                 "can run (students' code could read the reference and the "
+                                                 "test set); without it, grading is refused there."),
           data_dir: Optional[Path] = DataDir):
     """Grade submissions: sandboxed, deterministic, with feedback a student can act on."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from autograder import batch, reports
+    from autograder import batch, inert, reports
 
     try:
         batch.check_paths(submissions)  # a wrong path is said before anything is graded
+        found, notes = batch.expand(submissions)  # an LMS bulk download is many submissions
     except batch.SubmissionError as exc:
         fail(str(exc))
+    for note in notes:
+        console.print(inert.terminal_text(note))
     writable_dir_or_fail(out_dir, "--out")
     if nbgrader_db:
         try:
@@ -85,25 +85,26 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
     if not cluster:  # a cluster's workers have their own copy
         load_data_or_fail(data_dir)  # a missing or corrupt data set is said once, up front
     with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.fields[last]}"), console=console) as progress:
-        task = progress.add_task("grading", total=len(submissions), last="")
+                  TextColumn("{task.fields[last]}", markup=False), console=console) as progress:
+        task = progress.add_task("grading", total=len(found), last="")
 
         reused = []
 
         def done(name, result, from_journal):
             if from_journal:
                 reused.append(name)
-            progress.update(task, advance=1, last=f"{name}: {result.score:g}/{result.max_score:g}")
+            # a submission's name is the student's: cleaned, in a column that reads no markup
+            progress.update(task, advance=1, last=inert.terminal(f"{name}: {result.score:g}/{result.max_score:g}"))
 
         try:
             grades = batch.grade_batch(submissions, out_dir, jobs, data_dir, skip_training, on_done=done,
-                                       force=force, cluster=cluster)
+                                       force=force, cluster=cluster, unsafe=unsafe_no_sandbox)
         except batch.SubmissionError as exc:
             fail(str(exc))
         except KeyboardInterrupt:
             progress.stop()
             finished = int(progress.tasks[0].completed)
-            fail(f"interrupted: {finished} of {len(submissions)} graded, their results in {out_dir} and its "
+            fail(f"interrupted: {finished} of {len(found)} graded, their results in {out_dir} and its "
                  "journal; the same command grades the rest (the gradings under way were lost).", code=130)
     if reused:
         console.print(f"{len(reused)} of {len(grades)} unchanged since their last grading (the journal in "
@@ -114,7 +115,7 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
         table.add_column(column, justify="left" if column == "submission" else "right")
     for name in sorted(grades):
         scores = reports.area_scores(grades[name])
-        table.add_row(name, *(f"{scores[a.key]:g}" for a in areas), f"{grades[name].score:g}")
+        table.add_row(inert.terminal_text(name), *(f"{scores[a.key]:g}" for a in areas), f"{grades[name].score:g}")
     out.print(table)
     if nbgrader_db:
         try:
@@ -138,6 +139,8 @@ def examples(directory: Path = typer.Argument(Path("examples/submissions"))):
 def gradescope(root: Path = typer.Option(Path("/autograder"), help="Gradescope's directory: submission/ is "
                                          "read, results/results.json written."),
                skip_training: bool = typer.Option(False, help="Leave out the training check."),
+               unsafe_no_sandbox: bool = typer.Option(False, "--unsafe-no-sandbox", help="Grade even where no "
+                                                      "sandbox can run."),
                data_dir: Optional[Path] = DataDir):
     """Grade one Gradescope submission (what the bundle's run_autograder calls)."""
     import shutil
@@ -146,8 +149,12 @@ def gradescope(root: Path = typer.Option(Path("/autograder"), help="Gradescope's
 
     load_data_or_fail(data_dir)
     writable_dir_or_fail(root / "results", "--root")
+    try:  # the canary first: a broken sandbox fails the run (Gradescope shows it) instead of a 0 for the student
+        batch.check_sandbox(unsafe_no_sandbox)
+    except batch.SubmissionError as exc:
+        fail(str(exc))
     with tempdirs.temporary("gradescope") as tmp:
-        result = batch.grade_one(root / "submission", tmp, data_dir, skip_training)
+        result = batch.grade_one(root / "submission", tmp, data_dir, skip_training, unsafe_no_sandbox)
         shutil.copyfile(tmp / "submission" / "results.json", root / "results" / "results.json.tmp")
     (root / "results" / "results.json.tmp").replace(root / "results" / "results.json")
     out.print(f"{result.score:g} / {result.max_score:g} → {root / 'results' / 'results.json'}")
@@ -193,3 +200,68 @@ def notebook():
     from autograder.notebook_source import write_source
 
     out.print(f"wrote {write_source()}")
+
+
+export_app = typer.Typer(help="Write the grades and feedback of `mnist-hw grade --out OUT` into what Moodle or "
+                         "Canvas takes back.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+Scale = typer.Option(None, "--scale", min=0.0, help="The LMS's maximum grade: the autograded points are mapped to "
+                     "it (points / max_score * SCALE; max_score is 90, or 70 with --skip-training). Without it "
+                     "the points are written as they are.")
+
+
+def _exported(report, lms: str) -> None:
+    from autograder import inert
+
+    for path in report.written:
+        out.print(f"wrote {path}", highlight=False)
+    out.print(f"{report.filled} grade(s) filled in for {lms}", highlight=False)
+    if report.unplaced:
+        console.print(inert.terminal_text(f"{len(report.unplaced)} graded submission(s) have no row in the {lms} "
+                                          f"file, so no grade there (feedback written): "
+                                          f"{', '.join(report.unplaced[:10])}", "yellow"))
+    if report.left_out:
+        console.print(inert.terminal_text(f"the grader itself failed on {len(report.left_out)} submission(s), left "
+                                          f"out (grade them again): {', '.join(report.left_out[:10])}", "red"))
+
+
+@export_app.command("moodle")
+def export_moodle(out_dir: Path = typer.Argument(..., help="The directory `mnist-hw grade --out` wrote."),
+                  worksheet: Path = typer.Option(..., help="The offline grading worksheet downloaded from the "
+                                                 "assignment (View all submissions → Download grading worksheet)."),
+                  scale: Optional[float] = Scale,
+                  teams: bool = typer.Option(False, help="The assignment takes team submissions: the download's "
+                                             "folders are groups, rows are matched by their Group column."),
+                  id_column: Optional[str] = typer.Option(None, help="The worksheet's Identifier header, where "
+                                                          "Moodle's language is neither English nor Russian."),
+                  grade_column: Optional[str] = typer.Option(None, help="Its Grade header, likewise."),
+                  modified_column: Optional[str] = typer.Option(None, help="Its 'Last modified (grade)' header."),
+                  feedback_column: Optional[str] = typer.Option(None, help="Its 'Feedback comments' header."),
+                  group_column: Optional[str] = typer.Option(None, help="Its Group header (with --teams).")):
+    """Moodle: OUT/moodle/grading-worksheet.csv (Upload grading worksheet) and feedback.zip (Upload multiple
+    feedback files in a zip)."""
+    from autograder.lms import export
+
+    columns = {"id": id_column, "grade": grade_column, "modified": modified_column, "feedback": feedback_column,
+               "group": group_column}
+    try:
+        report = export.moodle_export(out_dir, worksheet, scale, teams, columns)
+    except export.ExportError as exc:
+        fail(str(exc))
+    _exported(report, "Moodle")
+
+
+@export_app.command("canvas")
+def export_canvas(out_dir: Path = typer.Argument(..., help="The directory `mnist-hw grade --out` wrote."),
+                  gradebook: Path = typer.Option(..., help="The gradebook CSV exported from Canvas (Grades → "
+                                                 "Export → Export Entire Gradebook)."),
+                  assignment: str = typer.Option(..., help='The assignment\'s column header, exactly: "Title (id)".'),
+                  scale: Optional[float] = Scale):
+    """Canvas: OUT/canvas/gradebook.csv (Grades → Import) and OUT/canvas/feedback/."""
+    from autograder.lms import export
+
+    try:
+        report = export.canvas_export(out_dir, gradebook, assignment, scale)
+    except export.ExportError as exc:
+        fail(str(exc))
+    _exported(report, "Canvas")

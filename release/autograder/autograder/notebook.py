@@ -12,7 +12,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from autograder import reports
+from autograder import inert, reports
 from autograder.batch import grade_content
 from autograder.runner import Grade
 
@@ -32,9 +32,10 @@ def grade_of(network: Path) -> Grade:
 def grade_area(area: str, network="network.py") -> float:
     """The autograder's points for one area; what failed is printed (stdout) for the feedback."""
     grade = grade_of(Path(network))
-    if grade.import_error:
-        print(f"network.py: {grade.import_error}")
+    if grade.import_error:  # Jupyter renders terminal escapes in a cell's output: cleaned
+        print(inert.terminal(f"network.py: {grade.import_error}"))
     for check in grade.checks:
         if check.area == area and check.status != "passed":
-            print(f"✗ {check.title(ru=True)}: {check.ru}\n  {check.name}: {check.en}")
+            print(f"✗ {inert.terminal(check.title(ru=True))}: {inert.terminal(check.ru)}\n"
+                  f"  {inert.terminal(check.name)}: {inert.terminal(check.en)}")
     return reports.area_scores(grade)[area]

@@ -22,6 +22,8 @@ ALLOWED_DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", 
 MAX_HEADER = 1 << 20  # 1 MiB of JSON
 MAX_ARRAYS = 256
 MAX_NDIM = 8
+MAX_ANSWER = 64 << 20  # the largest answer the worker may send back, in array bytes
+OUTPUT_CHARS = 20_000  # kept of what the student's code prints, in the sandbox and locally
 CALL_SECONDS = 20.0  # wall time of one ordinary call of a student's function, in the sandbox and locally
 
 
@@ -41,24 +43,46 @@ class ProtocolError(ValueError):
     """A message is malformed, too large, or holds something other than plain data."""
 
 
+def unreturnable(exc: ProtocolError) -> dict:
+    """The answer the worker sends when the student's value cannot be encoded."""
+    return {"ok": False, "error": f"the result cannot be returned: {exc}"}
+
+
+def not_an_answer(exc: Exception) -> WorkerError:
+    """What the grader makes of a frame it cannot read (too large, malformed)."""
+    return WorkerError("protocol", f"the worker sent something that is not an answer ({exc})")
+
+
 def _flatten(value, arrays: list, depth: int = 0):
+    """A JSON tree for `value`, its arrays appended to `arrays`.
+
+    Every value keeps its kind: an ndarray (0-d included) stays an ndarray of its dtype and
+    shape, a numpy scalar stays a numpy scalar of its dtype, a tuple stays a tuple, a list a
+    list, a dict a dict (keys: str, int, float, bool or None, in order); bool, int, float,
+    str and None stay themselves. What the local check and the grader see is what the
+    student's function returned, not a normalized copy.
+    """
     if depth > 16:
         raise ProtocolError("nesting deeper than 16 levels")
-    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+    if isinstance(value, (np.ndarray, np.generic)):
         array = np.asarray(value)
         if array.dtype.name not in ALLOWED_DTYPES:
             raise ProtocolError(f"array of dtype {array.dtype} cannot be sent: only plain numeric arrays")
-        arrays.append(np.ascontiguousarray(array))
-        return {"__array__": len(arrays) - 1}
+        arrays.append(np.array(array, order="C", copy=True))  # ascontiguousarray would make 0-d arrays 1-d
+        return {"__scalar__" if isinstance(value, np.generic) else "__array__": len(arrays) - 1}
     if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):
-            raise ProtocolError("dict keys must be strings")
-        return {"__dict__": {k: _flatten(v, arrays, depth + 1) for k, v in value.items()}}
-    if isinstance(value, (list, tuple)):
+        items = list(value.items())
+        if not all(k is None or type(k) in (str, int, float, bool) for k, _ in items):
+            raise ProtocolError("dict keys must be strings or numbers")
+        return {"__dict__": [[k, _flatten(v, arrays, depth + 1)] for k, v in items]}
+    if type(value) is tuple:
+        return {"__tuple__": [_flatten(v, arrays, depth + 1) for v in value]}
+    if type(value) is list:
         return [_flatten(v, arrays, depth + 1) for v in value]
     if value is None or type(value) in (bool, int, float, str):
         return value
-    raise ProtocolError(f"a {type(value).__name__} cannot be sent: only arrays, numbers, strings, lists, dicts")
+    raise ProtocolError(f"a {type(value).__name__} cannot be sent: only arrays, numbers, strings, lists, tuples, "
+                        "dicts")
 
 
 def encode(value) -> bytes:
@@ -121,17 +145,36 @@ def read_message(stream, max_bytes: int):
 
 def _unflatten(tree, arrays):
     if isinstance(tree, dict):
-        if set(tree) == {"__array__"}:
-            index = tree["__array__"]
-            if type(index) is not int or not 0 <= index < len(arrays):
+        if len(tree) != 1:
+            raise ProtocolError("unknown object in message")
+        (kind, inner), = tree.items()
+        if kind in ("__array__", "__scalar__"):
+            if type(inner) is not int or not 0 <= inner < len(arrays):
                 raise ProtocolError("bad array reference")
-            return arrays[index]
-        if set(tree) == {"__dict__"} and isinstance(tree["__dict__"], dict):
-            return {k: _unflatten(v, arrays) for k, v in tree["__dict__"].items()}
+            if kind == "__scalar__":
+                if arrays[inner].shape != ():
+                    raise ProtocolError("a scalar must have shape ()")
+                return arrays[inner][()]
+            return arrays[inner]
+        if kind == "__tuple__" and isinstance(inner, list):
+            return tuple(_unflatten(v, arrays) for v in inner)
+        if kind == "__dict__" and isinstance(inner, list):
+            if not all(isinstance(p, list) and len(p) == 2 and (p[0] is None or type(p[0]) in (str, int, float, bool))
+                       for p in inner):
+                raise ProtocolError("malformed dict")
+            return {k: _unflatten(v, arrays) for k, v in inner}
         raise ProtocolError("unknown object in message")
     if isinstance(tree, list):
         return [_unflatten(v, arrays) for v in tree]
     return tree
+
+
+def roundtrip(value, max_bytes: int = MAX_ANSWER):
+    """`value` as the other side of the wire receives it: what the local check hands its checks,
+    so that they see exactly what the sandboxed grader's checks see."""
+    import io
+
+    return read_message(io.BytesIO(encode(value)), max_bytes)
 
 
 def write_message(stream, value) -> None:
@@ -141,28 +184,39 @@ def write_message(stream, value) -> None:
 
 # -- what a call of the student's code gives back, made plain (used by the worker, and by
 # the student's local checks, which call network.py in their own process) ---------------
-def plain(value):
-    """The student's return value as plain data; anything else becomes a description."""
+def plain(value, depth: int = 0):
+    """The student's return value as the wire can carry it, changed as little as possible:
+    arrays, numpy scalars, tuples, lists, dicts and Python scalars stay what they are;
+    subclasses become their base (a namedtuple a tuple, an IntEnum an int); anything else
+    (an object array, a generator, a custom class) becomes {"__unsupported__": what it is}."""
+    if depth > 16:
+        return {"__unsupported__": "structure nested deeper than 16 levels"}
     if isinstance(value, (np.ndarray, np.generic)):
-        return value if np.asarray(value).dtype.name in ALLOWED_DTYPES else repr(value)[:200]
+        dtype = np.asarray(value).dtype
+        return value if dtype.name in ALLOWED_DTYPES else {"__unsupported__": f"numpy array of dtype {dtype}"}
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        return {(k if k is None or type(k) in (str, int, float, bool) else str(k)): plain(v, depth + 1)
+                for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(plain(v, depth + 1) for v in value)
+    if isinstance(value, list):
+        return [plain(v, depth + 1) for v in value]
     if value is None or type(value) in (bool, int, float, str):
         return value
-    if isinstance(value, (int, float)):
-        return float(value)
+    for kind in (bool, int, float, str):
+        if isinstance(value, kind):
+            return kind(value)
     return {"__unsupported__": type(value).__name__}
 
 
 def copy_arrays(tree):
+    """A copy of a tree of arguments in which every array is a fresh copy."""
     if isinstance(tree, np.ndarray):
         return tree.copy()
     if isinstance(tree, dict):
         return {k: copy_arrays(v) for k, v in tree.items()}
-    if isinstance(tree, list):
-        return [copy_arrays(v) for v in tree]
+    if isinstance(tree, (list, tuple)):
+        return type(tree)(copy_arrays(v) for v in tree)
     return tree
 
 
@@ -175,9 +229,23 @@ def mutated(before, after, path="") -> list:
     if isinstance(before, dict):
         return [p for k in before for p in mutated(before[k], after.get(k) if isinstance(after, dict) else None,
                                                   f"{path}[{k!r}]")]
-    if isinstance(before, list):
-        return [p for i, v in enumerate(before) for p in mutated(v, after[i] if isinstance(after, list) and i < len(after) else None, f"{path}[{i}]" if path else f"argument {i + 1}")]
+    if isinstance(before, (list, tuple)):
+        return [p for i, v in enumerate(before)
+                for p in mutated(v, after[i] if isinstance(after, (list, tuple)) and i < len(after) else None,
+                                 f"{path}[{i}]" if path else f"argument {i + 1}")]
     return []
+
+
+def call(module, fn: str, args: list, kwargs: dict) -> dict:
+    """Call the student's `fn` and make the answer both sides of the boundary send: the
+    value made plain and which arguments it changed in place. The worker (in the sandbox)
+    and the student's local check (in-process) both call through here."""
+    function = getattr(module, fn, None)
+    if not callable(function):
+        raise AttributeError(f"network.py defines no function {fn}: keep the names of the stub")
+    before = copy_arrays(args)
+    value = function(*args, **kwargs)
+    return {"ok": True, "value": plain(value), "mutated": mutated(before, args)}
 
 
 def describe(exc: BaseException) -> dict:

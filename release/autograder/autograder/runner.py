@@ -2,6 +2,7 @@
 student's functions (in the sandboxed worker), and collect a score per check.
 
     python -m autograder.runner NETWORK_PY RESULT_JSON [--data-dir D] [--skip-training] [--area A]
+                                [--unsafe-no-sandbox]
 
 is how the batch grader runs it, one process per submission, so that nothing one
 submission does to its grader can touch another's.
@@ -17,7 +18,7 @@ from pathlib import Path
 from assignment import data
 from autograder import scheme, tempdirs
 from autograder.feedback import Feedback
-from autograder.plugin import CheckResult, explain, run_checks
+from autograder.plugin import CheckResult, explain, explain_import, run_checks
 from autograder.reference import live_reference
 from autograder.sandbox import Limits, Sandbox, WorkerError
 
@@ -28,11 +29,13 @@ class Grade:
     max_score: float
     checks: list[CheckResult]
     import_error: str = ""
+    import_error_ru: str = ""  # the same in Russian, where it differs (the import rule's message)
     protections: dict = field(default_factory=dict)
     output: str = ""
     execution_time: float = 0.0
     history: dict | None = None
     test_accuracy: float | None = None
+    identity: dict = field(default_factory=dict)  # who it is in an LMS (autograder.lms.bulk), if it came from one
 
     def to_dict(self):
         return asdict(self)
@@ -50,8 +53,8 @@ class Student:
     hung once is not called again (a second hang would only cost time).
     """
 
-    def __init__(self, network_py: Path, train_files, limits: Limits):
-        self.network_py, self.train_files, self.limits = network_py, train_files, limits
+    def __init__(self, network_py: Path, train_files, limits: Limits, unsafe: bool = False):
+        self.network_py, self.train_files, self.limits, self.unsafe = network_py, train_files, limits, unsafe
         self.hung: dict[str, str] = {}
         self.sandbox: Sandbox | None = None
         self.mutated: list[str] = []
@@ -60,7 +63,7 @@ class Student:
         if self.sandbox is None or self.sandbox.dead:
             if self.sandbox:
                 self.sandbox.close()
-            self.sandbox = Sandbox(self.network_py, self.train_files, self.limits)
+            self.sandbox = Sandbox(self.network_py, self.train_files, self.limits, unsafe=self.unsafe)
             self.sandbox.start()
         return self.sandbox
 
@@ -77,8 +80,13 @@ class Student:
 
         return call
 
-    def train(self, timeout, **kwargs):
-        return self.invoke("training", lambda sb: sb.train(timeout, **kwargs))
+    def train(self, timeout, reference, **kwargs):
+        """The training check's run: the loop here, each step in the worker, verified
+        (autograder/training_driver.py); {"params", "history"}."""
+        from autograder.training_driver import InSandbox, drive
+
+        x, y = data.load_split(self.train_files[0].parent, "train")
+        return self.invoke("training", lambda sb: drive(InSandbox(sb), reference, x, y, budget=timeout, **kwargs))
 
     def invoke(self, fn, action):
         if fn in self.hung:
@@ -93,36 +101,37 @@ class Student:
 
 
 def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = False, areas=None,
-          limits: Limits | None = None) -> Grade:
-    """Run every check on one network.py and return its Grade."""
+          limits: Limits | None = None, unsafe: bool = False) -> Grade:
+    """Run every check on one network.py and return its Grade. `unsafe`: without isolation where
+    none can be had (else the sandbox raises SandboxUnavailable)."""
     started = time.perf_counter()
     tempdirs.sweep()  # what graders killed earlier left behind
     data_dir = data.resolve_data_dir(data_dir)
     train_files = None if skip_training else (data.locate(data_dir, "train-images-idx3-ubyte"),
                                               data.locate(data_dir, "train-labels-idx1-ubyte"))
-    student = Student(Path(network_py), train_files, limits or Limits())
+    student = Student(Path(network_py), train_files, limits or Limits(), unsafe)
     max_score = sum(a.points for a in scheme.AREAS if a.graded_by == "autograder"
                     and (areas is None or a.key in areas) and not (skip_training and a.key == "training"))
-    try:
-        sandbox = student.start()
-        if not sandbox.ready.get("ok"):
-            reason = sandbox.ready.get("error", "it does not import")
-            where = sandbox.ready.get("where", "")
-            return Grade(0.0, max_score, [], import_error=f"{reason}" + (f" ({where})" if where else ""),
-                         protections=sandbox.protections, output=sandbox.output(),
-                         execution_time=time.perf_counter() - started)
-    except Feedback as exc:
-        return Grade(0.0, max_score, [], import_error=exc.en, execution_time=time.perf_counter() - started)
-    except WorkerError as exc:
-        return Grade(0.0, max_score, [], import_error=str(exc), protections=student.sandbox.protections,
-                     output=student.sandbox.output(), execution_time=time.perf_counter() - started)
     selected = [a.key for a in scheme.AREAS if (areas is None or a.key in areas)
                 and not (skip_training and a.key == "training")]
-    try:
+    try:  # the box is removed however the grading ends
+        try:
+            sandbox = student.start()
+        except Feedback as exc:
+            return Grade(0.0, max_score, [], import_error=exc.en, execution_time=time.perf_counter() - started)
+        except WorkerError as exc:
+            return Grade(0.0, max_score, [], import_error=str(exc), protections=student.sandbox.protections,
+                         output=student.sandbox.output(), execution_time=time.perf_counter() - started)
+        if not sandbox.ready.get("ok"):
+            en, ru = explain_import(str(sandbox.ready.get("error", "it does not import")),
+                                    str(sandbox.ready.get("where", "")))
+            return Grade(0.0, max_score, [], import_error=en, import_error_ru=ru if ru != en else "",
+                         protections=sandbox.protections, output=sandbox.output(),
+                         execution_time=time.perf_counter() - started)
         plugin = run_checks(student, live_reference(), data_dir, selected)
-    finally:
         protections = student.sandbox.protections if student.sandbox else {}
         output = student.sandbox.output() if student.sandbox else ""
+    finally:
         student.close()
     score = round(sum(r.score for r in plugin.results), 4)
     return Grade(score, max_score, plugin.results, protections=protections, output=output,
@@ -139,8 +148,9 @@ def main(argv=None):
     parser.add_argument("--data-dir")
     parser.add_argument("--skip-training", action="store_true")
     parser.add_argument("--area", action="append")
+    parser.add_argument("--unsafe-no-sandbox", action="store_true")
     a = parser.parse_args(argv)
-    result = grade(Path(a.network), a.data_dir, a.skip_training, a.area)
+    result = grade(Path(a.network), a.data_dir, a.skip_training, a.area, unsafe=a.unsafe_no_sandbox)
     from assignment.idx import write_atomic
 
     write_atomic(Path(a.result), json.dumps(result.to_dict(), indent=1).encode())

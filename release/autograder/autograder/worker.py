@@ -37,12 +37,11 @@ def main() -> None:
             return
         try:
             if request["op"] == "call":
-                before = protocol.copy_arrays(request["args"])
-                value = getattr(network, request["fn"])(*request["args"], **request["kwargs"])
-                answer = {"ok": True, "value": protocol.plain(value),
-                          "mutated": protocol.mutated(before, request["args"])}
-            elif request["op"] == "train":
-                answer = {"ok": True, "value": train(network, request["kwargs"])}
+                answer = protocol.call(network, request["fn"], request["args"], request["kwargs"])
+            elif request["op"] == "train_begin":
+                answer = {"ok": True, "value": train_begin(request)}
+            elif request["op"] == "train_step":
+                answer = {"ok": True, "value": train_step(network, request["t"], request["idx"])}
             else:
                 answer = {"ok": False, "error": f"unknown op {request['op']!r}"}
         except BaseException as exc:  # noqa: BLE001
@@ -50,16 +49,56 @@ def main() -> None:
         try:
             protocol.write_message(answers, answer)
         except protocol.ProtocolError as exc:
-            protocol.write_message(answers, {"ok": False, "error": f"the result cannot be returned: {exc}"})
+            protocol.write_message(answers, protocol.unreturnable(exc))
 
 
-def train(network, kwargs):
-    from assignment.data import load_split
-    from assignment.training import fit
+TRAINING: dict = {}  # this worker's training run: the data, the shared banks, the student's state
+
+
+def train_begin(request) -> None:
+    """Set up a training run driven step by step by the grader (autograder/training_driver.py):
+    the training part of the data, the initial parameters, and the shared file into which
+    each step's parameters and gradients go."""
+    import mmap
+
+    from assignment.data import load_split, one_hot
+    from assignment.training import split_validation
 
     x, y = load_split(os.path.join(BOX, "data"), "train", verify=False)
-    params, history = fit(network, x, y, **kwargs)
-    return {"params": protocol.plain(params), "history": protocol.plain(history.to_dict())}
+    (x_tr, y_tr), _ = split_validation(x, y, request["validation_split"])
+    with open(request["shared"], "r+b") as f:
+        shared = mmap.mmap(f.fileno(), 0)
+    banks = []
+    size = sum(int(np.prod(shape)) for _, shape, _ in request["layout"])
+    for bank in range(2 * request["slots"]):  # slot t % slots of step t: its params, then its grads
+        flat = np.frombuffer(shared, dtype=np.float32, count=size, offset=bank * size * 4)
+        banks.append({k: flat[o:o + int(np.prod(shape))].reshape(shape) for k, shape, o in request["layout"]})
+    params = request["params"]
+    TRAINING.clear()
+    TRAINING.update(x=x_tr, y=y_tr, Y=one_hot(y_tr, dtype=x.dtype), lr=request["learning_rate"], banks=banks,
+                    state={"params": params, "m": {k: np.zeros_like(p) for k, p in params.items()},
+                           "v": {k: np.zeros_like(p) for k, p in params.items()}})
+
+
+def train_step(network, t, idx) -> dict:
+    """Step t on the examples idx with the student's functions; the new parameters and the
+    gradients go into slot t % slots of the shared file, the loss and the number right back
+    on the pipe."""
+    from assignment.training import train_step as step
+
+    run = TRAINING
+    grads, loss, logits = step(network, run["state"], t, run["x"][idx], run["Y"][idx], "adam", run["lr"])
+    slot = t % (len(run["banks"]) // 2)
+    for bank, (name, value) in zip(run["banks"][2 * slot:], (("adam_update's params", run["state"]["params"]),
+                                                  ("backward's grads", grads))):
+        for k, target in bank.items():
+            got = value.get(k) if isinstance(value, dict) else None
+            if np.shape(got) != target.shape or not np.issubdtype(np.asarray(got).dtype, np.number):
+                raise TypeError(f"{name} must be a dict of arrays with the shapes of the parameters; "
+                                f"{k} is {type(got).__name__} of shape {np.shape(got)}")
+            np.copyto(target, got, casting="unsafe")
+    correct = int(np.sum(np.argmax(logits, axis=1) == run["y"][idx]))
+    return {"loss": float(loss), "correct": correct}
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import scheme, tempdirs
+from autograder import imports, scheme, tempdirs
 from autograder.feedback import Feedback
 from autograder.protocol import WorkerError
 
@@ -38,8 +38,26 @@ class CheckResult:
         """The check's name in Russian (where it has one) or English."""
         return (self.name_ru or self.name) if ru else self.name
 
+    def gradescope_name(self) -> str:
+        """The name in results.json (and `mnist-hw check --json`): both languages."""
+        return f"{self.name_ru} / {self.name}" if self.name_ru and self.name_ru != self.name else self.name
+
+
+def explain_import(error: str, where: str = "") -> tuple[str, str]:
+    """(en, ru) for a network.py that does not import, from the error and the line it names
+    (protocol.describe's fields): the grader's import_error and the local check's message."""
+    module = imports.refused(error)
+    if module:
+        return imports.refusal(module)
+    text = error + (f" ({where})" if where else "")
+    return text, text
+
 
 def explain(fn: str, exc: WorkerError, hung: dict) -> tuple[str, str]:
+    module = imports.refused(exc.message) if exc.kind == "raised" else None
+    if module:
+        en, ru = imports.refusal(module)
+        return f"{fn}: {en}", f"{fn}: {ru}"
     if exc.kind == "raised" and exc.message.startswith("NotImplementedError"):
         return (f"{fn} is not implemented yet: replace `raise NotImplementedError()` with your code.",
                 f"{fn} ещё не реализована: замените `raise NotImplementedError()` своим кодом.")

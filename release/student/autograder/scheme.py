@@ -29,3 +29,19 @@ AUTOGRADED = sum(a.points for a in AREAS if a.graded_by == "autograder")
 # none below FLOOR, linear in between.
 TRAINING_MARGIN = 0.005
 TRAINING_FLOOR = 0.95
+# Points are computed from the test accuracy rounded to this step (10 of the 10,000 test
+# images): training's float32 arithmetic may move a few images between machines whose BLAS
+# differs (see autograder/machine.py), and that must not move points.
+ACCURACY_STEP = 0.001
+
+
+def training_fraction(accuracy: float, keras_test_accuracy: float) -> float:
+    """The fraction of the training points a test accuracy earns: all from the Keras
+    reference − TRAINING_MARGIN, none below TRAINING_FLOOR, linear between, on the accuracy
+    rounded to ACCURACY_STEP."""
+    if not accuracy == accuracy:  # NaN
+        return 0.0
+    steps = round(accuracy / ACCURACY_STEP)
+    target = round((keras_test_accuracy - TRAINING_MARGIN) / ACCURACY_STEP)
+    floor = round(TRAINING_FLOOR / ACCURACY_STEP)
+    return min(1.0, max(0.0, (steps - floor) / (target - floor)))

@@ -24,9 +24,14 @@ def _prefix(kind: str) -> str:
     return f"{PREFIX}{kind}-{os.getpid()}-"
 
 
-def make(kind: str) -> Path:
-    """A new directory mnist-hw-KIND-PID-XXXX in the system's temporary folder; the caller removes it."""
-    return Path(tempfile.mkdtemp(prefix=_prefix(kind)))
+MEMORY = Path("/dev/shm")  # a tmpfs on Linux: a file mapped by two processes there is never written to disk
+
+
+def make(kind: str, memory: bool = False) -> Path:
+    """A new directory mnist-hw-KIND-PID-XXXX in the system's temporary folder (`memory`: in
+    /dev/shm where there is one); the caller removes it."""
+    where = str(MEMORY) if memory and MEMORY.is_dir() and os.access(MEMORY, os.W_OK) else None
+    return Path(tempfile.mkdtemp(prefix=_prefix(kind), dir=where))
 
 
 @contextlib.contextmanager
@@ -53,7 +58,8 @@ def stale(older_than: float = STALE_AFTER_SECONDS) -> list[Path]:
     """Our directories whose process is gone and that were last changed over `older_than` seconds ago."""
     found = []
     now = time.time()
-    for path in Path(tempfile.gettempdir()).glob(f"{PREFIX}*-*-*"):
+    roots = {Path(tempfile.gettempdir()), *([MEMORY] if MEMORY.is_dir() else [])}
+    for path in (p for root in roots for p in root.glob(f"{PREFIX}*-*-*")):
         parts = path.name[len(PREFIX):].split("-")
         if len(parts) < 3 or not parts[1].isdigit() or not path.is_dir():
             continue

@@ -12,13 +12,25 @@ pytestmark = pytest.mark.forward
 
 def logits_and_cache(student, params, x):
     out = student.forward(params, x)
-    if not isinstance(out, list) or len(out) != 2:
+    if not isinstance(out, (list, tuple)) or len(out) != 2:
         fail("forward must return a tuple (logits, cache).", "forward должна возвращать кортеж (logits, cache).")
     return out
 
 
+def forward_mistakes(params, x):
+    """The logits of the usual wrong forward passes, by KNOWN_MISTAKES key."""
+    z1 = x @ params["W1"] + params["b1"]
+    logits = {"forward_no_relu": z1 @ params["W2"] + params["b2"],
+              "forward_no_bias": np.maximum(x @ params["W1"], 0) @ params["W2"],
+              "forward_sigmoid": 1 / (1 + np.exp(-z1)) @ params["W2"] + params["b2"],
+              "forward_tanh": np.tanh(z1) @ params["W2"] + params["b2"]}
+    right = np.maximum(z1, 0) @ params["W2"] + params["b2"]
+    exp = np.exp(right - right.max(axis=1, keepdims=True))
+    return {**logits, "forward_softmax": exp / exp.sum(axis=1, keepdims=True)}
+
+
 @pytest.mark.points(3)
-def check_forward_returns_logits_and_cache(student):
+def check_forward_returns_logits_and_cache(student, reference):
     """forward returns (logits (N, C), cache: a dict of arrays)
     forward возвращает (logits (N, C), cache: словарь массивов)"""
     params, x, _ = problem(5, 4, 3, 2, seed=1)
@@ -27,9 +39,13 @@ def check_forward_returns_logits_and_cache(student):
     if logits.shape != (5, 2):
         fail(f"logits have shape {logits.shape}; for X of shape (5, 4) and 2 classes they should be (5, 2).",
              f"logits имеют форму {logits.shape}; для X формы (5, 4) и 2 классов нужна (5, 2).")
-    if not isinstance(cache, dict) or not all(isinstance(v, np.ndarray) for v in cache.values()):
-        fail("cache must be a dict of numpy arrays (for example {'X': X, 'h': h}).",
-             "cache должен быть словарём массивов numpy (например, {'X': X, 'h': h}).")
+    if not isinstance(cache, dict) or not cache or not all(isinstance(v, np.ndarray) for v in cache.values()):
+        fail("cache must be a non-empty dict of numpy arrays (for example {'X': X, 'h': h}): what backward needs.",
+             "cache должен быть непустым словарём массивов numpy (например, {'X': X, 'h': h}): то, что нужно backward.")
+    # No points for the right shapes alone: the logits must be the network's (zeros are not).
+    compare("logits", logits, reference.forward(params, x)[0], rtol=1e-6, atol=1e-9,
+            alternatives=forward_mistakes(params, x), what_en=" for N=5, D=4, H=3, C=2",
+            what_ru=" при N=5, D=4, H=3, C=2")
 
 
 @pytest.mark.points(12)
@@ -42,7 +58,7 @@ def check_forward_matches_reference(student, reference, shape):
     params, x, _ = problem(n, d, h, c, seed)
     logits, _ = logits_and_cache(student, params, x)
     expected, _ = reference.forward(params, x)
-    compare("logits", logits, expected, rtol=1e-6, atol=1e-9, alternatives=reference.forward_mistakes(params, x),
+    compare("logits", logits, expected, rtol=1e-6, atol=1e-9, alternatives=forward_mistakes(params, x),
             what_en=f" for N={n}, D={d}, H={h}, C={c}", what_ru=f" при N={n}, D={d}, H={h}, C={c}")
     if student.mutated:
         fail(f"forward changed its input in place ({', '.join(student.mutated)}): return new arrays instead.",

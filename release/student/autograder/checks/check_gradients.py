@@ -34,11 +34,20 @@ def check_gradients_match_central_differences(student, shape):
         logits, _ = student.forward({**params, key: value}, x)
         return float(student.softmax_cross_entropy(logits, y)[0])
 
+    numerics = {key: numerical_gradient(lambda v: loss_with(key, v), params[key], h=1e-5) for key in KEYS}
+    if not any(np.any(numeric != 0) for numeric in numerics.values()):
+        # zero gradients of a loss that does not change agree with anything: no points for that
+        fail("your loss does not change when the parameters change (its numerical gradient is zero): this check "
+             "compares backward with the gradient of your own forward + softmax_cross_entropy, so those must "
+             "work first.",
+             "ваша потеря не меняется при изменении параметров (её численный градиент равен нулю): эта проверка "
+             "сравнивает backward с градиентом ваших же forward + softmax_cross_entropy, поэтому сначала они "
+             "должны работать.")
     for key in KEYS:
         analytic = as_array(grads[key], f"d{key}")
         if analytic.shape != params[key].shape:
             compare(f"d{key}", analytic, np.zeros_like(params[key]))
-        numeric = numerical_gradient(lambda v: loss_with(key, v), params[key], h=1e-5)
+        numeric = numerics[key]
         err = scaled_error(analytic, numeric)
         if not err < TOLERANCE:
             where = np.unravel_index(int(np.argmax(np.abs(analytic - numeric))), numeric.shape)

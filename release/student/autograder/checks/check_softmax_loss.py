@@ -20,7 +20,8 @@ def check_softmax_rows_sum_to_one(student, reference, shape):
     n, _, _, c, seed = shape
     logits = np.random.default_rng(seed).standard_normal((n, c)) * 3
     probs = as_array(student.softmax(logits), "softmax(logits)")
-    compare("softmax(logits)", probs, reference.softmax(logits), rtol=1e-7, atol=1e-12)
+    compare("softmax(logits)", probs, reference.softmax(logits), rtol=1e-7, atol=1e-12,
+            alternatives={"softmax_columns": columnwise(logits)})
     if student.mutated:
         fail("softmax changed its input in place: return a new array.",
              "softmax изменила аргумент на месте: возвращайте новый массив.")
@@ -36,16 +37,23 @@ def check_softmax_is_stable_and_shift_invariant(student, reference):
              "before exp — softmax(z - max z) = softmax(z).",
              "softmax логитов порядка 1e4 даёт NaN или inf: exp(1e4) переполняется. Вычтите максимум строки "
              "перед exp — softmax(z - max z) = softmax(z).")
-    compare("softmax of extreme logits", probs, reference.softmax(EXTREME), rtol=1e-7, atol=1e-12)
+    compare("softmax of extreme logits", probs, reference.softmax(EXTREME), rtol=1e-7, atol=1e-12,
+            alternatives={"softmax_columns": columnwise(EXTREME)})
     shifted = as_array(student.softmax(EXTREME[3:] + 1000.0), "softmax(logits + 1000)")
     compare("softmax(logits + 1000)", shifted, reference.softmax(EXTREME[3:]), rtol=1e-7, atol=1e-12,
             what_en=" (adding a constant to a row must not change the probabilities)",
             what_ru=" (прибавление константы к строке не должно менять вероятности)")
 
 
+def columnwise(logits):
+    """softmax over the wrong axis (each column sums to 1): a usual mistake."""
+    exp = np.exp(logits - logits.max(axis=0, keepdims=True))
+    return exp / exp.sum(axis=0, keepdims=True)
+
+
 def loss_and_grad(student, logits, y):
     out = student.softmax_cross_entropy(logits, y)
-    if not isinstance(out, list) or len(out) != 2:
+    if not isinstance(out, (list, tuple)) or len(out) != 2:
         fail("softmax_cross_entropy must return a tuple (loss, dlogits).",
              "softmax_cross_entropy должна возвращать кортеж (loss, dlogits).")
     loss = as_array(out[0], "loss")
@@ -74,7 +82,7 @@ def check_loss_value(student, reference, shape):
     if loss < 0:
         fail(f"the loss is negative ({loss:.6g}); cross-entropy is never below 0. Is a minus sign missing?",
              f"потеря отрицательна ({loss:.6g}); перекрёстная энтропия не бывает меньше 0. Потерян минус?")
-    compare("loss", np.array(loss), np.array(expected), rtol=1e-6, atol=1e-10, n=n,
+    compare("loss", np.array(loss), np.array(expected), rtol=1e-6, atol=1e-10, n=n, c=logits.shape[1],
             what_en=f" for N={n}", what_ru=f" при N={n}")
 
 
@@ -87,7 +95,8 @@ def check_dlogits(student, reference, shape):
     n, logits, y = labelled_logits(shape, salt=2)
     _, dlogits = loss_and_grad(student, logits, y)
     _, expected = reference.softmax_cross_entropy(logits, y)
-    compare("dlogits", dlogits, expected, rtol=1e-6, atol=1e-10, n=n, what_en=f" for N={n}", what_ru=f" при N={n}")
+    compare("dlogits", dlogits, expected, rtol=1e-6, atol=1e-10, n=n, c=logits.shape[1],
+            alternatives={"dlogits_no_softmax": (logits - y) / n}, what_en=f" for N={n}", what_ru=f" при N={n}")
     loss, dlogits = loss_and_grad(student, EXTREME, np.eye(3)[[0, 1, 2, 0]])
     if not np.isfinite(loss) or not np.all(np.isfinite(as_array(dlogits, "dlogits"))):
         fail("the loss or dlogits is NaN or inf for logits like ±1e4: compute log-softmax as "

@@ -34,18 +34,38 @@ def check_sgd(student, reference, shape, lr):
 
 
 @pytest.mark.points(2)
-def check_updates_do_not_change_their_inputs(student):
-    """sgd_update and adam_update leave params, grads, m and v unchanged
-    sgd_update и adam_update не меняют params, grads, m и v"""
+def check_updates_do_not_change_their_inputs(student, reference):
+    """sgd_update and adam_update return a step and leave params, grads, m and v unchanged
+    sgd_update и adam_update возвращают шаг и не меняют params, grads, m и v"""
     params, _, _ = problem(3, 4, 3, 2, seed=5)
     grads = {k: np.ones_like(p) for k, p in params.items()}
     m = {k: np.full_like(p, 0.1) for k, p in params.items()}
     v = {k: np.full_like(p, 0.2) for k, p in params.items()}
-    for fn, args in (("sgd_update", (copy_params(params), grads, 0.1)),
-                     ("adam_update", (copy_params(params), grads, m, v, 2))):
-        getattr(student, fn)(*args)
-        if student.mutated:
-            fail(f"{fn} changed its arguments in place ({', '.join(student.mutated)}): build and return new "
+    # No points for doing nothing: the answer must be a step (SGD's, or any accepted form of
+    # Adam's, Adam's own correctness being the hidden check's), as well as leave its inputs alone.
+    new = params_dict(student.sgd_update(copy_params(params), grads, 0.1), "sgd_update")
+    mutated = student.mutated
+    expected = reference.sgd_update(params, grads, 0.1)
+    for k in KEYS:
+        compare(f"sgd_update's params[{k!r}]", new[k], expected[k], rtol=1e-10, atol=1e-12)
+    forms = reference.adam_forms(params, grads, m, v, 2)
+    out = student.adam_update(copy_params(params), grads, m, v, 2)
+    if not isinstance(out, (list, tuple)) or len(out) != 3:
+        fail("adam_update must return a tuple (params, m, v).", "adam_update должна возвращать кортеж (params, m, v).")
+    new, new_m, new_v = (params_dict(x, "adam_update") for x in out)
+    for k in KEYS:
+        compare(f"adam_update's m[{k!r}]", new_m[k], forms["keras"][1][k], rtol=1e-8, atol=1e-12)
+        compare(f"adam_update's v[{k!r}]", new_v[k], forms["keras"][2][k], rtol=1e-8, atol=1e-14)
+        if not any(_close(new[k], form[0][k]) for form in forms.values()):
+            compare(f"adam_update's params[{k!r}]", new[k], forms["keras"][0][k], rtol=1e-7, atol=1e-10)
+    for fn, changed in (("sgd_update", mutated), ("adam_update", student.mutated)):
+        if changed:
+            fail(f"{fn} changed its arguments in place ({', '.join(changed)}): build and return new "
                  f"dicts of new arrays (p - lr * g, not p -= lr * g).",
-                 f"{fn} изменила аргументы на месте ({', '.join(student.mutated)}): создавайте и возвращайте "
+                 f"{fn} изменила аргументы на месте ({', '.join(changed)}): создавайте и возвращайте "
                  f"новые словари с новыми массивами (p - lr * g, а не p -= lr * g).")
+
+
+def _close(got, expected) -> bool:
+    return isinstance(got, np.ndarray) and got.shape == np.shape(expected) and bool(
+        np.allclose(got, expected, rtol=1e-7, atol=1e-10))

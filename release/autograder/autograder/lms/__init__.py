@@ -1,0 +1,4 @@
+"""Moodle and Canvas: their bulk downloads in (bulk, moodle, canvas), their grade sheets and
+feedback out (sheet, export). Formats as the LMSs' own sources write and read them:
+moodle/moodle mod/assign (classes/downloader.php, feedback/file/importziplib.php,
+feedback/offline) and instructure/canvas-lms (lib/content_zipper.rb, lib/gradebook_importer.rb)."""
