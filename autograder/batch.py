@@ -10,8 +10,8 @@ what was graded (the network.py's bytes, the grading options and the engine itse
 OUT/.graded/KEY.json, written atomically, and a line is appended to OUT/journal.jsonl. Run
 the same command again after a crash, a kill or a power cut and only what is missing is
 graded; an unchanged resubmission is not graded again (force=True to override), a changed
-one is. The gradebook is written from all the grades at the end, so it is the same as an
-uninterrupted run's.
+one is. The gradebook and the batch page (autograder.batch_page: OUT/index.html) are
+written from all the grades at the end, so they are the same as an uninterrupted run's.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assignment.idx import write_atomic
-from autograder import machine, reports, scheme, tempdirs
+from autograder import batch_page, machine, reports, scheme, tempdirs
 from autograder.runner import Grade
 
 MAX_NETWORK_BYTES = 1 << 20  # a network.py is a few kB; 1 MiB is generous
@@ -342,8 +342,11 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
 
     pending: dict[str, list[str]] = {}  # key -> names with that content
     contents: dict[str, bytes] = {}
+    codes: dict[str, bytes] = {}  # name -> network.py, for the similarity report
     for path in paths:
         submission = read_submission(path)
+        if submission.content is not None:
+            codes[submission.name] = submission.content
         if submission.problem:
             finish(submission.name, zero_grade(submission.problem, skip_training))
             continue
@@ -374,4 +377,5 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
             runner.close()
     reports.write_gradebook(out, grades)
     reports.write_summary(out, grades)
+    batch_page.write_batch_page(out, grades, codes)  # from all the grades, as the gradebook
     return grades
