@@ -80,6 +80,13 @@
     Array.prototype.forEach.call(document.querySelectorAll(".lang button"), function (b) {
       b.addEventListener("click", function () { setLang(b.getAttribute("data-lang")); });
     });
+    // each image the browser could decode is marked, so a test can read it from the DOM
+    window.addEventListener("load", function () {
+      Array.prototype.forEach.call(document.images, function (img) {
+        if (img.complete && img.naturalWidth > 0) img.setAttribute("data-loaded", "1");
+      });
+      document.body.setAttribute("data-loaded", "1");
+    });
     // the page's own scripts ran: tests read this marker from the DOM the browser built
     document.body.setAttribute("data-ready", "1");
   });
