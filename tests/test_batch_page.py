@@ -246,7 +246,8 @@ def test_learning_curves_on_a_submission_page(tmp_path):
     """A Grade with a history (as training leaves it), through the same writers as a batch."""
     history = {k: [0.9, 0.95, 0.97] for k in ("accuracy", "val_accuracy")}
     history.update({k: [0.3, 0.15, 0.1] for k in ("loss", "val_loss")})
-    check = CheckResult(name="training: test accuracy", area="training", score=20, max_score=20, status="passed")
+    check = CheckResult(name="training: test accuracy", area="training", score=20, max_score=20, status="passed",
+                        visibility="visible")
     grade = Grade(20.0, 90.0, [check], history=history, test_accuracy=0.981, output="epoch 1\n<b>done</b>\n")
     grades = {"trained": grade}
     reports.write_submission_reports(tmp_path / "trained", "trained", grade)
