@@ -97,7 +97,8 @@ def check_rows(grades: dict[str, Grade]) -> str:
 def submission_page(name: str, grade: Grade) -> str:
     """OUT/NAME/feedback.html: feedback.md and feedback.en.md rendered (the reader picks the
     language), with the learning curves (history.png, beside it) and what the code printed."""
-    return render("submission.html", title=inert.html(f"{inert.field(name, 200)}: {grade.score:g} / {grade.max_score:g}"),
+    title = f"{inert.field(name, 200)}: {grade.score:g} / {grade.max_score:g}"
+    return render("submission.html", title=inert.html(title),
                   feedback_ru=markdown_html(reports.feedback_markdown(name, grade, "ru")),
                   feedback_en=markdown_html(reports.feedback_markdown(name, grade, "en")))
 
@@ -120,7 +121,8 @@ def write_batch_page(out: Path, grades: dict[str, Grade], codes: dict[str, bytes
                '<th class="text" data-key="failure">first failure</th>')
     scores = [g.score for g in grades.values()]
     mean = sum(scores) / max(1, len(scores))
-    passed = sum(1 for s in scores if s >= 0.5 * scheme.AUTOGRADED)
+    passed = sum(1 for g in grades.values() if g.score >= 0.5 * g.max_score)
+    top = max((g.max_score for g in grades.values()), default=scheme.AUTOGRADED)
     section, link = "", ""
     if codes is not None:
         sources = [similarity.Source(n, c.decode("utf-8-sig", "replace").replace("\r\n", "\n"))
@@ -130,7 +132,8 @@ def write_batch_page(out: Path, grades: dict[str, Grade], codes: dict[str, bytes
         section = similarity.section(pairs, "similarity/")
         link = ' · <a href="similarity/index.html">similarity</a>'
     page = render("index.html", title=f"mnist-hw: {len(grades)} submissions",
-                  stats=f"mean {mean:.1f} / {scheme.AUTOGRADED:g}; {passed} of {len(grades)} at half the points or more",
+                  stats=f"mean {mean:.1f} / {top:g}; {passed} of {len(grades)} at half the points "
+                        "or more",
                   similarity_link=link, check_rows=check_rows(grades), count=str(len(grades)), headers=headers,
                   rows="\n".join(submission_row(n, grades[n], areas) for n in sorted(grades)), similarity=section)
     write_atomic(out / "index.html", page.encode())

@@ -35,6 +35,9 @@ DEPENDENCIES = ("numpy>=1.24", "matplotlib>=3.7", "typer>=0.12", "rich>=13", "pl
                 "hypothesis>=6.100", "markdown-it-py>=3", "copydetect==0.5.0")
 
 
+ENGINE_SUFFIXES = (".py", ".md", ".json", ".ini", ".html", ".css", ".js")  # .html/.css/.js: the batch page's
+
+
 @dataclass
 class Release:
     """The files of both bundles, path -> bytes, before anything is written."""
@@ -126,7 +129,7 @@ def grader_bundle(release: Release):
     for package in ("assignment", "autograder", "solution"):
         for path in sorted((ROOT / package).rglob("*")):
             rel = path.relative_to(ROOT).as_posix()
-            if path.is_file() and "__pycache__" not in rel and path.suffix in (".py", ".md", ".json", ".ini", ".html", ".css", ".js") \
+            if path.is_file() and "__pycache__" not in rel and path.suffix in ENGINE_SUFFIXES \
                     and path.name not in GRADER_ONLY:
                 release.grader[rel] = path.read_bytes()
     release.grader["requirements.txt"] = ("\n".join(DEPENDENCIES) + "\n").encode()

@@ -85,15 +85,6 @@ def reindent(source: str) -> str:
 
 def split_lines(source: str) -> str:
     """A line break after every comma inside brackets."""
-    out, depth = [], 0
-    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-        out.append(tok.string if tok.type != tokenize.INDENT else tok.string)
-        if tok.type == tokenize.OP and tok.string in "([{":
-            depth += 1
-        elif tok.type == tokenize.OP and tok.string in ")]}":
-            depth -= 1
-        elif tok.type == tokenize.OP and tok.string == "," and depth > 0:
-            out.append("\n")
     tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     result, depth = [], 0
     for tok in tokens:
