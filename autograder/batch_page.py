@@ -72,7 +72,8 @@ def submission_row(name: str, grade: Grade, areas) -> str:
     cells += [f'<td data-v="{scores[a.key]:g}">{scores[a.key]:g}</td>' for a in areas]
     cells.append(f'<td data-v="{grade.score:g}"><strong>{grade.score:g}</strong> / {grade.max_score:g}</td>')
     cells.append(f'<td data-v="{"" if grade.test_accuracy is None else grade.test_accuracy}">{accuracy}</td>')
-    cells.append(f'<td class="text why">{inert.html(why)}</td>')
+    short = why if len(why) <= 110 else why[:110] + "…"  # the whole of it on hover and on the page
+    cells.append(f'<td class="text why" title="{inert.html(why)}">{inert.html(short)}</td>')
     return f'<tr{" class=zero" if grade.score == 0 else ""}>{"".join(cells)}</tr>'
 
 
