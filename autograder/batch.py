@@ -164,10 +164,11 @@ def check_paths(paths: list[Path]) -> None:
         raise SubmissionError(f"empty director{'y' if len(empty) == 1 else 'ies'}: {', '.join(empty[:5])}: "
                               "nothing to grade there")
     names = [name_of(p) for p in paths]
-    unfit = [str(p) for p, n in zip(paths, names) if n in ("", ".", "..", ".graded")]
-    if unfit:  # OUT/NAME/ would be OUT itself, its parent or the journal
+    unfit = [str(p) for p, n in zip(paths, names) if n in ("", ".", "..", ".graded", *batch_page.FOLDERS)]
+    if unfit:  # OUT/NAME/ would be OUT itself, its parent, the journal or the batch page's
         raise SubmissionError(f"{', '.join(unfit[:5])}: a submission's name is its folder in OUT/NAME/, and this "
-                              "one names OUT itself, its parent or the journal: rename it")
+                              "one names OUT itself, its parent, the journal or a folder of the batch page "
+                              f"({', '.join(batch_page.FOLDERS)}): rename it")
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         clash = [str(p) for p in paths if name_of(p) in duplicates[:1]]

@@ -16,7 +16,7 @@ their own script file.
 """
 from __future__ import annotations
 
-import shutil
+import os
 import string
 from pathlib import Path
 from urllib.parse import quote
@@ -27,6 +27,7 @@ from autograder.runner import Grade
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = ("page.css", "page.js")
+FOLDERS = ("assets", "similarity")  # OUT/assets/, OUT/similarity/: no submission may be named so
 
 
 def render(template: str, **values: str) -> str:
@@ -51,7 +52,8 @@ def markdown_html(text: str) -> str:
 
 def href(name: str, *parts: str) -> str:
     """A relative link to OUT/NAME/...: the name percent-encoded (no '/', ':' or quote survives)."""
-    return "/".join([quote(name, safe="")] + [quote(p) for p in parts])
+    # the folder's own bytes (a name that is not UTF-8 holds surrogate escapes), each one encoded
+    return "/".join([quote(os.fsencode(name), safe="")] + [quote(p) for p in parts])
 
 
 def first_failure(grade: Grade) -> str:

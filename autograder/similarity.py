@@ -63,6 +63,7 @@ class Pair:
         """What similarity.json holds for the pair (no character offsets)."""
         d = asdict(self)
         del d["a_slices"], d["b_slices"]
+        d["a"], d["b"] = inert.clean(self.a), inert.clean(self.b)  # as the gradebook writes names: valid UTF-8
         return d
 
 
@@ -218,7 +219,7 @@ def pair_page(pair: Pair, codes: dict[str, str], back: str) -> str:
         f'<pre class="code">{marked_code(codes[name], slices)}</pre></section>'
         for name, past, share, lines, slices in [(pair.a, False, pair.a_share, pair.a_lines, pair.a_slices),
                                                  (pair.b, pair.b_past, pair.b_share, pair.b_lines, pair.b_slices)])
-    return batch_page.render("pair.html", title=f"{pair.a} ~ {pair.b}", back=back, score=f"{pair.score:.2f}",
+    return batch_page.render("pair.html", title=inert.html(f"{pair.a} ~ {pair.b}"), back=back, score=f"{pair.score:.2f}",
                              columns=columns)
 
 

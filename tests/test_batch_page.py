@@ -264,3 +264,21 @@ def test_learning_curves_on_a_submission_page(tmp_path):
     assert [list(r.all("td"))[7].content() for r in rows(index, "submissions")] == ["98.10%"]
     assert not (tmp_path / "similarity").exists()  # no code given: no similarity report
 
+
+
+def test_a_submission_cannot_take_the_page_s_folders(tmp_path):
+    """OUT/assets/ and OUT/similarity/ are the page's: a submission named so is refused before grading."""
+    from autograder import batch
+
+    for name in ("assets", "similarity.zip", "similarity.py"):
+        path = tmp_path / name
+        if "." in name:
+            path.write_text("")
+        else:
+            path.mkdir()
+            (path / "network.py").write_text("")
+        with pytest.raises(batch.SubmissionError, match="a folder of the batch page"):
+            batch.check_paths([path])
+    (tmp_path / "assets2").mkdir()
+    (tmp_path / "assets2" / "network.py").write_text("")
+    batch.check_paths([tmp_path / "assets2"])  # a name of its own: accepted
