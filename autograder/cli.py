@@ -127,6 +127,39 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
 
 
 @app.command()
+def similarity(submissions: list[Path] = typer.Argument(..., help="Directories holding network.py, network.py "
+                                                        "files, or zips of either."),
+               out_dir: Path = typer.Option(..., "--out", help="Where similarity.json, index.html and "
+                                            "pairs/ go."),
+               past: list[Path] = typer.Option([], "--past", help="A folder of past years' submissions: each "
+                                               "compared with this year's (repeatable)."),
+               boilerplate: Optional[Path] = typer.Option(None, help="The code every student was given (default: "
+                                                          "the stub network.py of this assignment's release).")):
+    """Rank pairs of submissions by how much of their own code they share: a pointer for a human, never a penalty."""
+    from autograder import batch, inert
+    from autograder import similarity as sim
+
+    for directory in past:
+        if not directory.is_dir():
+            fail(f"--past {directory}: not a directory. --past takes a folder holding past submissions.")
+    if boilerplate is not None and not boilerplate.is_file():
+        fail(f"--boilerplate {boilerplate}: no such file. Give the network.py students were given.")
+    try:
+        sources, problems = sim.read_sources(submissions, past)
+    except batch.SubmissionError as exc:
+        fail(str(exc))
+    directory = writable_dir_or_fail(out_dir, "--out")
+    stub = boilerplate.read_text(encoding="utf-8-sig") if boilerplate else sim.stub_source()
+    pairs = sim.rank(sources, [stub])
+    page = sim.write_report(directory, sources, pairs, problems)
+    for problem in problems:
+        console.print(inert.terminal_text(f"not compared: {problem}", "yellow"))
+    for pair in pairs[:10]:
+        out.print(inert.terminal_text(f"{pair.score:.2f}  {pair.a}  ~  {pair.b}"))
+    out.print(f"{len(pairs)} pairs of {len(sources)} submissions: {directory / 'similarity.json'}, {page}")
+
+
+@app.command()
 def examples(directory: Path = typer.Argument(Path("examples/submissions"))):
     """Write the example submissions (the stub, the reference, realistic bugs) to grade."""
     from autograder.examples import write_examples

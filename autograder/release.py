@@ -33,7 +33,10 @@ PUBLIC_ENGINE = ("scheme.py", "feedback.py", "problems.py", "protocol.py", "plug
                  "inert.py", "imports.py", "training_driver.py")
 GRADER_ONLY = ("release.py", "notebook_source.py")  # need the project's sources, not a bundle
 DEPENDENCIES = ("numpy>=1.24", "matplotlib>=3.7", "typer>=0.12", "rich>=13", "platformdirs>=3", "pytest>=8",
-                "hypothesis>=6.100")
+                "hypothesis>=6.100", "markdown-it-py>=3", "copydetect==0.5.0")
+
+
+ENGINE_SUFFIXES = (".py", ".md", ".json", ".ini", ".html", ".css", ".js")  # .html/.css/.js: the batch page's
 
 
 @dataclass
@@ -134,7 +137,7 @@ def grader_bundle(release: Release):
     for package in ("assignment", "autograder", "solution"):
         for path in sorted((ROOT / package).rglob("*")):
             rel = path.relative_to(ROOT).as_posix()
-            if path.is_file() and "__pycache__" not in rel and path.suffix in (".py", ".md", ".json", ".ini") \
+            if path.is_file() and "__pycache__" not in rel and path.suffix in ENGINE_SUFFIXES \
                     and path.name not in GRADER_ONLY:
                 release.grader[rel] = path.read_bytes()
     release.grader["requirements.txt"] = ("\n".join(DEPENDENCIES) + "\n").encode()
