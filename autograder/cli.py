@@ -94,7 +94,8 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
             if from_journal:
                 reused.append(name)
             # a submission's name is the student's: cleaned, in a column that reads no markup
-            progress.update(task, advance=1, last=inert.terminal(f"{name}: {result.score:g}/{result.max_score:g}"))
+            last = inert.terminal(f"{name}: {result.score:g}/{result.max_score:g}").replace("\n", "\u2424")
+            progress.update(task, advance=1, last=last)
 
         try:
             grades = batch.grade_batch(submissions, out_dir, jobs, data_dir, skip_training, on_done=done,
@@ -115,7 +116,7 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
         table.add_column(column, justify="left" if column == "submission" else "right")
     for name in sorted(grades):
         scores = reports.area_scores(grades[name])
-        table.add_row(inert.terminal_text(name), *(f"{scores[a.key]:g}" for a in areas), f"{grades[name].score:g}")
+        table.add_row(inert.terminal_line(name), *(f"{scores[a.key]:g}" for a in areas), f"{grades[name].score:g}")
     out.print(table)
     if nbgrader_db:
         try:

@@ -32,8 +32,6 @@ STUDENT_EXTRAS = ("keras",)  # `pip install -e '.[keras]'` in the student releas
 PUBLIC_ENGINE = ("scheme.py", "feedback.py", "problems.py", "protocol.py", "plugin.py", "local.py", "tempdirs.py",
                  "inert.py", "imports.py", "training_driver.py")
 GRADER_ONLY = ("release.py", "notebook_source.py")  # need the project's sources, not a bundle
-DEPENDENCIES = ("numpy>=1.24", "matplotlib>=3.7", "typer>=0.12", "rich>=13", "platformdirs>=3", "pytest>=8",
-                "hypothesis>=6.100", "markdown-it-py>=3", "copydetect==0.5.0")
 
 
 ENGINE_SUFFIXES = (".py", ".md", ".json", ".ini", ".html", ".css", ".js")  # .html/.css/.js: the batch page's
@@ -140,7 +138,7 @@ def grader_bundle(release: Release):
             if path.is_file() and "__pycache__" not in rel and path.suffix in ENGINE_SUFFIXES \
                     and path.name not in GRADER_ONLY:
                 release.grader[rel] = path.read_bytes()
-    release.grader["requirements.txt"] = ("\n".join(DEPENDENCIES) + "\n").encode()
+    release.grader["requirements.txt"] = ("\n".join(project_dependencies()) + "\n").encode()
     release.grader["README.md"] = GRADER_README.encode()
 
 
@@ -306,19 +304,29 @@ def _bytes(rel: str) -> bytes:
     return (ROOT / rel).read_bytes()
 
 
-def project_extras(names=STUDENT_EXTRAS) -> dict[str, list[str]]:
-    """These optional dependencies of the project's pyproject.toml, pins and all (one place for them)."""
+def _project() -> dict:
     try:
         import tomllib
     except ImportError:  # Python 3.10
         import tomli as tomllib
 
-    extras = tomllib.loads(_text("pyproject.toml"))["project"]["optional-dependencies"]
+    return tomllib.loads(_text("pyproject.toml"))["project"]
+
+
+def project_dependencies() -> list[str]:
+    """The project's dependencies, as pyproject.toml pins them (one place for them): what the
+    grader bundle and the student release install."""
+    return list(_project()["dependencies"])
+
+
+def project_extras(names=STUDENT_EXTRAS) -> dict[str, list[str]]:
+    """These optional dependencies of the project's pyproject.toml, pins and all (one place for them)."""
+    extras = _project()["optional-dependencies"]
     return {name: extras[name] for name in names}
 
 
 def _pyproject(name: str, script: str, packages: list[str], package_data: dict) -> str:
-    deps = "".join(f'    "{d}",\n' for d in DEPENDENCIES)
+    deps = "".join(f'    "{d}",\n' for d in project_dependencies())
     extras = "".join(f"{k} = {json.dumps(v)}\n" for k, v in project_extras().items())
     data = "".join(f'"{k}" = {json.dumps(v)}\n' for k, v in package_data.items())
     return (f'[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n\n'

@@ -226,3 +226,13 @@ def _check_module(name):
     spec.loader.exec_module(module)
     return module
 
+
+
+def test_a_numerical_backward_earns_no_points_for_equalling_the_reference(tmp_path):
+    """Found by the red team: central differences of forward in place of backprop. On MNIST's
+    shapes (one of the hidden check's cases) it cannot answer in time; backprop is one pass."""
+    g = grade(hostile(tmp_path, "numeric_backward"), tmp_path)
+    gradients = {c.name: c for c in g.checks if c.area == "gradients"}
+    hidden = next(c for c in gradients.values() if c.visibility == "hidden")
+    assert hidden.score == 0 and "did not finish" in hidden.en
+    assert sum(c.score for c in gradients.values()) <= 10

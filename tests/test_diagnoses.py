@@ -129,3 +129,25 @@ def test_float32_precision_is_not_claimed_for_a_small_real_error():
     expected = np.random.default_rng(1).standard_normal((5, 4))
     message = diagnosis(expected * (1 + 3e-6), expected, rtol=1e-7)
     assert "float32" not in message.en and "does not match" in message.en
+
+
+def test_a_loss_of_an_unusable_dtype_is_said_plainly(tmp_path):
+    """Found by the red team: an np.longdouble loss read "should be a numpy array, but it is a
+    numpy array of dtype float128", and the gradient check failed inside the grader."""
+    if not hasattr(np, "float128"):
+        pytest.skip("no float128 on this platform")
+    edits = [("    loss = -float(np.sum(Y * log_probs)) / n", "    loss = np.longdouble(-np.sum(Y * log_probs) / n)")]
+    failed = failures(tmp_path, "softmax_loss", edits) + failures(tmp_path, "gradients", edits)
+    assert failed
+    for r in failed:
+        assert "check failed" not in r.en and "проверка не пройдена" not in r.ru
+    assert any("dtype float128, which the checks cannot use" in r.en for r in failed)
+
+
+def test_russian_feedback_says_where_in_russian(tmp_path):
+    """Found by the red team: "m['W1'] неверен at step t=1", "sgd_update's params" in Russian feedback."""
+    area, edits = MISTAKES["t_plus_one"]
+    failed = failures(tmp_path, area, edits)
+    assert any("на шаге t=" in r.ru for r in failed)
+    for r in failed:
+        assert " at step" not in r.ru and "'s " not in r.ru

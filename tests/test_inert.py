@@ -243,6 +243,9 @@ def test_the_grade_command_prints_names_as_text(graded):
     said = assert_inert_terminal(done.stdout) + assert_inert_terminal(done.stderr)
     assert "[red]red [link=http:evil]x" in said  # shown, not taken for rich markup
     assert "a\u241b[2Jb\u241b]0;t\u2407" in said and "abc\\u202egpj.exe" in said
+    # a newline in a name is shown, so the name cannot start a row of its own in the table
+    assert "line\u2424break" in said
+    assert not any(line.lstrip("│ ").startswith("break") for line in said.splitlines())
 
 
 @pytest.mark.parametrize("kind", ["raises", "import"])
