@@ -10,8 +10,8 @@ what was graded (the network.py's bytes, the grading options and the engine itse
 OUT/.graded/KEY.json, written atomically, and a line is appended to OUT/journal.jsonl. Run
 the same command again after a crash, a kill or a power cut and only what is missing is
 graded; an unchanged resubmission is not graded again (force=True to override), a changed
-one is. The gradebook is written from all the grades at the end, so it is the same as an
-uninterrupted run's.
+one is. The gradebook and the batch page (autograder.batch_page: OUT/index.html) are
+written from all the grades at the end, so they are the same as an uninterrupted run's.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assignment.idx import write_atomic
-from autograder import machine, reports, scheme, tempdirs
+from autograder import batch_page, machine, reports, scheme, tempdirs
 from autograder.runner import Grade
 
 MAX_NETWORK_BYTES = 1 << 20  # a network.py is a few kB; 1 MiB is generous
@@ -166,10 +166,11 @@ def check_paths(paths: list[Path]) -> None:
         raise SubmissionError(f"empty director{'y' if len(empty) == 1 else 'ies'}: {', '.join(empty[:5])}: "
                               "nothing to grade there")
     names = [name_of(p) for p in paths]
-    unfit = [str(p) for p, n in zip(paths, names) if n in ("", ".", "..", ".graded")]
-    if unfit:  # OUT/NAME/ would be OUT itself, its parent or the journal
+    unfit = [str(p) for p, n in zip(paths, names) if n in ("", ".", "..", ".graded", *batch_page.FOLDERS)]
+    if unfit:  # OUT/NAME/ would be OUT itself, its parent, the journal or the batch page's
         raise SubmissionError(f"{', '.join(unfit[:5])}: a submission's name is its folder in OUT/NAME/, and this "
-                              "one names OUT itself, its parent or the journal: rename it")
+                              "one names OUT itself, its parent, the journal or a folder of the batch page "
+                              f"({', '.join(batch_page.FOLDERS)}): rename it")
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         clash = [str(p) for p in paths if name_of(p) in duplicates[:1]]
@@ -374,7 +375,10 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
 
     pending: dict[str, list[str]] = {}  # key -> names with that content
     contents: dict[str, bytes] = {}
+    codes: dict[str, bytes] = {}  # name -> network.py, for the similarity report
     for submission in submissions:
+        if submission.content is not None:
+            codes[submission.name] = submission.content
         if submission.problem:
             finish(submission.name, zero_grade(submission.problem, skip_training))
             continue
@@ -406,4 +410,5 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
     reports.write_gradebook(out, grades)
     reports.write_grades(out, grades)
     reports.write_summary(out, grades)
+    batch_page.write_batch_page(out, grades, codes)  # from all the grades, as the gradebook
     return grades

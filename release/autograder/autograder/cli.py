@@ -94,7 +94,8 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
             if from_journal:
                 reused.append(name)
             # a submission's name is the student's: cleaned, in a column that reads no markup
-            progress.update(task, advance=1, last=inert.terminal(f"{name}: {result.score:g}/{result.max_score:g}"))
+            last = inert.terminal(f"{name}: {result.score:g}/{result.max_score:g}").replace("\n", "\u2424")
+            progress.update(task, advance=1, last=last)
 
         try:
             grades = batch.grade_batch(submissions, out_dir, jobs, data_dir, skip_training, on_done=done,
@@ -115,7 +116,7 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
         table.add_column(column, justify="left" if column == "submission" else "right")
     for name in sorted(grades):
         scores = reports.area_scores(grades[name])
-        table.add_row(inert.terminal_text(name), *(f"{scores[a.key]:g}" for a in areas), f"{grades[name].score:g}")
+        table.add_row(inert.terminal_line(name), *(f"{scores[a.key]:g}" for a in areas), f"{grades[name].score:g}")
     out.print(table)
     if nbgrader_db:
         try:
@@ -124,6 +125,39 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
             fail(f"{exc} The grades are in {out_dir}: run the same command again to record them (nothing is "
                  "graded twice).")
         out.print(f"recorded {count} submission(s) in the nbgrader gradebook {nbgrader_db}")
+
+
+@app.command()
+def similarity(submissions: list[Path] = typer.Argument(..., help="Directories holding network.py, network.py "
+                                                        "files, or zips of either."),
+               out_dir: Path = typer.Option(..., "--out", help="Where similarity.json, index.html and "
+                                            "pairs/ go."),
+               past: list[Path] = typer.Option([], "--past", help="A folder of past years' submissions: each "
+                                               "compared with this year's (repeatable)."),
+               boilerplate: Optional[Path] = typer.Option(None, help="The code every student was given (default: "
+                                                          "the stub network.py of this assignment's release).")):
+    """Rank pairs of submissions by how much of their own code they share: a pointer for a human, never a penalty."""
+    from autograder import batch, inert
+    from autograder import similarity as sim
+
+    for directory in past:
+        if not directory.is_dir():
+            fail(f"--past {directory}: not a directory. --past takes a folder holding past submissions.")
+    if boilerplate is not None and not boilerplate.is_file():
+        fail(f"--boilerplate {boilerplate}: no such file. Give the network.py students were given.")
+    try:
+        sources, problems = sim.read_sources(submissions, past)
+    except batch.SubmissionError as exc:
+        fail(str(exc))
+    directory = writable_dir_or_fail(out_dir, "--out")
+    stub = boilerplate.read_text(encoding="utf-8-sig") if boilerplate else sim.stub_source()
+    pairs = sim.rank(sources, [stub])
+    page = sim.write_report(directory, sources, pairs, problems)
+    for problem in problems:
+        console.print(inert.terminal_text(f"not compared: {problem}", "yellow"))
+    for pair in pairs[:10]:
+        out.print(inert.terminal_text(f"{pair.score:.2f}  {pair.a}  ~  {pair.b}"))
+    out.print(f"{len(pairs)} pairs of {len(sources)} submissions: {directory / 'similarity.json'}, {page}")
 
 
 @app.command()

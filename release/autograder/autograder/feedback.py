@@ -42,6 +42,12 @@ def as_array(value, name: str) -> np.ndarray:
         return np.asarray(value, dtype=np.float64)
     kind = type(value).__name__ if not isinstance(value, dict) or "__unsupported__" not in value else value[
         "__unsupported__"]
+    if str(kind).startswith("numpy array of dtype"):  # float128, complex, object: nothing a check can compare
+        dtype = str(kind).rsplit(" ", 1)[-1]
+        fail(f"{name} is a numpy array of dtype {dtype}, which the checks cannot use: keep the dtype of the inputs "
+             f"(float64 here, float32 when training), or return a Python float for a single number.",
+             f"{name} — массив numpy с типом {dtype}, его проверки использовать не могут: сохраняйте тип входных "
+             f"данных (здесь float64, при обучении float32) или возвращайте float Python для одного числа.")
     fail(f"{name} should be a numpy array, but it is a {kind}.",
          f"{name} должен быть массивом numpy, а это {kind}.")
 

@@ -20,6 +20,10 @@ from pathlib import Path
 
 # The distributions a submission may import (their dependencies come along, read-only).
 ALLOWED_DISTRIBUTIONS = ("numpy", "matplotlib")
+# The student kit's modules the sandbox's box holds (the training loop and the data layer:
+# the assignment text itself imports `assignment.data`); the kit's others are not there.
+KIT_FILES = ("__init__.py", "data.py", "idx.py", "training.py")
+KIT_MODULES = frozenset(["assignment"] + [f"assignment.{f[:-3]}" for f in KIT_FILES if f != "__init__.py"])
 
 
 def _requirement_name(requirement: str) -> str:
@@ -75,13 +79,17 @@ def allowed_modules() -> frozenset[str]:
 
 
 def is_allowed(module: str) -> bool:
+    """Whether a network.py may import `module` (a dotted name): the standard library, the
+    allowed packages, and the kit's modules that the sandbox holds."""
     top = module.split(".")[0]
+    if top == "assignment":
+        return module in KIT_MODULES
     return top in sys.stdlib_module_names or top in allowed_modules() or top == "network"
 
 
 def refusal(module: str) -> tuple[str, str]:
     """The message, (en, ru), for a network.py that imports a module outside the rule."""
-    top = module.split(".")[0]
+    top = module if module.startswith("assignment.") else module.split(".")[0]
     return (f"network.py imports `{top}`, which the grader does not provide: the assignment allows numpy only "
             f"(with Python's standard library, and matplotlib for plots). Remove `import {top}` and write that "
             f"part with numpy; `mnist-hw check` and the grader refuse it alike.",
@@ -104,7 +112,7 @@ class _Refuse(importlib.abc.MetaPathFinder):
     """Refuses, as if it were not installed, every top-level module outside the rule."""
 
     def find_spec(self, name, path=None, target=None):
-        if path is None and not is_allowed(name):
+        if (path is None or name.startswith("assignment.")) and not is_allowed(name):
             raise ModuleNotFoundError(f"No module named '{name}'", name=name)
         return None
 
@@ -118,8 +126,12 @@ def enforced():
     finder = _Refuse()
 
     def guarded(name, globals=None, locals=None, fromlist=(), level=0):
-        if level == 0 and not is_allowed(name):
-            raise ModuleNotFoundError(f"No module named '{name.split('.')[0]}'", name=name.split(".")[0])
+        if level == 0:
+            refused = [m for m in [name] + [f"{name}.{f}" for f in fromlist or () if name == "assignment"]
+                       if not is_allowed(m)]
+            if refused:
+                missing = refused[0] if refused[0].startswith("assignment.") else refused[0].split(".")[0]
+                raise ModuleNotFoundError(f"No module named '{missing}'", name=missing)
         return original(name, globals, locals, fromlist, level)
 
     builtins.__import__ = guarded

@@ -190,6 +190,14 @@ def terminal_text(text: str | bytes, style: str = "", limit: int = MAX_FIELD):
     return Text(field(text, limit), style=style)
 
 
+def terminal_line(text: str | bytes, style: str = "", limit: int = MAX_FIELD):
+    """As terminal_text, on one line: a newline in the text is shown as '␤', so that a
+    name cannot start a row of its own in a table or a progress line."""
+    from rich.text import Text
+
+    return Text(field(text, limit).replace("\n", "\u2424"), style=style)
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # tab and CR are shown as ␉ ␍ by then: kept for the record
 
 

@@ -61,29 +61,51 @@ def time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-class Printed(io.TextIOBase):
-    """What the student's code prints during the local checks: kept (up to the grader's limit)
-    instead of reaching the terminal, where it would bury the report and break `--json`."""
+class _Kept(io.RawIOBase):
+    """A byte sink that keeps the first `limit` bytes and counts the rest."""
 
-    def __init__(self, limit: int = protocol.OUTPUT_CHARS):
-        self.parts, self.kept, self.cut, self.limit = [], 0, 0, limit
+    def __init__(self, limit: int):
+        self.data, self.cut, self.limit = bytearray(), 0, limit
 
     def writable(self):
         return True
 
-    def write(self, text):
-        room = max(0, self.limit - self.kept)
-        self.parts.append(text[:room])
-        self.kept += min(room, len(text))
-        self.cut += max(0, len(text) - room)
-        return len(text)
+    def write(self, b):
+        room = max(0, self.limit - len(self.data))
+        self.data += bytes(b[:room])
+        self.cut += max(0, len(b) - room)
+        return len(b)
+
+
+class Printed:
+    """What the student's code prints during the local checks: kept (up to the grader's limit)
+    instead of reaching the terminal, where it would bury the report and break `--json`.
+
+    stdout and stderr become real text streams over one byte buffer, as in the worker, so a
+    network.py that calls sys.stdout.reconfigure(...) or writes to sys.stdout.buffer runs as
+    it runs when graded."""
+
+    def __init__(self, limit: int = protocol.OUTPUT_CHARS):
+        self._kept = _Kept(limit)
+        self._stream = io.TextIOWrapper(io.BufferedWriter(self._kept), encoding="utf-8", errors="backslashreplace",
+                                        line_buffering=True, write_through=True)
 
     def text(self) -> str:
-        return "".join(self.parts) + (f"\n… ({self.cut:,} more characters cut)" if self.cut else "")
+        try:
+            self._stream.flush()
+        except (OSError, ValueError):  # the student's code closed or detached it
+            pass
+        kept = self._kept
+        return kept.data.decode("utf-8", "replace") + (f"\n… ({kept.cut:,} more bytes cut)" if kept.cut else "")
 
     @contextlib.contextmanager
     def capturing(self):
-        with contextlib.redirect_stdout(self), contextlib.redirect_stderr(self):
+        stream = self._stream
+        if stream.closed:  # closed by the student's code: a fresh one over the same buffer
+            stream = self._stream = io.TextIOWrapper(io.BufferedWriter(self._kept), encoding="utf-8",
+                                                     errors="backslashreplace", line_buffering=True,
+                                                     write_through=True)
+        with contextlib.redirect_stdout(stream), contextlib.redirect_stderr(stream):
             yield
 
 
@@ -438,7 +460,7 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
     if run.output:
         out.print(("network.py напечатал (при оценке это попадёт в отзыв):" if ru else
                    "network.py printed (grading puts this in the feedback):"), highlight=False)
-        lines = run.output.splitlines()
+        lines = run.output.split("\n")  # newlines only: CR, U+2028 are shown, not obeyed (autograder.inert)
         out.print(inert.terminal_text("\n".join(lines[:20])
                                       + (f"\n… ({len(lines) - 20} more lines)" if len(lines) > 20 else "")))
     if "training" not in areas:

@@ -174,8 +174,9 @@ def write_summary(out: Path, grades: dict[str, Grade]) -> None:
     for name in sorted(grades):  # the same order whatever order the gradings finished in
         for c in grades[name].checks:
             rates.setdefault(c.name, []).append(c.status == "passed")
+    out_of = max((g.max_score for g in grades.values()), default=scheme.AUTOGRADED)  # 70 without training
     lines = ["# Summary", "", f"{len(grades)} submissions, mean score {sum(scores) / max(1, len(scores)):.1f} / "
-             f"{scheme.AUTOGRADED}", "", "![](scores.png)", "", "| check | passed |", "|---|---|"]
+             f"{out_of:g}", "", "![](scores.png)", "", "| check | passed |", "|---|---|"]
     lines += [f"| {inert.markdown_inline(name, table=True)} | {sum(r)}/{len(r)} ({sum(r) / len(r):.0%}) |"
               for name, r in rates.items()]
     write_atomic(out / "summary.md", ("\n".join(lines) + "\n").encode())

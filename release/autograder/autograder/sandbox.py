@@ -47,7 +47,7 @@ from autograder import confine, imports, machine, protocol, tempdirs
 from autograder.protocol import WorkerError  # noqa: F401 - part of this module's interface
 
 HERE = Path(__file__).resolve().parent
-KIT_FILES = ("__init__.py", "data.py", "idx.py", "training.py")
+KIT_FILES = imports.KIT_FILES
 SANDBOX_UIDS = range(61_000, 62_000)  # a user (and group) of its own per worker, when the grader is root
 MODE_VARIABLE = "MNIST_HW_SANDBOX"  # "fallback": act as if bubblewrap could not run (tests, CI); "unsafe": no isolation
 DISK_CHECK_SECONDS = 0.05

@@ -17,6 +17,14 @@ def logits_and_cache(student, params, x):
     return out
 
 
+def _unsupported(tree) -> str:
+    """' (not: X)' for a value the wire could not carry (a custom object), else ''."""
+    if isinstance(tree, dict) and set(tree) == {"__unsupported__"}:
+        return f" (not: {tree['__unsupported__']})"
+    values = tree.values() if isinstance(tree, dict) else tree if isinstance(tree, (list, tuple)) else ()
+    return next((found for found in map(_unsupported, values) if found), "")
+
+
 def forward_mistakes(params, x):
     """The logits of the usual wrong forward passes, by KNOWN_MISTAKES key."""
     z1 = x @ params["W1"] + params["b1"]
@@ -31,17 +39,20 @@ def forward_mistakes(params, x):
 
 @pytest.mark.points(3)
 def check_forward_returns_logits_and_cache(student, reference):
-    """forward returns (logits (N, C), cache: a dict of arrays)
-    forward возвращает (logits (N, C), cache: словарь массивов)"""
+    """forward returns (logits (N, C), cache: a dict of what backward needs)
+    forward возвращает (logits (N, C), cache: словарь того, что нужно backward)"""
     params, x, _ = problem(5, 4, 3, 2, seed=1)
     logits, cache = logits_and_cache(student, params, x)
     logits = as_array(logits, "logits")
     if logits.shape != (5, 2):
         fail(f"logits have shape {logits.shape}; for X of shape (5, 4) and 2 classes they should be (5, 2).",
              f"logits имеют форму {logits.shape}; для X формы (5, 4) и 2 классов нужна (5, 2).")
-    if not isinstance(cache, dict) or not cache or not all(isinstance(v, np.ndarray) for v in cache.values()):
-        fail("cache must be a non-empty dict of numpy arrays (for example {'X': X, 'h': h}): what backward needs.",
-             "cache должен быть непустым словарём массивов numpy (например, {'X': X, 'h': h}): то, что нужно backward.")
+    # The cache is the student's own: any plain data backward needs (arrays, params, a tuple, numbers).
+    if not isinstance(cache, dict) or not cache or _unsupported(cache):
+        fail("cache must be a non-empty dict of what backward needs (for example {'X': X, 'h': h}), made of "
+             f"arrays, numbers, lists, tuples and dicts{_unsupported(cache) if isinstance(cache, dict) else ''}.",
+             "cache должен быть непустым словарём того, что нужно backward (например, {'X': X, 'h': h}), из "
+             f"массивов, чисел, списков, кортежей и словарей{_unsupported(cache) if isinstance(cache, dict) else ''}.")
     # No points for the right shapes alone: the logits must be the network's (zeros are not).
     compare("logits", logits, reference.forward(params, x)[0], rtol=1e-6, atol=1e-9,
             alternatives=forward_mistakes(params, x), what_en=" for N=5, D=4, H=3, C=2",

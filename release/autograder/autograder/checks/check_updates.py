@@ -63,13 +63,14 @@ def check_adam(student, reference, shape, hyper):
         mistakes = {"no_bias_correction": both_forms(10**9), "t_from_zero": both_forms(t - 1),
                     "t_plus_one": both_forms(t + 1), "epsilon_inside_sqrt": [forms["epsilon_inside_sqrt"][0]]}
         step = f" at step t={t} (lr={lr}, beta1={b1}, beta2={b2}, epsilon={eps})"
+        step_ru = f" на шаге t={t} (lr={lr}, beta1={b1}, beta2={b2}, epsilon={eps})"
         for k in KEYS:
-            compare(f"m[{k!r}]", new_m[k], keras_form[1][k], rtol=1e-8, atol=1e-12, what_en=step, what_ru=step,
+            compare(f"m[{k!r}]", new_m[k], keras_form[1][k], rtol=1e-8, atol=1e-12, what_en=step, what_ru=step_ru,
                     alternatives={"moment_unchanged": m[k]})
-            compare(f"v[{k!r}]", new_v[k], keras_form[2][k], rtol=1e-8, atol=1e-14, what_en=step, what_ru=step,
+            compare(f"v[{k!r}]", new_v[k], keras_form[2][k], rtol=1e-8, atol=1e-14, what_en=step, what_ru=step_ru,
                     alternatives={"moment_unchanged": v[k]})
             target = alg1[0][k] if np.allclose(new[k], alg1[0][k], rtol=1e-7, atol=1e-10) else keras_form[0][k]
-            compare(f"params[{k!r}]", new[k], target, rtol=1e-7, atol=1e-10, what_en=step, what_ru=step,
+            compare(f"params[{k!r}]", new[k], target, rtol=1e-7, atol=1e-10, what_en=step, what_ru=step_ru,
                     alternatives={key: forms and [f[k] for f in forms] for key, forms in mistakes.items()})
         params, m, v = new, new_m, new_v
 ### END HIDDEN TESTS
@@ -89,17 +90,21 @@ def check_updates_do_not_change_their_inputs(student, reference):
     mutated = student.mutated
     expected = reference.sgd_update(params, grads, 0.1)
     for k in KEYS:
-        compare(f"sgd_update's params[{k!r}]", new[k], expected[k], rtol=1e-10, atol=1e-12)
+        compare(f"params[{k!r}]", new[k], expected[k], rtol=1e-10, atol=1e-12, what_en=" from sgd_update",
+                what_ru=" из sgd_update")
     forms = reference.adam_forms(params, grads, m, v, 2)
     out = student.adam_update(copy_params(params), grads, m, v, 2)
     if not isinstance(out, (list, tuple)) or len(out) != 3:
         fail("adam_update must return a tuple (params, m, v).", "adam_update должна возвращать кортеж (params, m, v).")
     new, new_m, new_v = (params_dict(x, "adam_update") for x in out)
     for k in KEYS:
-        compare(f"adam_update's m[{k!r}]", new_m[k], forms["keras"][1][k], rtol=1e-8, atol=1e-12)
-        compare(f"adam_update's v[{k!r}]", new_v[k], forms["keras"][2][k], rtol=1e-8, atol=1e-14)
+        compare(f"m[{k!r}]", new_m[k], forms["keras"][1][k], rtol=1e-8, atol=1e-12,
+                what_en=" from adam_update", what_ru=" из adam_update")
+        compare(f"v[{k!r}]", new_v[k], forms["keras"][2][k], rtol=1e-8, atol=1e-14,
+                what_en=" from adam_update", what_ru=" из adam_update")
         if not any(_close(new[k], form[0][k]) for form in forms.values()):
-            compare(f"adam_update's params[{k!r}]", new[k], forms["keras"][0][k], rtol=1e-7, atol=1e-10)
+            compare(f"params[{k!r}]", new[k], forms["keras"][0][k], rtol=1e-7, atol=1e-10,
+                    what_en=" from adam_update", what_ru=" из adam_update")
     for fn, changed in (("sgd_update", mutated), ("adam_update", student.mutated)):
         if changed:
             fail(f"{fn} changed its arguments in place ({', '.join(changed)}): build and return new "

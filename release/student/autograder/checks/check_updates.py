@@ -47,17 +47,21 @@ def check_updates_do_not_change_their_inputs(student, reference):
     mutated = student.mutated
     expected = reference.sgd_update(params, grads, 0.1)
     for k in KEYS:
-        compare(f"sgd_update's params[{k!r}]", new[k], expected[k], rtol=1e-10, atol=1e-12)
+        compare(f"params[{k!r}]", new[k], expected[k], rtol=1e-10, atol=1e-12, what_en=" from sgd_update",
+                what_ru=" из sgd_update")
     forms = reference.adam_forms(params, grads, m, v, 2)
     out = student.adam_update(copy_params(params), grads, m, v, 2)
     if not isinstance(out, (list, tuple)) or len(out) != 3:
         fail("adam_update must return a tuple (params, m, v).", "adam_update должна возвращать кортеж (params, m, v).")
     new, new_m, new_v = (params_dict(x, "adam_update") for x in out)
     for k in KEYS:
-        compare(f"adam_update's m[{k!r}]", new_m[k], forms["keras"][1][k], rtol=1e-8, atol=1e-12)
-        compare(f"adam_update's v[{k!r}]", new_v[k], forms["keras"][2][k], rtol=1e-8, atol=1e-14)
+        compare(f"m[{k!r}]", new_m[k], forms["keras"][1][k], rtol=1e-8, atol=1e-12,
+                what_en=" from adam_update", what_ru=" из adam_update")
+        compare(f"v[{k!r}]", new_v[k], forms["keras"][2][k], rtol=1e-8, atol=1e-14,
+                what_en=" from adam_update", what_ru=" из adam_update")
         if not any(_close(new[k], form[0][k]) for form in forms.values()):
-            compare(f"adam_update's params[{k!r}]", new[k], forms["keras"][0][k], rtol=1e-7, atol=1e-10)
+            compare(f"params[{k!r}]", new[k], forms["keras"][0][k], rtol=1e-7, atol=1e-10,
+                    what_en=" from adam_update", what_ru=" из adam_update")
     for fn, changed in (("sgd_update", mutated), ("adam_update", student.mutated)):
         if changed:
             fail(f"{fn} changed its arguments in place ({', '.join(changed)}): build and return new "

@@ -1,0 +1,93 @@
+// mnist-hw batch pages: sorting, filtering and the language switch. No library, no network.
+// A sorted view can be shared: index.html#sort=total-desc (a column's data-key, -asc or -desc).
+(function () {
+  "use strict";
+  function cellValue(row, index) {
+    var cell = row.cells[index];
+    var v = cell.getAttribute("data-v");
+    if (v !== null && v !== "" && !isNaN(Number(v))) return Number(v);
+    return (v !== null ? v : cell.textContent).toLowerCase();
+  }
+  function sortTable(table, key, direction) {
+    var headers = table.tHead.rows[0].cells, index = -1;
+    for (var i = 0; i < headers.length; i++) {
+      headers[i].removeAttribute("aria-sort");
+      if (headers[i].getAttribute("data-key") === key) index = i;
+    }
+    if (index < 0) return false;
+    headers[index].setAttribute("aria-sort", direction === "desc" ? "descending" : "ascending");
+    var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = cellValue(a, index), y = cellValue(b, index);
+      var order = x < y ? -1 : x > y ? 1 : 0;
+      return direction === "desc" ? -order : order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+    return true;
+  }
+  function readHash() {
+    var out = {};
+    location.hash.replace(/^#/, "").split("&").forEach(function (part) {
+      var kv = part.split("=");
+      if (kv.length === 2) out[decodeURIComponent(kv[0])] = decodeURIComponent(kv[1]);
+    });
+    return out;
+  }
+  function applyFilter(table, text) {
+    var query = text.toLowerCase(), shown = 0;
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      var hit = row.textContent.toLowerCase().indexOf(query) >= 0;
+      row.hidden = !hit;
+      if (hit) shown++;
+    });
+    var counter = document.getElementById("shown");
+    if (counter) counter.textContent = String(shown);
+  }
+  function setLang(lang) {
+    document.documentElement.setAttribute("data-lang", lang);
+    try { localStorage.setItem("mnist-hw-lang", lang); } catch (e) { /* file:// may refuse storage */ }
+    Array.prototype.forEach.call(document.querySelectorAll(".lang button"), function (b) {
+      b.setAttribute("aria-pressed", String(b.getAttribute("data-lang") === lang));
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var hash = readHash();
+    Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+        th.addEventListener("click", function () {
+          var key = th.getAttribute("data-key");
+          var direction = th.getAttribute("aria-sort") === "descending" ? "asc" : "desc";
+          if (sortTable(table, key, direction) && table.id === "submissions") {
+            history.replaceState(null, "", "#sort=" + encodeURIComponent(key) + "-" + direction);
+          }
+        });
+      });
+    });
+    var main = document.getElementById("submissions");
+    if (main && hash.sort) {
+      var m = /^(.*)-(asc|desc)$/.exec(hash.sort);
+      if (m) sortTable(main, m[1], m[2]); else sortTable(main, hash.sort, "asc");
+    }
+    var filter = document.getElementById("filter");
+    if (main && filter) {
+      if (hash.filter) filter.value = hash.filter;
+      filter.addEventListener("input", function () { applyFilter(main, filter.value); });
+      applyFilter(main, filter.value);
+    }
+    var lang = hash.lang;
+    if (!lang) { try { lang = localStorage.getItem("mnist-hw-lang"); } catch (e) { lang = null; } }
+    setLang(lang === "en" ? "en" : "ru");
+    Array.prototype.forEach.call(document.querySelectorAll(".lang button"), function (b) {
+      b.addEventListener("click", function () { setLang(b.getAttribute("data-lang")); });
+    });
+    // each image the browser could decode is marked, so a test can read it from the DOM
+    window.addEventListener("load", function () {
+      Array.prototype.forEach.call(document.images, function (img) {
+        if (img.complete && img.naturalWidth > 0) img.setAttribute("data-loaded", "1");
+      });
+      document.body.setAttribute("data-loaded", "1");
+    });
+    // the page's own scripts ran: tests read this marker from the DOM the browser built
+    document.body.setAttribute("data-ready", "1");
+  });
+})();
