@@ -64,13 +64,24 @@ def first_failure(grade: Grade) -> str:
     return f"{failed[0].title(False)}: {failed[0].en}" if failed else ""
 
 
-def submission_row(name: str, grade: Grade, areas) -> str:
-    """One <tr> of the submissions table. data-v holds what the column sorts by."""
+def identity_cells(grade: Grade) -> list[str]:
+    """The LMS identity cells of a row (a batch from a Moodle or Canvas bulk download): who,
+    as the LMS names them, and the late mark."""
+    who = grade.identity or {}
+    text = f"{who.get('name', '')} ({who.get('lms', '')} {who.get('uid', '')})" if who else ""
+    late = "late" if who.get("late") else ""
+    return [f'<td class="text who" data-v="{inert.html(text)}">{inert.html(text)}</td>',
+            f'<td class="text late" data-v="{late}">{late}</td>']
+
+
+def submission_row(name: str, grade: Grade, areas, lms: bool = False) -> str:
+    """One <tr> of the submissions table (with `lms`, the identity columns too). data-v holds
+    what the column sorts by."""
     scores = reports.area_scores(grade)
     accuracy = "" if grade.test_accuracy is None else f"{grade.test_accuracy:.2%}"
     why = inert.field(first_failure(grade), 300)
     cells = [f'<td class="text name" data-v="{inert.html(name)}"><a href="{inert.html(href(name, "feedback.html"))}">'
-             f"{inert.html(name)}</a></td>"]
+             f"{inert.html(name)}</a></td>"] + (identity_cells(grade) if lms else [])
     cells += [f'<td data-v="{scores[a.key]:g}">{scores[a.key]:g}</td>' for a in areas]
     cells.append(f'<td data-v="{grade.score:g}"><strong>{grade.score:g}</strong> / {grade.max_score:g}</td>')
     cells.append(f'<td data-v="{"" if grade.test_accuracy is None else grade.test_accuracy}">{accuracy}</td>')
@@ -117,7 +128,10 @@ def write_batch_page(out: Path, grades: dict[str, Grade], codes: dict[str, bytes
     areas = [a for a in scheme.AREAS if a.graded_by == "autograder"]
     for name in sorted(grades):
         write_atomic(out / name / "feedback.html", submission_page(name, grades[name]).encode())
+    lms = any(g.identity for g in grades.values())  # a bulk download from Moodle or Canvas
     headers = ('<th class="text" data-key="submission">submission</th>'
+               + ('<th class="text" data-key="who">LMS identity</th><th class="text" data-key="late">late</th>'
+                  if lms else "")
                + "".join(f'<th data-key="{a.key}" title="{inert.html(a.title_en)}">{a.key} /{a.points}</th>'
                          for a in areas)
                + '<th data-key="total">total</th><th data-key="accuracy">test accuracy</th>'
@@ -138,6 +152,6 @@ def write_batch_page(out: Path, grades: dict[str, Grade], codes: dict[str, bytes
                   stats=f"mean {mean:.1f} / {top:g}; {passed} of {len(grades)} at half the points "
                         "or more",
                   similarity_link=link, check_rows=check_rows(grades), count=str(len(grades)), headers=headers,
-                  rows="\n".join(submission_row(n, grades[n], areas) for n in sorted(grades)), similarity=section)
+                  rows="\n".join(submission_row(n, grades[n], areas, lms) for n in sorted(grades)), similarity=section)
     write_atomic(out / "index.html", page.encode())
     return out / "index.html"

@@ -274,3 +274,47 @@ def test_canvas_rerun_and_scale(canvas_run):
     done = subprocess.run([sys.executable, "-m", "autograder", "export", "canvas", str(out), "--gradebook",
                            str(book), "--assignment", "Homework 2 (779)"], capture_output=True, text=True)
     assert done.returncode != 0 and "Homework 1 (777)" in done.stdout + done.stderr
+
+
+def identity_columns(index: Path) -> dict[str, tuple[str, str]]:
+    """submission name -> (LMS identity cell, late cell), as the batch page's HTML holds them."""
+    from html.parser import HTMLParser
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.cell = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.rows.append({})
+            elif tag == "td" and self.rows:
+                self.cell = (dict(attrs).get("class") or "").split()
+                self.rows[-1].setdefault("cells", []).append([self.cell, ""])
+
+        def handle_data(self, data):
+            if self.rows and self.rows[-1].get("cells"):
+                self.rows[-1]["cells"][-1][1] += data
+
+    parser = Rows()
+    parser.feed(index.read_text())
+    found = {}
+    for row in parser.rows:
+        cells = row.get("cells", [])
+        who = [text for classes, text in cells if "who" in classes]
+        late = [text for classes, text in cells if "late" in classes]
+        if cells and who:
+            found[cells[0][1]] = (who[0], late[0])
+    return found
+
+
+def test_the_batch_page_shows_who_and_late(moodle_run, canvas_run):
+    """The batch page of a bulk download: the LMS identity (escaped as text) and the late flag."""
+    moodle = identity_columns(moodle_run[3] / "index.html")
+    assert moodle["Jane Doe_101"] == ("Jane Doe (moodle 101)", "")
+    hostile = next(who for name, (who, _) in moodle.items() if name.endswith("_104"))
+    assert hostile == f"{HOSTILE_NAME} (moodle 104)"  # the browser's parser reads it back as text
+    assert "<img src=x" not in (moodle_run[3] / "index.html").read_text()  # never markup
+    canvas = identity_columns(canvas_run[3] / "index.html")
+    assert canvas["петровиван_102"][1] == "late"
+    assert canvas["doejane_101"][1] == ""
