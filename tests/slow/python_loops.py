@@ -5,11 +5,13 @@ from solution_copy import *  # noqa: F401,F403 - the reference's text, then thes
 
 
 def forward(params, X):
-    # a Python loop over the examples and the hidden units: on any machine, 12 epochs would
-    # take several times the 300 s budget (a loop over the examples alone can just make it)
-    W1, b1 = params["W1"], params["b1"]
-    rows = [[max(float(x @ W1[:, j] + b1[j]), 0.0) for j in range(W1.shape[1])] for x in X]
-    h = np.array(rows, dtype=np.result_type(X, W1)).reshape(len(X), W1.shape[1])
+    # a Python loop over the examples, each with some pure-Python work besides: on any machine,
+    # 12 epochs would take several times the 300 s budget (the loop alone can just make it)
+    rows = []
+    for x in X:
+        sum(range(100_000))
+        rows.append(np.maximum(x @ params["W1"] + params["b1"], 0))
+    h = np.array(rows).reshape(len(X), params["W1"].shape[1])
     logits = np.array([row @ params["W2"] + params["b2"] for row in h]).reshape(len(X), params["W2"].shape[1])
     return logits, {"X": X, "h": h}
 
