@@ -52,6 +52,16 @@ def as_array(value, name: str) -> np.ndarray:
          f"{name} должен быть массивом numpy, а это {kind}.")
 
 
+def loss_number(value) -> float:
+    """The student's loss as a float: one number (a Python float, a numpy scalar or a 0-d
+    array), else a Feedback saying what it was."""
+    loss = as_array(value, "loss")
+    if loss.shape != ():
+        fail(f"loss must be one number (the mean over the batch), not an array of shape {loss.shape}.",
+             f"loss должна быть одним числом (средним по батчу), а не массивом формы {loss.shape}.")
+    return float(loss)
+
+
 def params_dict(value, fn: str) -> dict:
     """The student's value if it is a dict with exactly the parameter keys, else a Feedback."""
     if not isinstance(value, dict) or set(value) != set(PARAM_KEYS):

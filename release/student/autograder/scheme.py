@@ -35,6 +35,11 @@ TRAINING_FLOOR = 0.95
 ACCURACY_STEP = 0.001
 
 
+def counted_accuracy(accuracy: float) -> float:
+    """The test accuracy the points are computed from: rounded to ACCURACY_STEP."""
+    return round(accuracy / ACCURACY_STEP) * ACCURACY_STEP
+
+
 def training_fraction(accuracy: float, keras_test_accuracy: float) -> float:
     """The fraction of the training points a test accuracy earns: all from the Keras
     reference − TRAINING_MARGIN, none below TRAINING_FLOOR, linear between, on the accuracy

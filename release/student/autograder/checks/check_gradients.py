@@ -5,7 +5,7 @@ import pytest
 from hypothesis import example, given
 
 from assignment.gradient_check import numerical_gradient
-from autograder.feedback import PARAM_KEYS as KEYS, as_array, compare, fail, params_dict
+from autograder.feedback import PARAM_KEYS as KEYS, as_array, compare, fail, loss_number, params_dict
 from autograder.problems import SHAPES, problem, with_examples
 
 AREA = "gradients"
@@ -33,11 +33,7 @@ def check_gradients_match_central_differences(student, shape):
     def loss_with(key, value):
         logits, _ = student.forward({**params, key: value}, x)
         out = student.softmax_cross_entropy(logits, y)
-        loss = as_array(out[0] if isinstance(out, (list, tuple)) and out else out, "loss")
-        if loss.shape != ():
-            fail(f"loss must be one number (the mean over the batch), not an array of shape {loss.shape}.",
-                 f"loss должна быть одним числом (средним по батчу), а не массивом формы {loss.shape}.")
-        return float(loss)
+        return loss_number(out[0] if isinstance(out, (list, tuple)) and out else out)
 
     numerics = {key: numerical_gradient(lambda v: loss_with(key, v), params[key], h=1e-5) for key in KEYS}
     if not any(np.any(numeric != 0) for numeric in numerics.values()):

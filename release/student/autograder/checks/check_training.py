@@ -36,7 +36,7 @@ def check_training_reaches_the_keras_reference(student, reference, data_dir, awa
     fraction = scheme.training_fraction(accuracy, reference.keras_test_accuracy)
     award(fraction, history=result.get("history"), test_accuracy=accuracy)
     if fraction < 1:
-        counted = round(accuracy / scheme.ACCURACY_STEP) * scheme.ACCURACY_STEP
+        counted = scheme.counted_accuracy(accuracy)
         fail(f"test accuracy {accuracy:.2%} after {EPOCHS} epochs (counted as {counted:.1%}); full points from "
              f"{target:.1%} (the Keras reference minus {scheme.TRAINING_MARGIN:.1%}), none below "
              f"{scheme.TRAINING_FLOOR:.0%}. "
