@@ -10,8 +10,9 @@ import os
 import time
 from pathlib import Path
 
-from autograder import batch, sandbox
-from autograder.examples import SOLUTION
+from autograder.authoring.examples import SOLUTION
+from autograder.batch import run as batch
+from autograder.sandbox import box as sandbox
 
 PLOT = "import time\n_t = time.perf_counter()\nimport matplotlib.pyplot\nprint('import', time.perf_counter() - _t)\n"
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from autograder import batch  # noqa: E402
-from autograder.examples import write_examples  # noqa: E402
+from autograder.authoring.examples import write_examples  # noqa: E402
+from autograder.batch import run as batch  # noqa: E402
 
 
 def timed(paths, out: Path, **kwargs) -> float:

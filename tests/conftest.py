@@ -23,7 +23,7 @@ def sandbox_mode(request, monkeypatch):
     """Each hostile test runs twice: with bubblewrap, and with bubblewrap hidden (as where a
     container's seccomp profile forbids it), so the fallback (Landlock, seccomp, a user of its
     own) must hold the same attacks. The environment variable reaches the grading processes."""
-    from autograder import sandbox
+    from autograder.sandbox import box as sandbox
 
     if request.param == "fallback":
         monkeypatch.setenv(sandbox.MODE_VARIABLE, "fallback")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from autograder import scheme
-from autograder.examples import expected_scores, write_examples
+from autograder.authoring.examples import expected_scores, write_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 CORRECT = sorted((Path(__file__).parent / "corpus" / "correct").glob("*.py"))

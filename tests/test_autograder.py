@@ -3,7 +3,6 @@ deterministic, and hostile submissions are contained and earn nothing."""
 import csv
 import io
 import json
-import os
 import time
 import zipfile
 from pathlib import Path
@@ -11,10 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import batch, protocol, scheme
-from autograder.examples import SOLUTION, expected_scores, write_examples
-from autograder.sandbox import SANDBOX_UIDS, Sandbox
-from autograder.sandbox import _processes_of as _sandbox_processes_of
+from autograder import scheme
+from autograder.authoring.examples import SOLUTION, expected_scores, write_examples
+from autograder.batch import run as batch
+from autograder.sandbox import wire as protocol
+from autograder.sandbox.box import SANDBOX_UIDS, Sandbox
+from autograder.sandbox.box import _processes_of as _sandbox_processes_of
 
 HOSTILE = Path(__file__).parent / "hostile"
 NO_TRAINING = scheme.AUTOGRADED - 20
@@ -177,9 +178,9 @@ def _processes_of(uid):
 def test_the_reference_passes_every_check_on_many_more_cases():
     """The checks are sound: the reference passes each of them on 150 drawn cases (grading draws 8),
     run in this process (no sandbox needed for the reference)."""
-    from autograder.local import LocalStudent
-    from autograder.plugin import run_checks
-    from autograder.reference import live_reference
+    from autograder.grading.plugin import run_checks
+    from autograder.grading.reference import live_reference
+    from autograder.local.student import LocalStudent
     from solution import network
 
     plugin = run_checks(LocalStudent(network), live_reference(), None,
@@ -194,7 +195,7 @@ def test_gradient_criterion_never_fails_the_reference():
     CS231n's elementwise relative error would fail it on a few percent of them (entries of
     1e-9 from a saturated softmax), which is why grading does not use it."""
     from assignment.gradient_check import numerical_gradient, rel_error
-    from autograder.problems import problem
+    from autograder.grading.problems import problem
     from solution import network
 
     check = _check_module("check_gradients")
@@ -220,7 +221,7 @@ def _check_module(name):
     """A check file, imported by path (the checks folder is not a package)."""
     import importlib.util
 
-    path = Path(__file__).resolve().parent.parent / "autograder" / "checks" / f"{name}.py"
+    path = Path(__file__).resolve().parent.parent / "autograder" / "grading" / "checks" / f"{name}.py"
     spec = importlib.util.spec_from_file_location(f"_checks_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

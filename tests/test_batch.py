@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import batch, tempdirs
-from autograder.examples import buggy, write_examples
+from autograder.authoring.examples import buggy, write_examples
+from autograder.batch import run as batch
+from autograder.sandbox import tempdirs
 from autograder.scheme import AUTOGRADED
 
 ROOT = Path(__file__).resolve().parent.parent

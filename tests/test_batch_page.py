@@ -17,10 +17,11 @@ from urllib.parse import unquote
 
 import pytest
 
-from autograder import batch_page, reports
-from autograder.examples import SOLUTION, write_examples
-from autograder.plugin import CheckResult
-from autograder.runner import Grade
+from autograder.authoring.examples import SOLUTION, write_examples
+from autograder.batch import page as batch_page
+from autograder.batch import reports
+from autograder.grading.grade import Grade
+from autograder.grading.plugin import CheckResult
 
 ROOT = Path(__file__).resolve().parent.parent
 # each payload, if it ever ran, would mark <body> with data-pwned
@@ -247,8 +248,8 @@ def test_learning_curves_on_a_submission_page(tmp_path):
     history = {k: [0.9, 0.95, 0.97] for k in ("accuracy", "val_accuracy")}
     history.update({k: [0.3, 0.15, 0.1] for k in ("loss", "val_loss")})
     check = CheckResult(name="training: test accuracy", area="training", score=20, max_score=20, status="passed",
-                        visibility="visible")
-    grade = Grade(20.0, 90.0, [check], history=history, test_accuracy=0.981, output="epoch 1\n<b>done</b>\n")
+                        visibility="visible", metrics={"history": history, "test_accuracy": 0.981})
+    grade = Grade(20.0, 90.0, [check], output="epoch 1\n<b>done</b>\n")
     grades = {"trained": grade}
     reports.write_submission_reports(tmp_path / "trained", "trained", grade)
     reports.write_summary(tmp_path, grades)
@@ -268,7 +269,7 @@ def test_learning_curves_on_a_submission_page(tmp_path):
 
 def test_a_submission_cannot_take_the_page_s_folders(tmp_path):
     """OUT/assets/ and OUT/similarity/ are the page's: a submission named so is refused before grading."""
-    from autograder import batch
+    from autograder.batch import run as batch
 
     for name in ("assets", "similarity.zip", "similarity.py"):
         path = tmp_path / name

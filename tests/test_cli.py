@@ -63,7 +63,7 @@ def test_ctrl_c_during_grading_says_what_is_kept_and_the_next_run_goes_on(mnist_
     """Ctrl-C (SIGINT to the whole foreground process group, as a terminal sends it) after the
     first grading has finished: one line saying how many are kept, no traceback, no sandbox
     left running; the same command then grades only the rest."""
-    from autograder.examples import write_examples
+    from autograder.authoring.examples import write_examples
 
     subs = [str(p) for p in write_examples(tmp_path / "subs")]
     out = tmp_path / "grades"
@@ -82,7 +82,7 @@ def test_ctrl_c_during_grading_says_what_is_kept_and_the_next_run_goes_on(mnist_
     assert grading.returncode == 130, stderr
     assert f"error: interrupted: {kept} of {len(subs)} graded" in said and "Traceback" not in stderr
     assert 1 <= kept < len(subs)
-    assert not subprocess.run(["pgrep", "-f", "autograder.worker"], capture_output=True).stdout
+    assert not subprocess.run(["pgrep", "-f", "autograder.sandbox.worker"], capture_output=True).stdout
 
     again = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr

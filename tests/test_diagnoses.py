@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.feedback import KNOWN_MISTAKES, Feedback, compare
-from autograder.local import LocalStudent
-from autograder.plugin import run_checks
-from autograder.reference import live_reference
+from autograder.grading.feedback import KNOWN_MISTAKES, Feedback, compare
+from autograder.grading.plugin import run_checks
+from autograder.grading.reference import live_reference
+from autograder.local.student import LocalStudent
 
 SOLUTION = Path(__file__).resolve().parents[1] / "solution" / "network.py"
 ADAM_T = "lr_t = float(learning_rate * np.sqrt(1 - beta2**t) / (1 - beta1**t))"

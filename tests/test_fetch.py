@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from assignment import data, fetch
 from assignment.idx import encode
-from autograder.cli import app
+from autograder.cli import grader_app
 
 
 class Mirror:
@@ -173,8 +173,8 @@ def test_the_unpickler_runs_no_code():
 def test_cli_fetch_is_a_no_op_the_second_time(mnist_dir, tmp_path):
     target = tmp_path / "copy"
     shutil.copytree(mnist_dir, target)
-    result = CliRunner().invoke(app, ["data", "fetch", "--data-dir", str(target), "--source", "mirrors",
+    result = CliRunner().invoke(grader_app(), ["data", "fetch", "--data-dir", str(target), "--source", "mirrors",
                                       "--mirror", "http://127.0.0.1:9/"])
     assert result.exit_code == 0 and "nothing to do" in result.stdout
-    result = CliRunner().invoke(app, ["data", "status", "--data-dir", str(tmp_path / "empty")])
+    result = CliRunner().invoke(grader_app(), ["data", "status", "--data-dir", str(tmp_path / "empty")])
     assert result.exit_code == 1 and "missing" in result.stdout

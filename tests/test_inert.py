@@ -14,11 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from autograder import inert
-from autograder.examples import SOLUTION, write_examples
+from autograder.authoring.examples import SOLUTION, write_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -268,7 +269,7 @@ def test_mnist_hw_train_says_a_hostile_import_error_as_text(tmp_path):
 
 
 def test_names_that_would_be_the_output_folder_itself_are_refused(tmp_path):
-    from autograder import batch
+    from autograder.batch import run as batch
 
     for name in ("..zip", "...zip", ".graded"):  # OUT itself, its parent, the journal's folder
         (tmp_path / name).mkdir()
@@ -281,14 +282,14 @@ def test_names_that_would_be_the_output_folder_itself_are_refused(tmp_path):
 def test_ordinary_reports_are_unchanged(tmp_path, mnist_dir):
     """The examples' messages reach the feedback exactly as the checks wrote them: escaping
     changes nothing that needs no escaping (no backslash added, code spans kept)."""
-    from autograder import batch, reports
+    from autograder.batch import run as batch
 
     grades = batch.grade_batch(write_examples(tmp_path / "s"), tmp_path / "out", jobs=2, data_dir=mnist_dir,
                                skip_training=True)
     messages = 0
     for name, grade in grades.items():
         for lang, ru in (("ru", True), ("en", False)):
-            text = reports.feedback_markdown(name, grade, lang)
+            text = grade.markdown(name, lang)
             assert text.startswith(f"# {'Результаты проверки' if ru else 'Grading results'}: {name}\n")
             for c in grade.checks:
                 if c.status == "failed":

@@ -3,9 +3,8 @@ import numpy as np
 import pytest
 
 pytest.importorskip("tensorflow")
-from solution import keras_reference as kr  # noqa: E402
-
 from assignment import data  # noqa: E402
+from solution import keras_reference as kr  # noqa: E402
 
 
 def test_recorded_reference_is_complete():

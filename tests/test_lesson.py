@@ -21,8 +21,8 @@ import pytest
 
 from assignment import runs
 from assignment.plots import plot_comparison
-from assignment.training import METRICS, fit
-from autograder import release as rel
+from assignment.training import fit
+from autograder.authoring import release as rel
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALL = "pip install -e '.[keras]'"

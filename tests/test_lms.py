@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.examples import SOLUTION, buggy
+from autograder.authoring.examples import SOLUTION, buggy
+from autograder.authoring.release import clear_solutions
 from autograder.lms import bulk, export
-from autograder.release import clear_solutions
 
 HOSTILE = '<script>alert(1)</script> =HYPERLINK("http:evil") <img src=x onerror=alert(2)>'
 HOSTILE_NAME = '=HYPERLINK("http:x") <img src=x onerror=alert(3)>'  # no '/' or '_': Moodle's names hold neither

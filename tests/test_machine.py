@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import machine, scheme
+from autograder import scheme
+from autograder.sandbox import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,7 +78,7 @@ def test_the_worker_multiplies_with_the_pinned_kernel_whatever_the_cpu(tmp_path)
     pin (today's main before this test) the first assertion fails on an AVX-512 machine."""
     import numpy as np
 
-    from autograder.sandbox import Sandbox
+    from autograder.sandbox.box import Sandbox
 
     rng = np.random.default_rng(0)
     x, w = rng.random((200, 784), dtype=np.float32), rng.standard_normal((784, 800), dtype=np.float32) * 0.05

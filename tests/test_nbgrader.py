@@ -11,8 +11,8 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import notebook_source
-from autograder.examples import buggy
+from autograder.authoring import notebook_source
+from autograder.authoring.examples import buggy
 
 ROOT = Path(__file__).resolve().parent.parent
 AREAS = {"forward": 15, "softmax_loss": 15, "gradients": 25, "updates": 15, "training": 20}
@@ -135,13 +135,13 @@ def test_a_file_that_is_not_a_gradebook_is_said_before_any_grading(tmp_path, mni
 
 
 def test_hidden_cells_grade_with_the_engine_not_with_files_beside_the_notebook(tmp_path, monkeypatch, mnist_dir):
-    """A submission folder with its own autograder/runner.py (which would forge 90 points if
+    """A submission folder with its own autograder/grading/grade.py (which would forge 90 points if
     it were imported) is graded by the real engine: the stub gets 0."""
-    from autograder import notebook
+    from autograder.authoring import notebook
 
     (tmp_path / "autograder").mkdir()
     (tmp_path / "autograder/__init__.py").write_text("")
-    (tmp_path / "autograder/runner.py").write_text(
+    (tmp_path / "autograder/grading/grade.py").write_text(
         "import json, sys\nopen(sys.argv[2], 'w').write(json.dumps({'score': 90.0, 'max_score': 90.0, "
         "'checks': []}))\n")
     shutil.copyfile(ROOT / "release/student/network.py", tmp_path / "network.py")

@@ -1,7 +1,8 @@
 """The reference network against float64 central differences and against Keras/TensorFlow."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assignment.data import one_hot
 from assignment.gradient_check import params_gradients, rel_error

@@ -6,10 +6,11 @@ import io
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder import protocol
+from autograder.sandbox import wire as protocol
 
 DTYPES = sorted(protocol.ALLOWED_DTYPES)
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import release as rel
-from autograder.examples import buggy, expected_scores
+from autograder.authoring import release as rel
+from autograder.authoring.examples import buggy, expected_scores
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASE = ROOT / "release"
-ANSWERS = "autograder/checks/answers.json"
+ANSWERS = "autograder/grading/checks/answers.json"
 
 
 @pytest.fixture(scope="module")
@@ -72,20 +72,20 @@ def test_release_is_byte_identical_when_made_twice(built, tmp_path):
 def test_student_release_holds_no_solution_hidden_check_or_answer():
     student = rel.read_tree(RELEASE / "student")
     secrets = rel.secrets()
-    assert len(secrets["solution/network.py"]) >= 20 and len(secrets["autograder/checks/check_updates.py"]) >= 10
+    assert len(secrets["solution/network.py"]) >= 20 and len(secrets["autograder/grading/checks/check_updates.py"]) >= 10
     assert len(secrets["solution/derivation-ru.md"]) >= 20
     assert rel.find_leaks(student) == []
     # what should be there is
     assert {"network.py", "assignment-ru.md", "assignment-en.md", "derivation-ru.md", "derivation-en.md",
-            "mnist.ipynb", "autograder/checks/check_forward.py", "assignment/training.py"} <= set(student)
+            "mnist.ipynb", "autograder/grading/checks/check_forward.py", "assignment/training.py"} <= set(student)
     assert not any(p.startswith("solution/") for p in student)
-    checks = "".join(student[p].decode() for p in student if p.startswith("autograder/checks/check_"))
+    checks = "".join(student[p].decode() for p in student if p.startswith("autograder/grading/checks/check_"))
     assert "@pytest.mark.hidden" not in checks and "def check_adam" not in checks and "HIDDEN TESTS" not in checks
     assert student["derivation-en.md"].decode().count("YOUR ANSWER HERE") == 7
 
 
 @pytest.mark.parametrize("origin", ["solution/network.py", "solution/derivation-en.md",
-                                    "autograder/checks/check_gradients.py"])
+                                    "autograder/grading/checks/check_gradients.py"])
 def test_the_leak_search_finds_a_planted_line(origin):
     """The search is not vacuous: one secret line pasted into the assignment text is found."""
     student = rel.read_tree(RELEASE / "student")
@@ -186,7 +186,7 @@ def student_run(copy: Path, *args, data_dir=None):
 
 
 def test_student_check_reports_per_area_and_fails_until_fixed(student_copy):
-    where = subprocess.run([sys.executable, "-c", "import autograder.local as l; print(l.__file__, l.ANSWERS)"],
+    where = subprocess.run([sys.executable, "-c", "import autograder.local.answers as l; print(l.__file__, l.ANSWERS)"],
                            cwd=student_copy, env=bundle_env(student_copy), capture_output=True, text=True)
     assert str(student_copy) in where.stdout  # the release's own copy, with its recorded answers
     stub = student_run(student_copy, "check", "--lang", "en")
@@ -234,8 +234,8 @@ def test_student_release_builds_as_a_package(student_copy, tmp_path):
     with zipfile.ZipFile(wheel) as z:
         names = set(z.namelist())
         entry_points = next(z.read(n).decode() for n in names if n.endswith("entry_points.txt"))
-    assert {"autograder/checks/answers.json", "autograder/checks/pytest.ini", "assignment/training.py"} <= names
-    assert "mnist-hw = autograder.local:main" in entry_points
+    assert {"autograder/grading/checks/answers.json", "autograder/grading/checks/pytest.ini", "assignment/training.py"} <= names
+    assert "mnist-hw = autograder.cli:student_main" in entry_points
     assert not any(n.startswith("solution/") for n in names)
 
 

@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from autograder import batch, canary, runner, sandbox, scheme, tempdirs
-from autograder.examples import SOLUTION
+from autograder import scheme
+from autograder.authoring.examples import SOLUTION
+from autograder.batch import run as batch
+from autograder.grading import grade as runner
+from autograder.sandbox import box as sandbox
+from autograder.sandbox import canary, tempdirs
 
 HOSTILE = Path(__file__).parent / "hostile"
 NO_TRAINING = scheme.AUTOGRADED - 20

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import similarity
-from autograder.examples import SOLUTION
+from autograder.authoring.examples import SOLUTION
+from autograder.batch import similarity
 
 sys.path.insert(0, str(Path(__file__).parent))
 from disguise import DISGUISES, disguise  # noqa: E402
@@ -139,5 +139,5 @@ def test_bad_input_is_said(tmp_path):
 def test_the_stub_is_the_same_without_nbgrader(monkeypatch):
     """The grader bundle has no nbgrader: its stand-in gives nbgrader's stub exactly."""
     with_nbgrader = similarity.stub_source()
-    monkeypatch.setitem(sys.modules, "autograder.release", None)  # import fails, as in the bundle
+    monkeypatch.setitem(sys.modules, "autograder.authoring.release", None)  # import fails, as in the bundle
     assert similarity.stub_source() == with_nbgrader

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from assignment.contract import ContractError, load_network
 from assignment.training import METRICS, evaluate, fit, split_validation
-from autograder.cli import app
+from autograder.cli import grader_app
 from solution import network as reference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +95,7 @@ def test_a_broken_network_file_gets_a_clear_message(tmp_path, source, message):
 
 def test_train_command_with_a_broken_network(tmp_path):
     (tmp_path / "network.py").write_text("raise RuntimeError('boom')\n")
-    result = CliRunner().invoke(app, ["train", "--network", str(tmp_path / "network.py"), "--out", str(tmp_path)])
+    result = CliRunner().invoke(grader_app(), ["train", "--network", str(tmp_path / "network.py"), "--out", str(tmp_path)])
     assert result.exit_code == 1 and "boom" in result.output and "Traceback" not in result.output
 
 
@@ -103,13 +103,13 @@ def test_train_command_with_a_network_that_exits_mid_training(tmp_path, mnist_di
     """exit() in forward would end `mnist-hw train` with the student's status and no word."""
     (tmp_path / "network.py").write_text((ROOT / "solution/network.py").read_text()
                                          + "\n\ndef forward(params, X):\n    raise SystemExit(3)\n")
-    result = CliRunner().invoke(app, ["train", "--network", str(tmp_path / "network.py"), "--out", str(tmp_path),
+    result = CliRunner().invoke(grader_app(), ["train", "--network", str(tmp_path / "network.py"), "--out", str(tmp_path),
                                       "--epochs", "1", "--data-dir", str(mnist_dir)])
     assert result.exit_code == 1 and "training stopped: SystemExit: 3" in " ".join(result.output.split())
 
 
 def test_local_checks_report_exit_in_a_function_and_go_on(tmp_path):
-    from autograder.local import run_local
+    from autograder.local.check import run_local
 
     (tmp_path / "network.py").write_text((ROOT / "solution/network.py").read_text()
                                          + "\n\ndef forward(params, X):\n    import sys\n    sys.exit(3)\n")
@@ -124,7 +124,7 @@ def test_local_checks_report_exit_in_a_function_and_go_on(tmp_path):
 @pytest.mark.slow
 def test_default_training_reaches_98_percent(mnist_dir, tmp_path):
     """The issue's bar: 784-800-10, Adam 1e-3, batch 200, 10 epochs -> at least 98.0% test accuracy."""
-    result = CliRunner().invoke(app, ["train", "--out", str(tmp_path), "--data-dir", str(mnist_dir)])
+    result = CliRunner().invoke(grader_app(), ["train", "--out", str(tmp_path), "--data-dir", str(mnist_dir)])
     assert result.exit_code == 0, result.output
     saved = json.loads((tmp_path / "history.json").read_text())
     assert len(saved["loss"]) == 10 and saved["test_accuracy"] >= 0.98, saved["test_accuracy"]
@@ -134,7 +134,7 @@ def test_default_training_reaches_98_percent(mnist_dir, tmp_path):
 
 
 def test_local_checks_stop_an_endless_loop_at_import(tmp_path):
-    from autograder.local import run_local
+    from autograder.local.check import run_local
 
     (tmp_path / "network.py").write_text("while True:\n    pass\n")
     run = run_local(tmp_path / "network.py", ["forward"])

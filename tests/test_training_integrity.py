@@ -1,5 +1,5 @@
 """Points are earned: training points only for the student's own steps, verified one by one
-(autograder/training_driver.py), and no points for answers that do nothing. The cheats are
+(autograder/grading/training.py), and no points for answers that do nothing. The cheats are
 real: weights trained here with the kit's fit, quantized and stored in the network.py as a
 student would; a real import hook; a real patch of the worker; junk returns."""
 import base64
@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 from assignment.training import evaluate, fit
-from autograder import batch, scheme
-from autograder.examples import SOLUTION, buggy, expected_scores
-from autograder.local import run_local
-from autograder.release import clear_solutions
+from autograder import scheme
+from autograder.authoring.examples import SOLUTION, buggy, expected_scores
+from autograder.authoring.release import clear_solutions
+from autograder.batch import run as batch
+from autograder.local.check import run_local
 from solution import network as reference
 
 HERE = Path(__file__).parent
