@@ -1,6 +1,6 @@
-"""The student half of `mnist-hw`: `data fetch`, `data status` and `train`.
-
-The instructors' and graders' commands are added to the same app in autograder.cli.
+"""The student kit's commands of `mnist-hw`: `data fetch`, `data status`, `train`, `keras` and
+`compare`, and what every command shares (the consoles, `fail`, `run`). autograder/cli.py
+composes them with `check` and the graders' commands into the `mnist-hw` command.
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.progress import (BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn,
-                           TimeElapsedColumn, TimeRemainingColumn, TransferSpeedColumn)
+from rich.progress import (BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn, TransferSpeedColumn)
 from rich.table import Table
 from rich.text import Text
 
@@ -22,8 +22,7 @@ from autograder import inert  # what the student's code or file names put into a
 console = Console(stderr=True)
 out = Console()
 
-app = typer.Typer(help="mnist-hw: an MNIST neural network in numpy, its Keras reference, and its autograder.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer()  # the kit's commands; the `mnist-hw` command itself is made in autograder/cli.py
 data_app = typer.Typer(help="Fetch and check the MNIST data set.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
@@ -50,11 +49,11 @@ def writable_dir_or_fail(directory: Path, option: str) -> Path:
     return directory
 
 
-def main(prog_name: str = "mnist-hw"):
-    """The console script. What the system refuses mid-way (a full disk, a file taken away) is
+def run(command: typer.Typer, prog_name: str = "mnist-hw"):
+    """Run a console script. What the system refuses mid-way (a full disk, a file taken away) is
     said in one line naming the file, not as a traceback."""
     try:
-        app(prog_name=prog_name)
+        command(prog_name=prog_name)
     except OSError as exc:
         target = exc.filename2 or exc.filename  # a rename names its target second; the target is what the user knows
         where = f"{target}: " if target else ""
@@ -259,7 +258,3 @@ def compare(run_paths: Optional[list[Path]] = typer.Argument(None, metavar="[RUN
         console.print("reference.json was not found (it ships with the assignment, beside mnist.ipynb): "
                       "compared without it.")
     out.print(f"Wrote {out_file}")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .idx import IMAGES_MAGIC, LABELS_MAGIC, IDXError, read_bytes, parse
+from .idx import IMAGES_MAGIC, LABELS_MAGIC, IDXError, parse, read_bytes
 
 ENV_DATA_DIR = "MNIST_HW_DATA_DIR"
 

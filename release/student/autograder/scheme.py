@@ -23,7 +23,24 @@ AREAS = (
     Area("derivation", 10, "Written derivation", "Письменный вывод формул", "instructor"),
 )
 TOTAL = sum(a.points for a in AREAS)
-AUTOGRADED = sum(a.points for a in AREAS if a.graded_by == "autograder")
+AUTOGRADED_AREAS = tuple(a for a in AREAS if a.graded_by == "autograder")
+AUTOGRADED_KEYS = tuple(a.key for a in AUTOGRADED_AREAS)
+AUTOGRADED = sum(a.points for a in AUTOGRADED_AREAS)
+# What `mnist-hw check` runs unless asked for training (training takes the longest).
+QUICK_KEYS = tuple(key for key in AUTOGRADED_KEYS if key != "training")
+
+
+def selected(areas=None, skip_training: bool = False) -> tuple[str, ...]:
+    """The keys of the autograded areas a grading runs, in the scheme's order: `areas` (None:
+    all of them), less training when `skip_training`."""
+    return tuple(key for key in AUTOGRADED_KEYS
+                 if (areas is None or key in areas) and not (skip_training and key == "training"))
+
+
+def max_score(areas=None, skip_training: bool = False) -> int:
+    """The points a grading of these areas can give (see `selected`)."""
+    keys = selected(areas, skip_training)
+    return sum(a.points for a in AUTOGRADED_AREAS if a.key in keys)
 
 # Full training points at (the recorded Keras test accuracy - this margin) or above,
 # none below FLOOR, linear in between.
@@ -31,7 +48,7 @@ TRAINING_MARGIN = 0.005
 TRAINING_FLOOR = 0.95
 # Points are computed from the test accuracy rounded to this step (10 of the 10,000 test
 # images): training's float32 arithmetic may move a few images between machines whose BLAS
-# differs (see autograder/machine.py), and that must not move points.
+# differs (see autograder/sandbox/machine.py), and that must not move points.
 ACCURACY_STEP = 0.001
 
 

@@ -11,7 +11,6 @@ the gradebook has a line for them.
 """
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from dataclasses import asdict, dataclass, field
@@ -167,7 +166,7 @@ def _late_merged(bulk: Bulk) -> dict[Identity, list[_Member]]:
 
 def _network(members: list[_Member], who: Identity):
     """The network.py bytes of one student's files, or raise batch._Unreadable saying why not."""
-    from autograder import batch
+    from autograder.batch import run as batch
 
     where = f"{who.name or who.uid}'s files"
     if len(members) > batch.MAX_ZIP_MEMBERS:
@@ -201,7 +200,8 @@ def _network(members: list[_Member], who: Identity):
 
 
 def _from_inner_zip(member: _Member) -> bytes:
-    from autograder import batch, tempdirs
+    from autograder.batch import run as batch
+    from autograder.sandbox import tempdirs
 
     data = member.read(MAX_INNER_ZIP_BYTES)
     if len(data) > MAX_INNER_ZIP_BYTES:
@@ -217,7 +217,7 @@ def submissions(path: Path):
 
     Returns: (lms, [batch.Submission with .identity set], [ignored member paths]).
     """
-    from autograder import batch
+    from autograder.batch import run as batch
 
     bulk = recognise(path)
     if bulk is None:

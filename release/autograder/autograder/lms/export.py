@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assignment.idx import write_atomic
-from autograder import inert, reports, scheme
+from autograder import inert, scheme
 from autograder.lms import canvas, moodle, sheet
-from autograder.runner import Grade
+from autograder.results import Grade
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so that the same feedback gives the same zip
 
@@ -86,7 +86,7 @@ def comment_text(grade: Grade, scale: float | None, ru: bool) -> str:
     if scale is not None:
         total += (f" (в шкале курса {number(points(grade, scale))} / {scale:g})" if ru else
                   f" ({number(points(grade, scale))} / {scale:g} in the course's scale)")
-    scores = reports.area_scores(grade)
+    scores = grade.area_scores()
     areas = "; ".join(f"{a.title_ru if ru else a.title_en} {scores[a.key]:g}/{a.points}" for a in scheme.AREAS
                       if a.key in scores and any(c.area == a.key for c in grade.checks))
     fix = inert.capped(_first_fix(grade, ru), 400)
@@ -119,7 +119,7 @@ def feedback_html(out: Path, name: str) -> str:
 
 
 def _usable(grades: dict[str, Grade], report: Report, lms: str) -> dict[str, Grade]:
-    from autograder.batch import GRADER_FAILED
+    from autograder.batch.run import GRADER_FAILED
 
     usable = {}
     for name, grade in grades.items():

@@ -1,0 +1,85 @@
+"""What a batch leaves behind: each submission's files (results.json, feedback in ru and en,
+grade.json, its learning curves), and the batch's gradebook, grades.json and summary. The
+forms of one grade are written by the results model (autograder/results.py)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from assignment.idx import write_atomic
+from autograder import inert, scheme
+from autograder.results import Grade
+
+
+def write_submission_reports(directory: Path, name: str, grade: Grade) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    if grade.history:
+        from assignment.plots import plot_history
+
+        plot_history(grade.history, directory / "history.png",
+                     title=f"{inert.mathtext(inert.field(name))}: test accuracy {grade.test_accuracy:.2%}")
+    write_atomic(directory / "feedback.md", grade.markdown(name, "ru").encode())
+    write_atomic(directory / "feedback.en.md", grade.markdown(name, "en").encode())
+    grade.write(directory / "grade.json")
+    # results.json last: its presence means the submission's reports are complete.
+    write_atomic(directory / "results.json", json.dumps(grade.gradescope(), indent=2).encode())
+
+
+def write_gradebook(out: Path, grades: dict[str, Grade]) -> Path:
+    """gradebook.csv: a row per submission. The text cells (name, error) go through
+    inert.csv_cell, so that a spreadsheet never takes one for a formula; scores are numbers."""
+    areas = scheme.AUTOGRADED_KEYS
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    lms = any(g.identity for g in grades.values())  # from a bulk download: who each is in the LMS
+    writer.writerow(["submission", *areas, "total", "max_score", "test_accuracy", "error"]
+                    + (["lms", "lms_id", "full_name", "late"] if lms else []))
+    for name in sorted(grades):
+        g = grades[name]
+        s = g.area_scores()
+        who = g.identity
+        writer.writerow([inert.csv_cell(inert.field(name)), *(f"{s[a]:g}" for a in areas), f"{g.score:g}",
+                         f"{g.max_score:g}", "" if g.test_accuracy is None else f"{g.test_accuracy:.4f}",
+                         inert.csv_cell(inert.clean(g.import_error)[:200])]
+                        + ([who.get("lms", ""), inert.csv_cell(inert.field(who.get("uid", ""))),
+                            inert.csv_cell(inert.field(who.get("name", ""))), "yes" if who.get("late") else ""]
+                           if lms else []))
+    write_atomic(out / "gradebook.csv", buffer.getvalue().encode())
+    return out / "gradebook.csv"
+
+
+def write_grades(out: Path, grades: dict[str, Grade]) -> Path:
+    """OUT/grades.json: {name: Grade as a dict} of this run, what `mnist-hw export` reads."""
+    path = out / "grades.json"
+    write_atomic(path, json.dumps({n: grades[n].to_dict() for n in sorted(grades)}, indent=1).encode())
+    return path
+
+
+def write_summary(out: Path, grades: dict[str, Grade]) -> None:
+    """A score histogram (PNG) and the pass rate of every check (Markdown)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    scores = [g.score for g in grades.values()]
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.hist(scores, bins=range(0, int(scheme.AUTOGRADED) + 6, 5), edgecolor="white")
+    ax.set_xlabel("score")
+    ax.set_ylabel("submissions")
+    ax.set_title(f"{len(scores)} submissions")
+    fig.tight_layout()
+    fig.savefig(out / "scores.png", dpi=100)
+    plt.close(fig)
+    rates: dict[str, list[int]] = {}
+    for name in sorted(grades):  # the same order whatever order the gradings finished in
+        for c in grades[name].checks:
+            rates.setdefault(c.name, []).append(c.status == "passed")
+    out_of = max((g.max_score for g in grades.values()), default=scheme.AUTOGRADED)  # 70 without training
+    lines = ["# Summary", "", f"{len(grades)} submissions, mean score {sum(scores) / max(1, len(scores)):.1f} / "
+             f"{out_of:g}", "", "![](scores.png)", "", "| check | passed |", "|---|---|"]
+    lines += [f"| {inert.markdown_inline(name, table=True)} | {sum(r)}/{len(r)} ({sum(r) / len(r):.0%}) |"
+              for name, r in rates.items()]
+    write_atomic(out / "summary.md", ("\n".join(lines) + "\n").encode())

@@ -1,0 +1,127 @@
+"""The one contract for calling student code, shared by the sandboxed grader and the local check.
+
+The checks call `student.forward(x, params)` and the like. Wherever the code runs — in the
+sandbox's worker (autograder/grading/grade.py) or in the student's own process
+(autograder/local/student.py) — a call gives an Answer: the value, as it crossed the wire
+format (autograder/sandbox/wire.py), and which arguments the call changed in place. What goes
+wrong in the student's code arrives as a WorkerError and leaves as Feedback, the same words in
+both places (`explain`); a function that hung once is not called again. Training runs the same
+driver (autograder/grading/training.py) and returns its metrics as data.
+
+`Functions` is the one proxy: `obj.name(*args, **kwargs)` is `obj.call("name", args, kwargs)`;
+the reference and its recorded answers are Functions too.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from autograder import messages
+from autograder.grading.feedback import Feedback
+from autograder.sandbox import imports
+from autograder.sandbox.wire import WorkerError
+
+
+class Functions:
+    """A set of functions reached by name: `obj.fn(*args, **kwargs)` calls `obj.call("fn", args, kwargs)`."""
+
+    def call(self, fn: str, args: tuple, kwargs: dict):
+        raise NotImplementedError
+
+    def __getattr__(self, fn):
+        if fn.startswith("_"):
+            raise AttributeError(fn)
+
+        def function(*args, **kwargs):
+            return self.call(fn, args, kwargs)
+
+        function.__name__ = fn
+        return function
+
+
+@dataclass
+class Answer:
+    """What one call of a student's function gave: its value, and the arguments it changed in place."""
+
+    value: object
+    mutated: list[str] = field(default_factory=list)
+
+
+class StudentCode(Functions):
+    """The student's functions as the checks see them. Subclasses say where the code runs
+    (`answer`, `run_training`); this class keeps the rules every place shares.
+
+    `mutated`: what the last call changed in place (the checks that forbid it read this)."""
+
+    def __init__(self):
+        self.hung: dict[str, tuple[str, str]] = {}
+        self.mutated: list[str] = []
+
+    # -- where the code runs: the subclasses ----------------------------------------------------
+    def answer(self, fn: str, args: list, kwargs: dict) -> Answer:
+        """Call fn; raise WorkerError when the student's code fails."""
+        raise NotImplementedError
+
+    def run_training(self, timeout: float, reference, **settings) -> dict:
+        """The verified training run (autograder/grading/training.py's drive): {"params", "history"}."""
+        raise NotImplementedError
+
+    # -- the rules --------------------------------------------------------------------------------
+    def call(self, fn: str, args: tuple, kwargs: dict):
+        answer = self.attempt(fn, lambda: self.answer(fn, list(args), kwargs))
+        self.mutated = list(answer.mutated)
+        return answer.value
+
+    def train(self, timeout: float, reference, **settings) -> dict:
+        return self.attempt("training", lambda: self.run_training(timeout, reference, **settings))
+
+    def attempt(self, fn: str, action):
+        if fn in self.hung:  # a second hang would only cost time
+            raise Feedback(*self.hung[fn])
+        try:
+            return action()
+        except WorkerError as exc:
+            raise Feedback(*explain(fn, exc, self.hung)) from None
+
+
+class Unimportable(StudentCode):
+    """A network.py that does not import: every call fails with why, so every check scores 0
+    with that message, as the grader gives 0 to such a submission."""
+
+    def __init__(self, why: tuple[str, str]):
+        super().__init__()
+        self.why = why
+
+    def answer(self, fn, args, kwargs):
+        raise Feedback(*self.why)
+
+    def run_training(self, timeout, reference, **settings):
+        raise Feedback(*self.why)
+
+
+def explain_import(error: str, where: str = "") -> tuple[str, str]:
+    """(en, ru) for a network.py that does not import, from the error and the line it names
+    (wire.describe's fields): the grader's import_error and the local check's message."""
+    module = imports.refused(error)
+    if module:
+        return messages.import_refused(imports.top_module(module))
+    text = error + (f" ({where})" if where else "")
+    return text, text
+
+
+def explain(fn: str, exc: WorkerError, hung: dict) -> tuple[str, str]:
+    """(en, ru) for a call of `fn` that failed; a call that timed out is remembered in `hung`."""
+    module = imports.refused(exc.message) if exc.kind == "raised" else None
+    if module:
+        en, ru = messages.import_refused(imports.top_module(module))
+        return f"{fn}: {en}", f"{fn}: {ru}"
+    if exc.kind == "raised" and exc.message.startswith("NotImplementedError"):
+        return messages.not_implemented(fn)
+    where = f" ({exc.where})" if exc.where else ""
+    if exc.kind == "raised" and exc.message.startswith("SystemExit"):  # only where it runs in-process: the local checks
+        return messages.called_exit(fn, exc.message, where)
+    if exc.kind == "raised":
+        return messages.raised(fn, exc.message, where)
+    if exc.kind == "timeout":
+        hung[fn] = messages.did_not_finish(fn, exc.pair)
+        return hung[fn]
+    return messages.ended_worker(fn, exc.pair)

@@ -1,0 +1,97 @@
+"""Backpropagation: the student's gradients against central differences of the student's
+own loss (float64, away from ReLU kinks), and against the reference, with a diagnosis."""
+import numpy as np
+import pytest
+from hypothesis import example, given
+
+from assignment.gradient_check import numerical_gradient
+from autograder.grading.feedback import PARAM_KEYS as KEYS
+from autograder.grading.feedback import as_array, compare, fail, loss_number, params_dict
+from autograder.grading.problems import SHAPES, problem, with_examples
+
+AREA = "gradients"
+pytestmark = pytest.mark.gradients
+TOLERANCE = 1e-5  # a correct gradient: about 1e-9; a wrong factor, sign or mask: 1e-1 and more
+MARGIN = 1e-3  # pre-activations at least this far from 0, so h = 1e-5 never crosses a kink
+
+
+def student_grads(student, params, x, y):
+    logits, cache = student.forward(params, x)
+    _, dlogits = student.softmax_cross_entropy(logits, y)
+    return params_dict(student.backward(params, cache, dlogits), "backward")
+
+
+@pytest.mark.points(10)
+@given(SHAPES)
+@with_examples()
+def check_gradients_match_central_differences(student, shape):
+    """gradients: backward agrees with central differences of your own forward + loss
+    градиенты: backward согласуется с центральными разностями ваших же forward и потери"""
+    n, d, h, c, seed = shape
+    params, x, y = problem(n, d, h, c, seed, kink_margin=MARGIN)
+    grads = student_grads(student, params, x, y)
+
+    def loss_with(key, value):
+        logits, _ = student.forward({**params, key: value}, x)
+        out = student.softmax_cross_entropy(logits, y)
+        return loss_number(out[0] if isinstance(out, (list, tuple)) and out else out)
+
+    numerics = {key: numerical_gradient(lambda v: loss_with(key, v), params[key], h=1e-5) for key in KEYS}
+    if not any(np.any(numeric != 0) for numeric in numerics.values()):
+        # zero gradients of a loss that does not change agree with anything: no points for that
+        fail("your loss does not change when the parameters change (its numerical gradient is zero): this check "
+             "compares backward with the gradient of your own forward + softmax_cross_entropy, so those must "
+             "work first.",
+             "ваша потеря не меняется при изменении параметров (её численный градиент равен нулю): эта проверка "
+             "сравнивает backward с градиентом ваших же forward + softmax_cross_entropy, поэтому сначала они "
+             "должны работать.")
+    for key in KEYS:
+        analytic = as_array(grads[key], f"d{key}")
+        if analytic.shape != params[key].shape:
+            compare(f"d{key}", analytic, np.zeros_like(params[key]))
+        numeric = numerics[key]
+        err = scaled_error(analytic, numeric)
+        if not err < TOLERANCE:
+            where = np.unravel_index(int(np.argmax(np.abs(analytic - numeric))), numeric.shape)
+            fail(f"d{key} disagrees with the numerical gradient of your own loss: relative error {err:.2e} "
+                 f"(allowed {TOLERANCE:g}); at {list(map(int, where))} backward gives {analytic[where]:.6g}, "
+                 f"central differences {numeric[where]:.6g} (N={n}, D={d}, H={h}, C={c}).",
+                 f"d{key} расходится с численным градиентом вашей же потери: относительная ошибка {err:.2e} "
+                 f"(допустимо {TOLERANCE:g}); в {list(map(int, where))} backward даёт {analytic[where]:.6g}, "
+                 f"центральные разности {numeric[where]:.6g} (N={n}, D={d}, H={h}, C={c}).")
+
+
+def scaled_error(analytic, numeric) -> float:
+    """The largest difference over the largest gradient entry. Unlike CS231n's elementwise
+    rel_error, entries of 1e-9 (a saturated softmax) cannot fail a correct gradient on the
+    central differences' own rounding; a wrong factor, sign or mask still gives 1e-1 or more."""
+    scale = max(1e-8, float(np.max(np.abs(analytic) + np.abs(numeric)))) if analytic.size else 1.0
+    return float(np.max(np.abs(analytic - numeric))) / scale if analytic.size else 0.0
+
+
+### BEGIN HIDDEN TESTS
+@pytest.mark.points(15)
+@pytest.mark.hidden
+@given(SHAPES)
+# MNIST's own shapes too: a backward that differentiates forward numerically (one forward per
+# parameter, 636,010 of them) cannot answer within the call's time limit; backprop is one pass.
+@example((4, 784, 800, 10, 2024))
+def check_gradients_match_reference(student, reference, shape):
+    """gradients: backward equals the reference's gradients, parameter by parameter
+    градиенты: backward равен градиентам эталона, параметр за параметром"""
+    n, d, h, c, seed = shape
+    params, x, y = problem(n, d, h, c, seed, kink_margin=MARGIN)
+    grads = student_grads(student, params, x, y)
+    logits, cache = reference.forward(params, x)
+    _, dlogits = reference.softmax_cross_entropy(logits, y)
+    expected = reference.backward(params, cache, dlogits)
+    # Known wrong answers, to name the mistake when one matches.
+    dh = dlogits @ params["W2"].T
+    unmasked = {"W1": x.T @ dh, "b1": dh.sum(axis=0)}
+    for key in ("W2", "b2", "W1", "b1"):  # from the output back, as the error propagates
+        alternatives = {"bias_mean": expected[key] / n} if key.startswith("b") and n > 1 else {}
+        if key in unmasked:
+            alternatives["no_relu_mask"] = unmasked[key]
+        compare(f"d{key}", grads[key], expected[key], rtol=1e-6, atol=1e-10, n=n, alternatives=alternatives,
+                what_en=f" (N={n}, D={d}, H={h}, C={c})", what_ru=f" (N={n}, D={d}, H={h}, C={c})")
+### END HIDDEN TESTS

@@ -1,0 +1,120 @@
+"""Weight updates: SGD and Adam over several steps against the reference. Adam is accepted
+in both Kingma & Ba's Algorithm 1 and the form Keras uses."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograder.grading.feedback import PARAM_KEYS as KEYS
+from autograder.grading.feedback import compare, fail, params_dict
+from autograder.grading.problems import SHAPES, copy_params, problem, with_examples
+
+AREA = "updates"
+pytestmark = pytest.mark.updates
+
+
+@pytest.mark.points(5)
+@given(SHAPES, st.sampled_from([0.1, 0.01, 0.5]))
+@with_examples(0.1)
+def check_sgd(student, reference, shape, lr):
+    """sgd_update: p - learning_rate * dp, for several steps
+    sgd_update: p - learning_rate * dp, несколько шагов"""
+    n, d, h, c, seed = shape
+    params, _, _ = problem(n, d, h, c, seed)
+    rng = np.random.default_rng(seed + 7)
+    for step in range(3):
+        grads = {k: rng.standard_normal(v.shape) for k, v in params.items()}
+        new = params_dict(student.sgd_update(params, grads, lr), "sgd_update")
+        expected = reference.sgd_update(params, grads, lr)
+        for k in KEYS:
+            compare(k, new[k], expected[k], rtol=1e-10, atol=1e-12,
+                    what_en=f" after SGD step {step + 1} with learning_rate={lr}",
+                    what_ru=f" после шага SGD {step + 1} с learning_rate={lr}")
+        params = expected  # each step starts from the same parameters for the student and the reference
+
+
+### BEGIN HIDDEN TESTS
+@pytest.mark.points(8)
+@pytest.mark.hidden
+@given(SHAPES, st.sampled_from([(1e-3, 0.9, 0.999, 1e-7), (1e-2, 0.8, 0.99, 1e-8)]))
+def check_adam(student, reference, shape, hyper):
+    """adam_update: m, v and the parameters over 5 steps (Algorithm 1 or the Keras form)
+    adam_update: m, v и параметры за 5 шагов (Алгоритм 1 или форма Keras)"""
+    n, d, h, c, seed = shape
+    lr, b1, b2, eps = hyper
+    params, _, _ = problem(n, d, h, c, seed)
+    m = {k: np.zeros_like(p) for k, p in params.items()}
+    v = {k: np.zeros_like(p) for k, p in params.items()}
+    rng = np.random.default_rng(seed + 11)
+    for t in range(1, 6):
+        grads = {k: rng.standard_normal(p.shape) * 0.1 for k, p in params.items()}
+        out = student.adam_update(params, grads, m, v, t, learning_rate=lr, beta1=b1, beta2=b2, epsilon=eps)
+        if not isinstance(out, (list, tuple)) or len(out) != 3:
+            fail("adam_update must return a tuple (params, m, v).",
+                 "adam_update должна возвращать кортеж (params, m, v).")
+        new, new_m, new_v = (params_dict(x, "adam_update") for x in out)
+        forms = reference.adam_forms(params, grads, m, v, t, lr, b1, b2, eps)
+        keras_form, alg1 = forms["keras"], forms["algorithm1"]
+
+        def both_forms(step_number):  # a wrong step number, in either accepted form
+            if step_number < 1:
+                return None
+            shifted = reference.adam_forms(params, grads, m, v, step_number, lr, b1, b2, eps)
+            return [shifted["keras"][0], shifted["algorithm1"][0]]
+
+        mistakes = {"no_bias_correction": both_forms(10**9), "t_from_zero": both_forms(t - 1),
+                    "t_plus_one": both_forms(t + 1), "epsilon_inside_sqrt": [forms["epsilon_inside_sqrt"][0]]}
+        step = f" at step t={t} (lr={lr}, beta1={b1}, beta2={b2}, epsilon={eps})"
+        step_ru = f" на шаге t={t} (lr={lr}, beta1={b1}, beta2={b2}, epsilon={eps})"
+        for k in KEYS:
+            compare(f"m[{k!r}]", new_m[k], keras_form[1][k], rtol=1e-8, atol=1e-12, what_en=step, what_ru=step_ru,
+                    alternatives={"moment_unchanged": m[k]})
+            compare(f"v[{k!r}]", new_v[k], keras_form[2][k], rtol=1e-8, atol=1e-14, what_en=step, what_ru=step_ru,
+                    alternatives={"moment_unchanged": v[k]})
+            target = alg1[0][k] if np.allclose(new[k], alg1[0][k], rtol=1e-7, atol=1e-10) else keras_form[0][k]
+            compare(f"params[{k!r}]", new[k], target, rtol=1e-7, atol=1e-10, what_en=step, what_ru=step_ru,
+                    alternatives={key: forms and [f[k] for f in forms] for key, forms in mistakes.items()})
+        params, m, v = new, new_m, new_v
+### END HIDDEN TESTS
+
+
+@pytest.mark.points(2)
+def check_updates_do_not_change_their_inputs(student, reference):
+    """sgd_update and adam_update return a step and leave params, grads, m and v unchanged
+    sgd_update и adam_update возвращают шаг и не меняют params, grads, m и v"""
+    params, _, _ = problem(3, 4, 3, 2, seed=5)
+    grads = {k: np.ones_like(p) for k, p in params.items()}
+    m = {k: np.full_like(p, 0.1) for k, p in params.items()}
+    v = {k: np.full_like(p, 0.2) for k, p in params.items()}
+    # No points for doing nothing: the answer must be a step (SGD's, or any accepted form of
+    # Adam's, Adam's own correctness being the hidden check's), as well as leave its inputs alone.
+    new = params_dict(student.sgd_update(copy_params(params), grads, 0.1), "sgd_update")
+    mutated = student.mutated
+    expected = reference.sgd_update(params, grads, 0.1)
+    for k in KEYS:
+        compare(f"params[{k!r}]", new[k], expected[k], rtol=1e-10, atol=1e-12, what_en=" from sgd_update",
+                what_ru=" из sgd_update")
+    forms = reference.adam_forms(params, grads, m, v, 2)
+    out = student.adam_update(copy_params(params), grads, m, v, 2)
+    if not isinstance(out, (list, tuple)) or len(out) != 3:
+        fail("adam_update must return a tuple (params, m, v).", "adam_update должна возвращать кортеж (params, m, v).")
+    new, new_m, new_v = (params_dict(x, "adam_update") for x in out)
+    for k in KEYS:
+        compare(f"m[{k!r}]", new_m[k], forms["keras"][1][k], rtol=1e-8, atol=1e-12,
+                what_en=" from adam_update", what_ru=" из adam_update")
+        compare(f"v[{k!r}]", new_v[k], forms["keras"][2][k], rtol=1e-8, atol=1e-14,
+                what_en=" from adam_update", what_ru=" из adam_update")
+        if not any(_close(new[k], form[0][k]) for form in forms.values()):
+            compare(f"params[{k!r}]", new[k], forms["keras"][0][k], rtol=1e-7, atol=1e-10,
+                    what_en=" from adam_update", what_ru=" из adam_update")
+    for fn, changed in (("sgd_update", mutated), ("adam_update", student.mutated)):
+        if changed:
+            fail(f"{fn} changed its arguments in place ({', '.join(changed)}): build and return new "
+                 f"dicts of new arrays (p - lr * g, not p -= lr * g).",
+                 f"{fn} изменила аргументы на месте ({', '.join(changed)}): создавайте и возвращайте "
+                 f"новые словари с новыми массивами (p - lr * g, а не p -= lr * g).")
+
+
+def _close(got, expected) -> bool:
+    return isinstance(got, np.ndarray) and got.shape == np.shape(expected) and bool(
+        np.allclose(got, expected, rtol=1e-7, atol=1e-10))

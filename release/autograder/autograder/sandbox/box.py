@@ -1,0 +1,620 @@
+"""The trusted side of the trust boundary: start, feed, time and kill the worker.
+
+The worker (autograder/sandbox/worker.py) is the only process that runs student code. It gets:
+- its own box: a temporary directory with the worker, the wire protocol, the kit's
+  training loop and data layer, the submission, and (only when training) the two
+  training-set files, read-only; a private writable scratch directory, the only place it
+  can write (its /tmp, TMPDIR and matplotlib's cache are in it);
+- the same filesystem view in every mode: the box, the Python standard library, and the
+  packages the import rule allows (autograder.sandbox.imports: numpy, matplotlib and what it needs),
+  read-only; nothing else of site-packages (no reference solution, no other submissions, no
+  test set, no grader files); no socket. Where bubblewrap runs: new mount, PID, network, IPC
+  and UTS namespaces. Where it cannot (a Docker container's seccomp profile, user namespaces
+  turned off): Landlock, a seccomp filter and no_new_privs (autograder.sandbox.confine). Where neither
+  can, it refuses (SandboxUnavailable) unless told `unsafe` on purpose;
+- where the grader runs as root, a user of its own from a range (SANDBOX_UIDS), held for
+  this worker alone, so the process cap is this submission's, and it can signal or trace
+  nothing of another grading; every process of that user is killed at the end;
+- resource limits: CPU seconds, address space, processes and threads, file size, no core
+  dumps; at most 256 MiB written in all, watched while it runs (`_watch_disk`);
+- a scrubbed environment (one BLAS thread, so results do not depend on the machine's cores);
+- a wall-clock limit per call, after which its process group is killed.
+
+`Sandbox.protections` says which of these were in force; missing ones are reported,
+never pretended.
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import queue
+import resource
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assignment import data as _kit
+from autograder import manifest, messages
+from autograder.sandbox import confine, imports, machine, tempdirs, wire
+from autograder.sandbox.wire import WorkerError
+
+HERE = Path(__file__).resolve().parent
+SANDBOX_UIDS = range(61_000, 62_000)  # a user (and group) of its own per worker, when the grader is root
+MODE_VARIABLE = "MNIST_HW_SANDBOX"  # "fallback": act as if bubblewrap could not run (tests, CI); "unsafe": no isolation
+DISK_CHECK_SECONDS = 0.01  # a writer at page-cache speed puts 10-30 MB on disk between two looks
+SHARED = "shared.bin"  # in the box: the training steps' shared file (autograder/grading/training.py)
+
+
+@dataclass
+class Limits:
+    call_seconds: float = wire.CALL_SECONDS  # wall time of one ordinary call
+    cpu_seconds: int = 900  # CPU time of the whole worker
+    memory_bytes: int = 4 << 30  # address space
+    processes: int = 32  # processes and threads of the worker's own user (its own per worker when root)
+    file_bytes: int = 64 << 20  # largest file it may write
+    disk_bytes: int = 256 << 20  # all it may write together (scratch, its /tmp)
+    disk_files: int = 10_000  # files and directories it may make
+    answer_bytes: int = wire.MAX_ANSWER  # largest answer it may send back
+    output_bytes: int = wire.OUTPUT_CHARS  # kept of what it prints
+
+
+class SandboxUnavailable(RuntimeError):
+    """No isolation can be had here; the message says why and what to do."""
+
+
+def bubblewrap() -> str | None:
+    """bwrap's path where it can make the namespaces here; None where it cannot (or is hidden)."""
+    path = shutil.which("bwrap")
+    if not path or os.environ.get(MODE_VARIABLE) in ("fallback", "unsafe"):
+        return None
+    probe = subprocess.run([path, "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid", "--dev", "/dev",
+                            "--proc", "/proc", "true"], capture_output=True)
+    return path if probe.returncode == 0 else None
+
+
+def isolation(unsafe: bool = False) -> str:
+    """Which isolation the worker gets here: "bubblewrap", "landlock" or, only when asked for
+    on purpose (`unsafe`, or MNIST_HW_SANDBOX=unsafe), "none". Raises SandboxUnavailable otherwise."""
+    if bubblewrap():
+        return "bubblewrap"
+    if os.environ.get(MODE_VARIABLE) != "unsafe" and confine.landlock_abi() >= 1:
+        return "landlock"
+    if unsafe or os.environ.get(MODE_VARIABLE) == "unsafe":
+        return "none"
+    raise SandboxUnavailable(
+        "no sandbox can run here: bubblewrap cannot make namespaces (not installed, or a container's seccomp "
+        "profile or the kernel forbids unprivileged user namespaces) and Landlock is not available (Linux >= 5.13 "
+        "with 'landlock' in the boot's lsm= list). Install bubblewrap and allow it (Docker: --security-opt "
+        "seccomp=unconfined), or use a kernel with Landlock; --unsafe-no-sandbox grades without isolation, "
+        "where students' code can read the reference solution and the test set.")
+
+
+# -- a user of its own ------------------------------------------------------------------------
+class SandboxUser:
+    """A uid (and gid) from SANDBOX_UIDS held by this process for one worker: a lock file in
+    a root-only directory says it is taken, and no process runs as it when it is taken."""
+
+    def __init__(self):
+        locks = Path(tempfile.gettempdir()) / "mnist-hw-uids"
+        locks.mkdir(mode=0o700, exist_ok=True)
+        info = locks.lstat()
+        if info.st_uid != 0 or stat.S_IMODE(info.st_mode) & 0o022 or not stat.S_ISDIR(info.st_mode):
+            raise SandboxUnavailable(f"{locks} is not a directory only root can write: remove it")
+        for uid in SANDBOX_UIDS:
+            fd = os.open(locks / str(uid), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            if not any(_processes_of(uid)):
+                self.uid, self._lock = uid, fd
+                return
+            os.close(fd)  # a process of a killed grading still runs as it: leave it
+        raise SandboxUnavailable(f"every sandbox user ({SANDBOX_UIDS.start}-{SANDBOX_UIDS.stop - 1}) is taken")
+
+    def kill_all(self):
+        """SIGKILL every process of this user until none is left (forks racing the kill included)."""
+        for _ in range(100):
+            pids = list(_processes_of(self.uid))
+            if not pids:
+                return
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.01)
+
+    def release(self):
+        self.kill_all()
+        os.close(self._lock)
+
+
+def _processes_of(uid: int):
+    """PIDs of the processes whose real uid is `uid`."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/status", "rb") as f:
+                for line in f:
+                    if line.startswith(b"Uid:"):
+                        if int(line.split()[1]) == uid:
+                            yield int(pid)
+                        break
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            pass
+
+
+# -- what the worker may read --------------------------------------------------------------
+def reachable(path: Path, uid: int) -> bool:
+    """Whether a user `uid` with no groups can reach `path` (search every directory above it)
+    and read it; for the interpreter, also execute it. Judged from the modes, as the kernel does."""
+    path = Path(os.path.realpath(path))
+    for directory in [*reversed(path.parents)]:
+        info = directory.stat()
+        if not (info.st_mode & stat.S_IXOTH or (info.st_uid == uid and info.st_mode & stat.S_IXUSR)):
+            return False
+    info = path.stat()
+    return bool(info.st_mode & stat.S_IROTH)
+
+
+def first_unreachable(paths, uid: int) -> Path | None:
+    """The first directory or file among `paths` (and above them) that `uid` cannot get through."""
+    for path in paths:
+        path = Path(os.path.realpath(path))
+        for candidate in [*reversed(path.parents), path]:
+            info = candidate.stat()
+            need = stat.S_IXOTH if candidate.is_dir() else stat.S_IROTH
+            if not info.st_mode & need:
+                return candidate
+    return None
+
+
+def _link_tree(source: Path, target: Path, skip=()):
+    """`target` as a copy of `source` made of hard links (copies across filesystems), so a user
+    who cannot get through `source`'s parents reads the same bytes. Directories 0755."""
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+    elif source.is_dir():
+        target.mkdir(mode=0o755)
+        for entry in os.scandir(source):
+            if entry.name not in skip:
+                _link_tree(source / entry.name, target / entry.name)
+    else:
+        try:
+            os.link(source, target)
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):
+                raise
+            shutil.copy2(source, target)
+
+
+def interpreter_files() -> tuple[Path, Path | None, Path]:
+    """(the real interpreter, its shared libpython or None, the standard library's directory)."""
+    python = Path(os.path.realpath(sys.executable))
+    libpython = None
+    if sysconfig.get_config_var("Py_ENABLE_SHARED"):
+        candidate = Path(sysconfig.get_config_var("LIBDIR") or "") / (sysconfig.get_config_var("INSTSONAME") or "")
+        libpython = candidate if candidate.is_file() else None
+    return python, libpython, Path(os.path.realpath(sysconfig.get_paths()["stdlib"]))
+
+
+def hidden_paths() -> list[Path]:
+    """What no rule may reach even inside a granted tree: every site- and dist-packages (the
+    reference solution may be installed there, and any package the import rule does not allow),
+    every Python library directory of the system (granted only as the interpreter's own
+    standard library), this project (the grader's files) and the data directory (the test set)."""
+    hidden = {Path(os.path.realpath(p)) for p in sys.path if p.endswith("-packages") and Path(p).is_dir()}
+    for pattern in ("usr/lib/python3*", "usr/local/lib/python3*", "usr/lib/python2*", "usr/local/lib/python2*"):
+        hidden |= {Path(os.path.realpath(p)) for p in Path("/").glob(pattern)}
+    hidden.add(Path(os.path.realpath(HERE.parent)))
+    hidden.add(Path(os.path.realpath(_kit.resolve_data_dir(None))))
+    return sorted(hidden)
+
+
+
+
+@dataclass
+class Sandbox:
+    """One worker for one submission. Use as a context manager."""
+
+    submission: Path  # the network.py to run
+    train_files: tuple[Path, Path] | None = None  # train images and labels, for the training check
+    limits: Limits = field(default_factory=Limits)
+    unsafe: bool = False  # grade without isolation where none can be had (said in the protections)
+
+    def __post_init__(self):
+        self.protections: dict[str, bool] = {}
+        self.process = None
+        self.dead: WorkerError | None = None
+        self._answers: queue.Queue = queue.Queue()
+        self.ready: dict | None = None
+        self.user: SandboxUser | None = None
+        self._confined: confine.Prepared | None = None
+        self._over: tuple[str, str] | None = None  # why the disk watcher killed it
+        self._stop = threading.Event()
+
+    # -- setting up -------------------------------------------------------------------
+    def _make_box(self) -> Path:
+        box = tempdirs.make("box")
+        (box / "assignment").mkdir()
+        for rel in manifest.SANDBOX_KIT:
+            shutil.copy(manifest.ROOT / rel, box / rel)
+        shutil.copy(HERE / "worker.py", box / "worker.py")
+        shutil.copy(HERE / "wire.py", box / "wire.py")
+        (box / "submission").mkdir()
+        shutil.copy(self.submission, box / "submission" / "network.py")
+        for name in ("scratch/tmp", "scratch/matplotlib", "data", "lib"):
+            (box / name).mkdir(parents=True)
+        (box / SHARED).touch()  # a mount point for the shared file, bound writable (a link to it without bubblewrap)
+        self._memory = tempdirs.make("shm", memory=True)
+        self._shared = self._memory / SHARED
+        self._shared.touch()
+        if os.geteuid() == 0:
+            for path in [box, *box.rglob("*")]:
+                os.chmod(path, 0o755 if path.is_dir() else 0o644)
+            for path in [box / "scratch", *(box / "scratch").rglob("*")]:
+                os.chown(path, self.user.uid, self.user.uid)
+            os.chmod(self._memory, 0o755)
+            os.chown(self._shared, self.user.uid, self.user.uid)
+        return box
+
+    def _outside_files(self, box: Path):
+        """(real path, path in the box) of what the worker may read beyond its box: the
+        packages the import rule allows (numpy, matplotlib, …) and the training files."""
+        pairs = [(p, box / "lib" / p.name) for p in imports.sandbox_paths()]
+        pairs += [(Path(f).resolve(), box / "data" / Path(f).name) for f in self.train_files or ()]
+        return [(s, t) for s, t in pairs if s.exists()]
+
+    def _bubblewrap_command(self, bwrap: str, box: Path) -> list[str]:
+        cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
+               "--unshare-uts", "--unshare-cgroup-try", "--proc", "/proc", "--dev", "/dev", "--ro-bind", "/usr", "/usr"]
+        for link in ("bin", "lib", "lib64", "sbin"):
+            target = Path("/") / link
+            if target.is_symlink():
+                cmd += ["--symlink", os.readlink(target), str(target)]
+            elif target.exists():
+                cmd += ["--ro-bind", str(target), str(target)]
+        prefixes = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)}
+        for prefix in sorted(prefixes):
+            if not prefix.startswith("/usr/"):
+                cmd += ["--ro-bind", prefix, prefix]
+        for site in {str(Path(p)) for p in sys.path if p.endswith("-packages") and Path(p).is_dir()}:
+            cmd += ["--tmpfs", site]  # hide every installed package: the reference among them
+        for site in Path("/").glob("usr/lib/python3*/dist-packages"):
+            cmd += ["--tmpfs", str(site)]  # the system's too
+        # /tmp is in scratch, so it counts towards the disk cap; bound first, since the box may lie in /tmp
+        cmd += ["--bind", str(box / "scratch" / "tmp"), "/tmp", "--ro-bind", str(box), str(box),
+                "--bind", str(box / "scratch"), str(box / "scratch")]
+        for source, target in self._outside_files(box):
+            if source.is_dir():
+                target.mkdir(exist_ok=True)
+            else:
+                target.touch()  # a mount point for the real file, bound read-only
+            cmd += ["--ro-bind", str(source), str(target)]
+        cmd += ["--bind", str(self._shared), str(box / SHARED)]  # the one file outside scratch it may write
+        return cmd + ["--chdir", str(box / "scratch"), "--"]
+
+    def _landlock_rules(self, box: Path) -> tuple[list[str], confine.Rules, dict]:
+        """The interpreter to run, the Landlock rules and extra environment, without namespaces.
+
+        What the worker may read is granted where it lies when the worker's user can get
+        there; what it cannot (a Python under root's 0700 home, say) is linked into the box
+        (hard links: no copy, no change to the original) and run from there."""
+        python, libpython, stdlib = interpreter_files()
+        uid = self.user.uid if self.user else os.geteuid()
+        hidden = hidden_paths()
+        sites = [h for h in hidden if stdlib in h.parents]
+        rules = confine.Rules(read=[box], write=[box / "scratch", self._shared])
+        (box / SHARED).unlink()
+        (box / SHARED).symlink_to(self._shared)  # the training steps' shared file, in memory
+        env = {}
+        if reachable(python, uid) and reachable(stdlib, uid) and (libpython is None or reachable(libpython, uid)):
+            rules.read += [python, *confine.grant_except(stdlib, sites)] + ([libpython] if libpython else [])
+            rules.listed.append(stdlib)  # the import system lists it; files beneath site-packages stay unreadable
+        else:
+            runtime = box / "runtime"
+            (runtime / "bin").mkdir(parents=True)
+            (runtime / "lib").mkdir()
+            _link_tree(python, runtime / "bin" / python.name)
+            if libpython:
+                _link_tree(libpython, runtime / "lib" / libpython.name)
+                env["LD_LIBRARY_PATH"] = str(runtime / "lib")
+            _link_tree(stdlib, runtime / "lib" / stdlib.name, skip={h.name for h in sites} | {"test"})
+            python = runtime / "bin" / python.name
+        for source, target in self._outside_files(box):
+            if reachable(source, uid):
+                target.symlink_to(source)
+                rules.read.append(source)
+            else:
+                _link_tree(source, target)
+        for system in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc/ld.so.cache"):
+            if Path(system).exists():
+                rules.read += confine.grant_except(Path(os.path.realpath(system)), hidden)
+        rules.read += [Path(f"/dev/{d}") for d in ("null", "zero", "urandom", "random") if Path(f"/dev/{d}").exists()]
+        rules.read = list(dict.fromkeys(rules.read))
+        return [str(python)], rules, env
+
+    def _command(self, box: Path) -> tuple[list[str], dict]:
+        python, env = [os.path.realpath(sys.executable)], {}
+        worker_args = ["-I", "-S", "-B", "-u", str(box / "worker.py"), str(box)]  # -u: prints survive a kill
+        mode = isolation(self.unsafe)
+        root = os.geteuid() == 0
+        prefix = []
+        if mode == "bubblewrap":
+            prefix = self._bubblewrap_command(bubblewrap(), box)
+            if root:  # bubblewrap runs as root (no user namespace): the worker drops inside it
+                prefix += ["setpriv", f"--reuid={self.user.uid}", f"--regid={self.user.uid}", "--clear-groups"]
+        elif mode == "landlock":
+            python, rules, env = self._landlock_rules(box)
+            self._confined = confine.prepare(rules)
+        else:  # no isolation (asked for on purpose): the same files, run the same way, nothing enforced
+            python, _, env = self._landlock_rules(box)
+        seccomp = mode == "landlock" and self._confined.seccomp is not None
+        self.protections.update(
+            filesystem=mode != "none",
+            network=mode == "bubblewrap" or seccomp,  # Landlock alone refuses TCP only
+            # sees, signals and traces nothing outside its own tree, which dies with it: a PID namespace,
+            # or its own user (killed by uid at the end) with Landlock's and seccomp's refusals
+            process_isolation=mode == "bubblewrap" or (mode == "landlock" and root and seccomp),
+            unprivileged_user=True,  # as root it always drops to its own user; otherwise the grader is not root
+            own_user=root)  # its processes and threads are capped apart from every other grading's
+        self.isolation = mode
+        return prefix + python + worker_args, env
+
+    def _limit(self):  # runs in the child between fork and exec
+        lim = self.limits
+        processes = lim.processes
+        if not self.user:  # the limit counts every process of the grader's user: give this worker its own share
+            processes += self._user_processes
+        for what, value in ((resource.RLIMIT_CPU, lim.cpu_seconds), (resource.RLIMIT_AS, lim.memory_bytes),
+                            (resource.RLIMIT_FSIZE, lim.file_bytes), (resource.RLIMIT_CORE, 0),
+                            (resource.RLIMIT_NPROC, processes)):
+            resource.setrlimit(what, (value, value))
+        if self.user and self.isolation != "bubblewrap":
+            os.setgroups([])
+            os.setgid(self.user.uid)
+            os.setuid(self.user.uid)
+        if self._confined:
+            confine.apply(self._confined)
+
+    def start(self) -> "Sandbox":
+        """Make the box, start the worker, wait for its `ready`. A WorkerError (it died, or hung at
+        import) leaves the box for `output()` until `close()`; any other failure removes it."""
+        try:
+            return self._start()
+        except WorkerError:
+            raise
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self) -> "Sandbox":
+        if os.geteuid() == 0:
+            self.user = SandboxUser()
+        self.box = self._make_box()
+        cmd, extra_env = self._command(self.box)
+        self._user_processes = 0 if self.user else sum(1 for _ in _processes_of(os.getuid()))
+        self.protections.update(resource_limits=True, disk_limit=True, scrubbed_environment=True,
+                                wall_time_limit=True)
+        scratch = self.box / "scratch"
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(scratch), "LANG": "C.UTF-8", "TMPDIR": str(scratch / "tmp"),
+               "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
+               "MPLCONFIGDIR": str(scratch / "matplotlib"),  # its font cache: written here, counted in the cap
+               "PYTHONUNBUFFERED": "1",  # what it printed survives its being killed
+               **machine.blas_environment(),  # one BLAS kernel and thread: the same numbers on every machine
+               **extra_env}
+        req_r, self._req_w = os.pipe()
+        self._ans_r, ans_w = os.pipe()
+        self._out = open(self.box / "output.txt", "wb")
+        try:
+            self.process = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=self._out, stderr=subprocess.STDOUT, env=env,
+                preexec_fn=lambda: (_move_fds(req_r, ans_w), self._limit()), pass_fds=(3, 4),
+                start_new_session=True, cwd=str(scratch))
+        finally:
+            os.close(req_r)
+            os.close(ans_w)
+            if self._confined:
+                self._confined.close()
+        self._requests = os.fdopen(self._req_w, "wb")
+        threading.Thread(target=self._read_answers, daemon=True).start()
+        threading.Thread(target=self._watch_disk, daemon=True).start()
+        self.ready = self._answer(self.limits.call_seconds)
+        return self
+
+    def _watch_disk(self):
+        """Kill the worker as soon as what it wrote (its scratch tree, and files it deleted but
+        keeps open) passes the disk cap, or it made too many files. RLIMIT_FSIZE bounds each file,
+        so the overshoot is what it writes between two looks."""
+        while not self._stop.wait(DISK_CHECK_SECONDS) and self.process.poll() is None:
+            used, files = disk_usage(self.box / "scratch", self._worker_pids())
+            if used > self.limits.disk_bytes or files > self.limits.disk_files:
+                self._over = messages.wrote_too_much(used / 2**20, files, self.limits.disk_bytes / 2**20,
+                                                     self.limits.disk_files)
+                self.kill()
+                return
+
+    def _worker_pids(self) -> list[int]:
+        if self.user:
+            return list(_processes_of(self.user.uid))
+        return [self.process.pid]
+
+    def _read_answers(self):
+        stream = os.fdopen(self._ans_r, "rb")
+        try:
+            while True:
+                self._answers.put(wire.read_message(stream, self.limits.answer_bytes))
+        except EOFError:
+            self._answers.put(EOFError())
+        except Exception as exc:  # noqa: BLE001 - a malformed answer ends the worker
+            self._answers.put(exc)
+
+    # -- talking to it ------------------------------------------------------------------
+    def _answer(self, timeout: float):
+        try:
+            answer = self._answers.get(timeout=timeout)
+        except queue.Empty:
+            self.kill()
+            self.dead = WorkerError.said("timeout", messages.timed_out(timeout))
+            raise self.dead from None
+        if isinstance(answer, EOFError):
+            code = self.process.wait()
+            self.dead = WorkerError.said("died", self._over or messages.worker_death(code))
+            raise self.dead
+        if isinstance(answer, Exception):
+            self.kill()
+            self.dead = wire.not_an_answer(answer)
+            raise self.dead
+        if not isinstance(answer, dict) or "ok" not in answer:
+            self.kill()
+            self.dead = WorkerError.said("protocol", messages.NOT_AN_ANSWER)
+            raise self.dead
+        return answer
+
+    def request(self, message: dict, timeout: float | None = None):
+        self.send(message)
+        return self.receive(timeout)
+
+    def send(self, message: dict) -> None:
+        """Send a request without waiting (the training steps are sent a few ahead)."""
+        if self.dead:
+            raise self.dead
+        try:
+            wire.write_message(self._requests, message)
+        except (BrokenPipeError, OSError):
+            code = self.process.wait()
+            self.dead = WorkerError.said("died", self._over or messages.worker_death(code))
+            raise self.dead from None
+
+    def receive(self, timeout: float | None = None):
+        """The answer to the oldest request not yet answered."""
+        if self.dead:
+            raise self.dead
+        answer = self._answer(timeout or self.limits.call_seconds)
+        if not answer["ok"]:
+            raise WorkerError("raised", str(answer.get("error", "")), str(answer.get("where", "")))
+        if "value" not in answer:  # e.g. a frame the student's code forged on the answer pipe
+            self.kill()
+            self.dead = WorkerError.said("protocol", messages.OUT_OF_STEP)
+            raise self.dead
+        mutated = answer.get("mutated")
+        self.mutated = [str(m) for m in mutated] if isinstance(mutated, list) else []
+        return answer["value"]
+
+    def call(self, fn: str, *args, timeout: float | None = None, **kwargs):
+        return self.request({"op": "call", "fn": fn, "args": list(args), "kwargs": kwargs}, timeout)
+
+    def shared_file(self, nbytes: int) -> tuple[Path, Path]:
+        """(path here, path in the box) of a zero-filled file of nbytes that both sides map:
+        the big arrays of a training step. It lives in memory (/dev/shm) where there is one,
+        so its pages are never written back to disk, and is bound writable into the box."""
+        with open(self._shared, "r+b") as f:
+            f.truncate(nbytes)
+        return self._shared, self.box / SHARED
+
+    def output(self) -> str:
+        """What the student's code printed, cut to the limit."""
+        try:
+            self._out.flush()
+            data = (self.box / "output.txt").read_bytes()
+        except (OSError, AttributeError, ValueError):  # never started, or closed
+            return ""
+        text = data[: self.limits.output_bytes].decode("utf-8", "replace")
+        # the box's name is random: leave it out, so the same submission always gets the same feedback
+        text = text.replace(f"{self.box}/submission/", "").replace(str(self.box), "<sandbox>")
+        return text + (f"\n… ({len(data) - self.limits.output_bytes:,} more bytes cut)" if len(data) > self.limits.output_bytes else "")
+
+    # -- ending it ----------------------------------------------------------------------
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait()
+        if self.user:  # what left its process group (setsid) still runs as its user
+            self.user.kill_all()
+
+    def close(self):
+        """End the worker and every process of its user, remove the box. Safe to call twice."""
+        try:
+            self._requests.close()
+        except (OSError, AttributeError):
+            pass
+        if self.process:
+            try:
+                self.process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
+        self._stop.set()
+        self.kill()
+        if self.user:
+            self.user.release()
+            self.user = None
+        if getattr(self, "_out", None):
+            self._out.close()
+        if getattr(self, "box", None):
+            shutil.rmtree(self.box, ignore_errors=True)
+        shutil.rmtree(getattr(self, "_memory", ""), ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def disk_usage(directory: Path, pids=()) -> tuple[int, int]:
+    """(bytes allocated, entries) of everything under `directory`, plus regular files the
+    processes `pids` hold open that are deleted (unlinked, yet still taking space). Each inode once."""
+    seen, used, entries = set(), 0, 0
+    stack = [directory]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as found:
+                for entry in found:
+                    entries += 1
+                    try:
+                        info = entry.stat(follow_symlinks=False)
+                    except FileNotFoundError:
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    if (info.st_dev, info.st_ino) not in seen:
+                        seen.add((info.st_dev, info.st_ino))
+                        used += info.st_blocks * 512
+        except (FileNotFoundError, NotADirectoryError, PermissionError):
+            continue
+    for pid in pids:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                info = os.stat(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode) and info.st_nlink == 0 and (info.st_dev, info.st_ino) not in seen:
+                seen.add((info.st_dev, info.st_ino))
+                used += info.st_blocks * 512
+    return used, entries
+
+
+def _move_fds(req_r: int, ans_w: int):
+    """In the child: requests on fd 3, answers on fd 4, as the worker expects."""
+    a, b = fcntl.fcntl(req_r, fcntl.F_DUPFD, 10), fcntl.fcntl(ans_w, fcntl.F_DUPFD, 10)
+    os.dup2(a, 3)
+    os.dup2(b, 4)
+    os.set_inheritable(3, True)
+    os.set_inheritable(4, True)

@@ -1,0 +1,346 @@
+"""The training check's driver: the trusted process runs the kit's training loop and has the
+student's functions do each step, then verifies what came back.
+
+The loop (assignment.training.run_epochs: shuffling, batches, validation, the best epoch
+kept) runs here, in the trusted process, which decides the initial weights (the
+reference's init_params for the seed), the order of the data and t. A transport does one
+step at a time with the student's forward, softmax_cross_entropy, backward and adam_update:
+in the sandboxed worker when grading (the big arrays through a shared file, the pipe only
+for the small messages), in this process for `mnist-hw check --training`.
+
+Training points are earned by the student's own steps. The Verifier checks, with entries
+and steps drawn from a secret seed the submission cannot know:
+- every step: at a few hundred sampled entries of each parameter, the new parameters are an
+  accepted Adam step (Reference.adam_forms: Keras's form, Algorithm 1, or an honest mistake,
+  the same one throughout) from the previous step's parameters and this step's gradients,
+  with m and v kept here. Adam is elementwise, so an entry can be checked alone, and a
+  worker that swaps its state or returns stored weights breaks the chain at once;
+- on about one step in GRADIENT_EVERY (and the first): the student's gradients against the
+  reference's on the same parameters and batch, up to a positive factor per parameter (a
+  missing or extra 1/N still trains, and keeps its training points);
+- the parameters this process evaluates (validation, restore-best, the test set) are its
+  own copy, checked against the entries it verified.
+The Pace stops training as soon as it cannot finish within the budget, saying the speed.
+"""
+from __future__ import annotations
+
+import contextlib
+import mmap
+import secrets
+import time
+
+import numpy as np
+
+from assignment.contract import PARAM_KEYS
+from assignment.data import N_CLASSES, one_hot
+from assignment.training import DEFAULT_LEARNING_RATE, History, evaluate, run_epochs, split_validation, train_step
+from autograder import messages
+from autograder.grading.feedback import Feedback
+from autograder.sandbox.wire import WorkerError
+
+WARMUP_SECONDS = 20.0  # speed is projected from here on; also the longest one step may take
+GRADIENT_EVERY = 64  # about one step in this many has its gradients compared with the reference's
+SAMPLES = {"W1": 1024, "b1": 64, "W2": 128, "b2": 10}  # entries per parameter checked at every step
+STEP_RTOL, PARAM_RTOL, ATOL = 1e-3, 1e-6, 1e-9  # of the step, of the parameter, absolute
+GRADIENT_RTOL = 1e-3  # of the largest entry, after the best positive factor
+
+
+def layout(params: dict) -> list[tuple[str, tuple, int]]:
+    """(key, shape, offset in float32 entries) of each parameter in a flat bank."""
+    out, offset = [], 0
+    for k in PARAM_KEYS:
+        shape = tuple(np.shape(params[k]))
+        out.append((k, shape, offset))
+        offset += int(np.prod(shape))
+    return out
+
+
+def bank_views(buffer, lay, bank: int) -> dict:
+    """The parameters of bank `bank` of a shared buffer of flat float32 banks, as views."""
+    size = sum(int(np.prod(shape)) for _, shape, _ in lay)
+    flat = np.frombuffer(buffer, dtype=np.float32, count=size, offset=bank * size * 4)
+    return {k: flat[offset:offset + int(np.prod(shape))].reshape(shape) for k, shape, offset in lay}
+
+
+class InSandbox:
+    """Steps done by the sandboxed worker. Step t's parameters and gradients come back in
+    slot t % SLOTS of a file that both processes map (two banks a slot: params, grads); the
+    pipe carries only t, the batch and the loss. Up to SLOTS - 1 steps are asked ahead, so
+    the worker never waits for the grader: a slot is reused only once its step is verified."""
+
+    SLOTS = 4  # 4 x 2 x 2.5 MB for MNIST's 636,010 parameters
+
+    def __init__(self, sandbox):
+        self.sandbox, self.pending = sandbox, 0
+
+    def begin(self, params: dict, learning_rate: float, validation_split: float):
+        lay = layout(params)
+        nbytes = self.SLOTS * 2 * 4 * sum(int(np.prod(s)) for _, s, _ in lay)
+        here, in_box = self.sandbox.shared_file(nbytes)
+        with open(here, "r+b") as f:
+            self._map = mmap.mmap(f.fileno(), nbytes)
+        self._banks = [bank_views(self._map, lay, i) for i in range(2 * self.SLOTS)]
+        self.sandbox.request({"op": "train_begin", "params": params, "learning_rate": learning_rate,
+                              "validation_split": validation_split, "shared": str(in_box), "slots": self.SLOTS,
+                              "layout": [[k, list(s), o] for k, s, o in lay]})
+
+    @property
+    def window(self) -> int:
+        return self.SLOTS - 1
+
+    def send(self, t: int, idx: np.ndarray):
+        self.sandbox.send({"op": "train_step", "t": t, "idx": idx})
+        self.pending += 1
+
+    def receive(self, t: int, timeout: float) -> tuple[float, int]:
+        answer = self.sandbox.receive(timeout)
+        self.pending -= 1
+        slot = t % self.SLOTS
+        self.params, self.grads = self._banks[2 * slot], self._banks[2 * slot + 1]
+        return _loss_and_correct(answer)
+
+    def abort(self):
+        """Steps asked ahead and not received would put the worker's answers out of step:
+        end it (the next check starts another)."""
+        if self.pending:
+            self.sandbox.kill()
+            self.sandbox.dead = WorkerError.said("died", messages.STOPPED_IN_TRAINING)
+
+
+class InProcess:
+    """Steps done in this process (the student's local check): `call(action, seconds)` runs
+    the student's code under a time limit, its failures raised as WorkerError."""
+
+    window = 1
+
+    def __init__(self, module, x_train, y_train, call):
+        self.module, self.x, self.y, self.call = module, x_train, y_train, call
+
+    def begin(self, params: dict, learning_rate: float, validation_split: float):
+        (self.x_tr, self.y_tr), _ = split_validation(self.x, self.y, validation_split)
+        self.Y_tr = one_hot(self.y_tr, N_CLASSES, dtype=self.x.dtype)
+        self.lr = learning_rate
+        self.state = {"params": {k: p.copy() for k, p in params.items()},
+                      "m": {k: np.zeros_like(p) for k, p in params.items()},
+                      "v": {k: np.zeros_like(p) for k, p in params.items()}}
+
+    def send(self, t: int, idx: np.ndarray):
+        self.idx = idx
+
+    def receive(self, t: int, timeout: float) -> tuple[float, int]:
+        idx = self.idx
+
+        def action():
+            grads, loss, logits = train_step(self.module, self.state, t, self.x_tr[idx], self.Y_tr[idx], "adam",
+                                             self.lr)
+            return grads, float(loss), int(np.sum(np.argmax(logits, axis=1) == self.y_tr[idx]))
+
+        grads, loss, correct = self.call(action, timeout)
+        self.params, self.grads = self.state["params"], grads
+        return loss, correct
+
+    def abort(self):
+        pass
+
+
+def _loss_and_correct(answer) -> tuple[float, int]:
+    if not isinstance(answer, dict) or not isinstance(answer.get("loss"), (int, float)) or type(
+            answer.get("correct")) is not int:
+        raise Feedback("a training step did not answer with its loss.", "шаг обучения не вернул значение потери.")
+    return float(answer["loss"]), answer["correct"]
+
+
+def rejected(t: int, en: str, ru: str) -> Feedback:
+    return Feedback(*messages.training_rejected(t, (en, ru)))
+
+
+class Verifier:
+    """Checks each step of a training run at secretly drawn entries and steps (see the module)."""
+
+    def __init__(self, reference, params0: dict, n_steps: int, learning_rate: float, seed: int | None = None):
+        rng = np.random.default_rng(secrets.randbits(128) if seed is None else seed)
+        self.reference, self.lr = reference, learning_rate
+        self.shapes = {k: np.shape(params0[k]) for k in PARAM_KEYS}
+        self.where = {k: np.sort(rng.choice(np.size(params0[k]), min(n, np.size(params0[k])), replace=False))
+                      for k, n in SAMPLES.items()}
+        self.p = self._sample(params0)
+        self.m = {k: np.zeros_like(p) for k, p in self.p.items()}
+        self.v = {k: np.zeros_like(p) for k, p in self.p.items()}
+        self.forms: set | None = None  # the Adam forms every step so far matches
+        self.gradient_steps = {1} | {int(t) for t in np.flatnonzero(rng.random(n_steps) < 1 / GRADIENT_EVERY) + 1}
+        self.inputs: dict | None = {k: np.array(p, dtype=np.float32) for k, p in params0.items()}  # for step 1
+
+    def _sample(self, params: dict) -> dict:
+        return {k: np.asarray(params[k]).reshape(-1)[i].astype(np.float64) for k, i in self.where.items()}
+
+    def held(self, params: dict) -> dict:
+        """A copy of params (a worker's shared view) that this process keeps, checked against
+        the entries verified at the last step: the worker cannot change it afterwards."""
+        copy = {k: np.array(params[k], dtype=np.float32, copy=True) for k in PARAM_KEYS}
+        sample = self._sample(copy)
+        for k in PARAM_KEYS:
+            if not np.array_equal(sample[k], self.p[k], equal_nan=True):
+                raise rejected(0, f"the parameters changed after they were checked ({k})",
+                               f"параметры изменились после проверки ({k})")
+        return copy
+
+    def after_step(self, t: int, params: dict, grads: dict, xb=None, Yb=None, next_checked: bool = False):
+        """Verify step t from the transport's params and grads (the gradients too on a drawn
+        step, with the batch xb, Yb); keep what the next step is verified against."""
+        for name, value in (("params", params), ("grads", grads)):
+            if not isinstance(value, dict) or any(np.shape(value.get(k)) != self.shapes[k] for k in PARAM_KEYS):
+                raise rejected(t, f"the step did not give {name} of the parameters' shapes",
+                               f"шаг не вернул {name} тех же форм, что и параметры")
+        g = self._sample(grads)
+        new = self._sample(params)
+        forms = self.reference.adam_forms(self.p, g, self.m, self.v, t, self.lr)
+        matching = {name for name, (p, _, _) in forms.items() if all(_step_close(new[k], p[k], self.p[k])
+                                                                     for k in PARAM_KEYS)}
+        self.forms = matching if self.forms is None else self.forms & matching
+        if not self.forms:
+            k = next((k for k in PARAM_KEYS if not _step_close(new[k], forms["keras"][0][k], self.p[k])), "W1")
+            bad = int(np.argmax(np.abs(new[k] - forms["keras"][0][k])))
+            index = np.unravel_index(int(self.where[k][bad]), self.shapes[k])
+            where = f"{k}[{', '.join(map(str, index))}]"
+            raise rejected(t, f"the new parameters are not an Adam step from the previous ones with the gradients "
+                              f"of this step: {where} is {new[k][bad]:.6g} where adam_update gives "
+                              f"{forms['keras'][0][k][bad]:.6g}" + (" (the same form of Adam in every step)"
+                                                                   if matching else ""),
+                           f"новые параметры — не шаг Adam из предыдущих с градиентами этого шага: {where} "
+                           f"равен {new[k][bad]:.6g}, а adam_update даёт {forms['keras'][0][k][bad]:.6g}")
+        if t in self.gradient_steps:  # after the update: a step that is not Adam's is named as such
+            self._check_gradients(t, grads, xb, Yb)
+        self.p, self.m, self.v = new, forms[next(iter(self.forms))][1], forms[next(iter(self.forms))][2]
+        self.inputs = self.held(params) if next_checked else None
+
+    def _check_gradients(self, t: int, grads: dict, xb, Yb):
+        """The student's gradients of step t against the reference's at the same parameters
+        (this process's copy) and batch: equal up to a positive factor per parameter."""
+        grads = {k: np.array(grads[k], dtype=np.float64, copy=True) for k in PARAM_KEYS}
+        net = self.reference.network
+        with one_blas_thread():  # a grading is single-threaded: more threads only fight the worker for the cores
+            logits, cache = net.forward(self.inputs, xb)
+            _, dlogits = net.softmax_cross_entropy(logits, Yb)
+            expected = net.backward(self.inputs, cache, dlogits)
+        for k in PARAM_KEYS:
+            r, g = np.asarray(expected[k], np.float64), grads[k]
+            rr = float(np.vdot(r, r))
+            scale = float(np.vdot(g, r)) / rr if rr > 0 else 1.0
+            err = float(np.max(np.abs(g - scale * r))) if g.size else 0.0
+            if scale <= 0:
+                raise rejected(t, f"backward's d{k} points away from the gradient of the loss at the same parameters "
+                                  f"and batch (a factor of {scale:.3g}), so the steps do not descend",
+                               f"d{k} из backward направлен против градиента потери при тех же параметрах и батче "
+                               f"(множитель {scale:.3g}), так что шаги не уменьшают потерю")
+            if not np.isfinite(err) or err > GRADIENT_RTOL * max(float(np.max(np.abs(scale * r))), 1e-30):
+                raise rejected(t, f"backward's d{k} differs from the gradient of the loss at the same parameters "
+                                  f"and batch (largest difference {err:.3g} after the best factor, {scale:.3g}), so "
+                                  f"the steps do not follow the gradient",
+                               f"d{k} из backward отличается от градиента потери при тех же параметрах и батче "
+                               f"(наибольшая разница {err:.3g} при лучшем множителе {scale:.3g}), так что шаги "
+                               f"идут не по градиенту")
+
+
+def one_blas_thread():
+    """A context in which numpy's BLAS uses one thread (threadpoolctl, where it is installed)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # the student release does not need it
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
+
+
+def _step_close(got, expected, before) -> bool:
+    """The student's entries equal an Adam form's, to float32 rounding of the step and the parameter."""
+    tolerance = STEP_RTOL * np.abs(expected - before) + PARAM_RTOL * np.abs(before) + ATOL
+    with np.errstate(invalid="ignore"):
+        ok = (np.abs(got - expected) <= tolerance) | (np.isnan(got) & np.isnan(expected))
+    return bool(np.all(ok))
+
+
+class Pace:
+    """Stops a training that cannot finish within the budget, as soon as that is known."""
+
+    def __init__(self, n_steps: int, budget: float):
+        self.n_steps, self.budget, self.started = n_steps, budget, time.perf_counter()
+
+    def step_seconds(self) -> float:
+        """The time one step may take: no more than the budget left, nor than the warm-up."""
+        return max(1.0, min(WARMUP_SECONDS, self.budget - (time.perf_counter() - self.started)))
+
+    def after(self, t: int):
+        """After step t: stop if, at the speed measured since the warm-up began, the steps
+        left cannot be done within the budget."""
+        elapsed = time.perf_counter() - self.started
+        if elapsed >= WARMUP_SECONDS and elapsed * self.n_steps / t > self.budget:
+            raise self.too_slow(t, elapsed, elapsed * self.n_steps / t)
+
+    def too_slow(self, done: int, elapsed: float, projected: float | None = None) -> Feedback:
+        return Feedback(*messages.training_too_slow(done, self.n_steps, elapsed, self.budget, self.step_seconds(),
+                                                    projected))
+
+
+def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, epochs: int, batch_size: int = 200,
+          optimizer: str = "adam", n_hidden: int = 800, seed: int = 0, restore_best_weights: bool = False,
+          validation_split: float = 0.2, verify: bool | None = None, secret: int | None = None) -> dict:
+    """Train with the student's steps through `transport`, verified, within `budget` seconds.
+
+    Inputs:
+    - transport: InSandbox or InProcess
+    - reference: what the check compares with; its network gives the initial weights and
+      measures validation accuracy, its adam_forms verify the steps (where it has them: the
+      student release carries no reference, so its local check does not verify)
+    - x (N, D), y (N,): the training set; the other arguments as assignment.training.fit's
+    - verify: default, where the reference can; secret: the verifier's seed (tests only)
+
+    Returns {"params": the parameters this process holds, "history": History.to_dict()}.
+    Raises Feedback when a step is rejected or training cannot finish within the budget.
+    """
+    if optimizer != "adam":
+        raise ValueError("the training check trains with Adam")
+    lr = DEFAULT_LEARNING_RATE["adam"]
+    (x_tr, y_tr), (x_val, y_val) = split_validation(x, y, validation_split)
+    Y_tr = one_hot(y_tr, N_CLASSES, dtype=x.dtype)
+    net = reference.network
+    params0 = {k: np.asarray(p, dtype=np.float32) for k, p in net.init_params(
+        n_inputs=x.shape[1], n_hidden=n_hidden, n_classes=N_CLASSES, seed=seed).items()}
+    n_steps = epochs * -(-len(x_tr) // batch_size)
+    if verify is None:
+        verify = callable(getattr(type(reference), "adam_forms", None))
+    verifier = Verifier(reference, params0, n_steps, lr, secret) if verify else None
+    transport.begin(params0, lr, validation_split)
+    pace = Pace(n_steps, budget)
+
+    def steps(t0, batches):
+        sent = 0
+        try:
+            for t, idx in enumerate(batches, start=t0):
+                while sent < len(batches) and sent < t - t0 + transport.window:
+                    transport.send(t0 + sent, batches[sent])
+                    sent += 1
+                try:
+                    loss, correct = transport.receive(t, pace.step_seconds())
+                except WorkerError as exc:
+                    if exc.kind == "timeout" and t > 1:
+                        raise pace.too_slow(t - 1, time.perf_counter() - pace.started) from None
+                    raise
+                if verifier:
+                    verifier.after_step(t, transport.params, transport.grads, x_tr[idx], Y_tr[idx],
+                                        next_checked=t + 1 in verifier.gradient_steps)
+                pace.after(t)
+                yield loss, correct
+        finally:
+            transport.abort()
+
+    def snapshot():
+        if verifier:
+            return verifier.held(transport.params)
+        return {k: np.array(transport.params[k], copy=True) for k in PARAM_KEYS}
+
+    history = History(params=dict(epochs=epochs, batch_size=batch_size, optimizer=optimizer, learning_rate=lr,
+                                  validation_split=validation_split, n_hidden=n_hidden, seed=seed,
+                                  n_train=len(x_tr), n_val=len(x_val)))
+    params, history = run_epochs(steps, snapshot, (lambda p: evaluate(net, p, x_val, y_val)) if len(x_val) else None,
+                                 len(x_tr), history, epochs=epochs, batch_size=batch_size, seed=seed,
+                                 restore_best_weights=restore_best_weights)
+    return {"params": params, "history": history.to_dict()}

@@ -1,0 +1,141 @@
+"""`mnist-hw check [PATH] [--area A] [--training] [--json]`: the public checks on the student's
+network.py, in this process, with the grader's check files (autograder/grading/checks) and two
+differences that keep the solution out of the student release:
+- only the public checks (the hidden ones are cut out of the release's copies);
+- only their fixed cases (problems.EXAMPLES), whose reference answers the release carries
+  (autograder/local/answers.py).
+So a student sees, before submitting, exactly the explanations the grader will give for these
+checks. Locally the training check measures test accuracy with the student's own forward; when
+grading, the reference's forward does.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from assignment.cli import DataDir, console, fail, load_data_or_fail, out
+from autograder import inert, messages, scheme
+from autograder.grading.calls import Unimportable
+from autograder.grading.plugin import run_checks
+from autograder.local.answers import local_reference
+from autograder.local.capture import Printed
+from autograder.local.student import LocalStudent, NotImported, load_student
+from autograder.results import CheckResult
+
+app = typer.Typer()
+
+
+@dataclass
+class LocalRun:
+    """The local checks' outcome: the results, why network.py did not import (or None), and
+    what it printed."""
+
+    results: list[CheckResult]
+    why: NotImported | None
+    output: str
+
+
+def run_local(network_py, areas=scheme.QUICK_KEYS, data_dir=None) -> LocalRun:
+    """The public checks of `areas` on network_py, in this process. A network.py that does
+    not import fails every check, with why."""
+    printed = Printed()
+    try:
+        module, why = load_student(network_py, printed), None
+        student, reference = LocalStudent(module, data_dir, printed), local_reference(module)
+    except NotImported as exc:
+        why = exc
+        student, reference = Unimportable((exc.en, exc.ru)), local_reference(None)
+    plugin = run_checks(student, reference, data_dir, list(areas), profile="student", public_only=True)
+    return LocalRun(plugin.results, why, printed.text())
+
+
+def check_area(area: str, network="network.py", lang: str = "ru", data_dir=None) -> float:
+    """The notebook's check cells: the public checks of one area, reported; the points they
+    give. Nothing reaches stderr, which nbgrader would take for a failed cell."""
+    with contextlib.redirect_stderr(io.StringIO()):
+        run = run_local(network, [area], data_dir)
+    if run.why:
+        out.print(inert.terminal_text(run.why.ru if lang == "ru" else run.why.en))
+    points, _ = report(run.results, [area], lang, details=run.why is None)
+    return points
+
+
+def report(results: list[CheckResult], areas, lang: str = "ru", details: bool = True) -> tuple[float, float]:
+    """Print, per area, the public points and (with `details`) each failure's explanation;
+    return (points, of)."""
+    ru = lang == "ru"
+    say = {key: messages.say(pair, lang) for key, pair in messages.LOCAL.items()}
+    table = Table(title=say["public_checks"])
+    for column in ("area", "points", "result"):
+        table.add_column(say[column])
+    for area in scheme.AREAS:
+        if area.key not in areas:
+            continue
+        mine = [r for r in results if r.area == area.key]
+        got, of = sum(r.score for r in mine), sum(r.max_score for r in mine)
+        ok = all(r.status == "passed" for r in mine)
+        verdict = f"[green]{say['passed']}[/]" if ok else f"[red]{say['failed']}[/]"
+        table.add_row(area.title_ru if ru else area.title_en, f"{got:g} / {of:g}", verdict)
+    out.print(table)
+    for r in results if details else ():
+        if r.status != "passed":  # the explanation may quote the student's exception: printed as text, cleaned
+            out.print(Text.assemble(("✗", "red"), " ", inert.terminal_text(r.title(ru), "bold"), "\n  ",
+                                    inert.terminal_text(r.ru if ru else r.en)))
+    return sum(r.score for r in results), sum(r.max_score for r in results)
+
+
+@app.command()
+def check(network: Path = typer.Argument(Path("network.py"), help="Your network.py (or its directory)."),
+          area: list[str] = typer.Option(None, help="Only this area (repeatable): " + ", ".join(scheme.AUTOGRADED_KEYS)),
+          training: bool = typer.Option(False, help="Also train for 12 epochs and measure test accuracy "
+                                        "(about half a minute)."),
+          lang: str = typer.Option("ru", help="ru or en: the language of the explanations."),
+          as_json: bool = typer.Option(False, "--json", help="Print the results as JSON (each check named as in the "
+                                       "grader's results.json) instead of the table."),
+          data_dir: Path = DataDir):
+    """Run the public checks on your network.py: per area, passed or what to fix. Exit status 1 while anything fails."""
+    unknown = [a for a in area or () if a not in scheme.AUTOGRADED_KEYS]
+    if unknown:
+        fail(f"no area {', '.join(unknown)}; the areas are {', '.join(scheme.AUTOGRADED_KEYS)}")
+    if lang not in ("ru", "en"):
+        fail(f"--lang {lang}: the languages are ru and en")
+    areas = tuple(area) if area else scheme.QUICK_KEYS + (("training",) if training else ())
+    if "training" in areas:
+        load_data_or_fail(data_dir)
+    run = run_local(network, areas, data_dir)
+    results, why = run.results, run.why
+    if as_json:
+        print(json.dumps(to_report(run, lang), ensure_ascii=False, indent=1))
+        raise typer.Exit(1 if any(r.status != "passed" for r in results) else 0)
+    ru = lang == "ru"
+    say = {key: messages.say(pair, lang) for key, pair in messages.LOCAL.items()}
+    if why:
+        out.print(Text.assemble(say["not_imported"], inert.terminal_text(why.ru if ru else why.en)))
+    points, of = report(results, areas, lang, details=why is None)
+    out.print(f"{say['total']}: [bold]{points:g} / {of:g}[/]. {say['hidden_later']}")
+    if run.output:
+        out.print(say["printed"], highlight=False)
+        lines = run.output.split("\n")  # newlines only: CR, U+2028 are shown, not obeyed (autograder.inert)
+        out.print(inert.terminal_text("\n".join(lines[:20])
+                                      + (f"\n… ({len(lines) - 20} {say['more_lines']})" if len(lines) > 20 else "")))
+    if "training" not in areas:
+        console.print(say["no_training"])
+    if any(r.status != "passed" for r in results):
+        raise typer.Exit(1)
+
+
+def to_report(run: LocalRun, lang: str) -> dict:
+    """`check --json`: the public checks' results, each named as in the grader's results.json,
+    so a script can compare the two check by check; and what network.py printed."""
+    ru, results, why = lang == "ru", run.results, run.why
+    return {"score": round(sum(r.score for r in results), 4), "max_score": sum(r.max_score for r in results),
+            "import_error": inert.field(why.ru if ru else why.en) if why else "", "output": inert.clean(run.output),
+            "tests": [{"name": r.gradescope_name(), "area": r.area, "score": r.score, "max_score": r.max_score,
+                       "status": r.status, "message": inert.field(r.ru if ru else r.en)} for r in results]}

@@ -1,0 +1,278 @@
+"""The wire format between the grader and the sandboxed worker: JSON plus raw array bytes.
+
+Nothing that crosses can carry code: a message is a JSON header describing a tree of
+dicts, lists, numbers, strings and None, in which arrays appear as {"__array__": i},
+followed by the raw bytes of each array. Arrays must have a plain numeric dtype, and the
+header's declared sizes are checked against the limits *before* anything is read or
+allocated. There is no pickle anywhere.
+
+    frame := b"MNHW" | uint32 header length | header JSON | array bytes...
+"""
+from __future__ import annotations
+
+import json
+import struct
+import traceback
+
+import numpy as np
+
+MAGIC = b"MNHW"
+ALLOWED_DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+                  "float16", "float32", "float64"}
+MAX_HEADER = 1 << 20  # 1 MiB of JSON
+MAX_ARRAYS = 256
+MAX_NDIM = 8
+MAX_ANSWER = 64 << 20  # the largest answer the worker may send back, in array bytes
+OUTPUT_CHARS = 20_000  # kept of what the student's code prints, in the sandbox and locally
+CALL_SECONDS = 20.0  # wall time of one ordinary call of a student's function, in the sandbox and locally
+
+
+class WorkerError(RuntimeError):
+    """The student's code raised, or the worker died, timed out, or broke the protocol."""
+
+    def __init__(self, kind: str, message: str, where: str = "", ru: str = ""):
+        self.kind, self.message, self.where, self.ru = kind, message, where, ru
+        super().__init__(f"{kind}: {message}")
+
+    @classmethod
+    def said(cls, kind: str, pair: tuple[str, str]) -> "WorkerError":
+        """A WorkerError whose message is one of autograder.messages' (en, ru) pairs."""
+        return cls(kind, pair[0], ru=pair[1])
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        """(en, ru): the message in both languages (the same text where it has no Russian: the student's error)."""
+        return self.message, self.ru or self.message
+
+
+class ProtocolError(ValueError):
+    """A message is malformed, too large, or holds something other than plain data."""
+
+
+def unreturnable(exc: ProtocolError) -> dict:
+    """The answer the worker sends when the student's value cannot be encoded."""
+    return {"ok": False, "error": f"the result cannot be returned: {exc}"}
+
+
+def not_an_answer(exc: Exception) -> WorkerError:
+    """What the grader makes of a frame it cannot read (too large, malformed)."""
+    return WorkerError("protocol", f"the worker sent something that is not an answer ({exc})",
+                       ru=f"процесс прислал не ответ ({exc})")
+
+
+def _flatten(value, arrays: list, depth: int = 0):
+    """A JSON tree for `value`, its arrays appended to `arrays`.
+
+    Every value keeps its kind: an ndarray (0-d included) stays an ndarray of its dtype and
+    shape, a numpy scalar stays a numpy scalar of its dtype, a tuple stays a tuple, a list a
+    list, a dict a dict (keys: str, int, float, bool or None, in order); bool, int, float,
+    str and None stay themselves. What the local check and the grader see is what the
+    student's function returned, not a normalized copy.
+    """
+    if depth > 16:
+        raise ProtocolError("nesting deeper than 16 levels")
+    if isinstance(value, (np.ndarray, np.generic)):
+        array = np.asarray(value)
+        if array.dtype.name not in ALLOWED_DTYPES:
+            raise ProtocolError(f"array of dtype {array.dtype} cannot be sent: only plain numeric arrays")
+        arrays.append(np.array(array, order="C", copy=True))  # ascontiguousarray would make 0-d arrays 1-d
+        return {"__scalar__" if isinstance(value, np.generic) else "__array__": len(arrays) - 1}
+    if isinstance(value, dict):
+        items = list(value.items())
+        if not all(k is None or type(k) in (str, int, float, bool) for k, _ in items):
+            raise ProtocolError("dict keys must be strings or numbers")
+        return {"__dict__": [[k, _flatten(v, arrays, depth + 1)] for k, v in items]}
+    if type(value) is tuple:
+        return {"__tuple__": [_flatten(v, arrays, depth + 1) for v in value]}
+    if type(value) is list:
+        return [_flatten(v, arrays, depth + 1) for v in value]
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    raise ProtocolError(f"a {type(value).__name__} cannot be sent: only arrays, numbers, strings, lists, tuples, "
+                        "dicts")
+
+
+def encode(value) -> bytes:
+    arrays: list[np.ndarray] = []
+    tree = _flatten(value, arrays)
+    header = json.dumps({"tree": tree, "arrays": [{"dtype": a.dtype.name, "shape": list(a.shape)}
+                                                  for a in arrays]}, allow_nan=True).encode()
+    if len(header) > MAX_HEADER:
+        raise ProtocolError(f"header of {len(header)} bytes exceeds {MAX_HEADER}")
+    return b"".join([MAGIC, struct.pack(">I", len(header)), header, *(a.astype(a.dtype.newbyteorder("<"), copy=False).tobytes() for a in arrays)])
+
+
+def _read_exact(stream, n: int) -> bytes:
+    chunks, remaining = [], n
+    while remaining:
+        chunk = stream.read(remaining)
+        if not chunk:
+            raise EOFError(f"stream ended {remaining} bytes short")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_message(stream, max_bytes: int):
+    """Read one frame from a binary stream, refusing anything over `max_bytes` of array data."""
+    start = _read_exact(stream, 8)
+    if start[:4] != MAGIC:
+        raise ProtocolError("not a frame of this protocol")
+    (length,) = struct.unpack(">I", start[4:])
+    if length > MAX_HEADER:
+        raise ProtocolError(f"header of {length} bytes exceeds {MAX_HEADER}")
+    try:
+        header = json.loads(_read_exact(stream, length))
+        specs = header["arrays"]
+        tree = header["tree"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ProtocolError(f"malformed header: {exc}") from None
+    if not isinstance(specs, list) or len(specs) > MAX_ARRAYS:
+        raise ProtocolError("too many arrays")
+    sizes, total = [], 0
+    for spec in specs:
+        try:
+            dtype, shape = spec["dtype"], spec["shape"]
+        except (KeyError, TypeError):
+            raise ProtocolError("malformed array description") from None
+        if dtype not in ALLOWED_DTYPES:
+            raise ProtocolError(f"dtype {dtype!r} is not a plain numeric type")
+        if (not isinstance(shape, list) or len(shape) > MAX_NDIM
+                or not all(type(d) is int and 0 <= d < 2**31 for d in shape)):
+            raise ProtocolError(f"bad shape {shape!r}")
+        nbytes = int(np.prod(shape, dtype=np.float64)) * np.dtype(dtype).itemsize
+        total += nbytes
+        if total > max_bytes:
+            raise ProtocolError(f"arrays of {total:,}+ bytes exceed the limit of {max_bytes:,}")
+        sizes.append((np.dtype(dtype).newbyteorder("<"), tuple(shape), nbytes))
+    arrays = [np.frombuffer(_read_exact(stream, n), dtype=dt).reshape(shape).astype(dt.newbyteorder("="))
+              for dt, shape, n in sizes]
+    return _unflatten(tree, arrays)
+
+
+def _unflatten(tree, arrays):
+    if isinstance(tree, dict):
+        if len(tree) != 1:
+            raise ProtocolError("unknown object in message")
+        (kind, inner), = tree.items()
+        if kind in ("__array__", "__scalar__"):
+            if type(inner) is not int or not 0 <= inner < len(arrays):
+                raise ProtocolError("bad array reference")
+            if kind == "__scalar__":
+                if arrays[inner].shape != ():
+                    raise ProtocolError("a scalar must have shape ()")
+                return arrays[inner][()]
+            return arrays[inner]
+        if kind == "__tuple__" and isinstance(inner, list):
+            return tuple(_unflatten(v, arrays) for v in inner)
+        if kind == "__dict__" and isinstance(inner, list):
+            if not all(isinstance(p, list) and len(p) == 2 and (p[0] is None or type(p[0]) in (str, int, float, bool))
+                       for p in inner):
+                raise ProtocolError("malformed dict")
+            return {k: _unflatten(v, arrays) for k, v in inner}
+        raise ProtocolError("unknown object in message")
+    if isinstance(tree, list):
+        return [_unflatten(v, arrays) for v in tree]
+    return tree
+
+
+def roundtrip(value, max_bytes: int = MAX_ANSWER):
+    """`value` as the other side of the wire receives it: what the local check hands its checks,
+    so that they see exactly what the sandboxed grader's checks see."""
+    import io
+
+    return read_message(io.BytesIO(encode(value)), max_bytes)
+
+
+def to_json(value) -> dict:
+    """`value` as plain JSON, for a file instead of a pipe (the student release's recorded
+    reference answers): the same tree as a message's header, each array given by its dtype,
+    shape and numbers. `from_json` gives back the same kinds and exact values."""
+    arrays: list[np.ndarray] = []
+    tree = _flatten(value, arrays)
+    return {"tree": tree, "arrays": [{"dtype": a.dtype.str, "shape": list(a.shape), "data": a.ravel().tolist()}
+                                     for a in arrays]}
+
+
+def from_json(document: dict):
+    arrays = [np.array(a["data"], dtype=np.dtype(a["dtype"])).reshape(a["shape"]) for a in document["arrays"]]
+    return _unflatten(document["tree"], arrays)
+
+
+def write_message(stream, value) -> None:
+    stream.write(encode(value))
+    stream.flush()
+
+
+# -- what a call of the student's code gives back, made plain (used by the worker, and by
+# the student's local checks, which call network.py in their own process) ---------------
+def plain(value, depth: int = 0):
+    """The student's return value as the wire can carry it, changed as little as possible:
+    arrays, numpy scalars, tuples, lists, dicts and Python scalars stay what they are;
+    subclasses become their base (a namedtuple a tuple, an IntEnum an int); anything else
+    (an object array, a generator, a custom class) becomes {"__unsupported__": what it is}."""
+    if depth > 16:
+        return {"__unsupported__": "structure nested deeper than 16 levels"}
+    if isinstance(value, (np.ndarray, np.generic)):
+        dtype = np.asarray(value).dtype
+        return value if dtype.name in ALLOWED_DTYPES else {"__unsupported__": f"numpy array of dtype {dtype}"}
+    if isinstance(value, dict):
+        return {(k if k is None or type(k) in (str, int, float, bool) else str(k)): plain(v, depth + 1)
+                for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(plain(v, depth + 1) for v in value)
+    if isinstance(value, list):
+        return [plain(v, depth + 1) for v in value]
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    for kind in (bool, int, float, str):
+        if isinstance(value, kind):
+            return kind(value)
+    return {"__unsupported__": type(value).__name__}
+
+
+def copy_arrays(tree):
+    """A copy of a tree of arguments in which every array is a fresh copy."""
+    if isinstance(tree, np.ndarray):
+        return tree.copy()
+    if isinstance(tree, dict):
+        return {k: copy_arrays(v) for k, v in tree.items()}
+    if isinstance(tree, (list, tuple)):
+        return type(tree)(copy_arrays(v) for v in tree)
+    return tree
+
+
+def mutated(before, after, path="") -> list:
+    """Paths of the arrays in the arguments that the call changed in place."""
+    if isinstance(before, np.ndarray):
+        same = isinstance(after, np.ndarray) and after.shape == before.shape and np.array_equal(
+            after, before, equal_nan=True)
+        return [] if same else [path or "argument"]
+    if isinstance(before, dict):
+        return [p for k in before for p in mutated(before[k], after.get(k) if isinstance(after, dict) else None,
+                                                  f"{path}[{k!r}]")]
+    if isinstance(before, (list, tuple)):
+        return [p for i, v in enumerate(before)
+                for p in mutated(v, after[i] if isinstance(after, (list, tuple)) and i < len(after) else None,
+                                 f"{path}[{i}]" if path else f"argument {i + 1}")]
+    return []
+
+
+def call(module, fn: str, args: list, kwargs: dict) -> dict:
+    """Call the student's `fn` and make the answer both sides of the boundary send: the
+    value made plain and which arguments it changed in place. The worker (in the sandbox)
+    and the student's local check (in-process) both call through here."""
+    function = getattr(module, fn, None)
+    if not callable(function):
+        raise AttributeError(f"network.py defines no function {fn}: keep the names of the stub")
+    before = copy_arrays(args)
+    value = function(*args, **kwargs)
+    return {"ok": True, "value": plain(value), "mutated": mutated(before, args)}
+
+
+def describe(exc: BaseException) -> dict:
+    frames = traceback.extract_tb(exc.__traceback__)
+    student = [f for f in frames if f.filename.endswith("network.py")]
+    where = f"network.py line {student[-1].lineno}, in {student[-1].name}: {student[-1].line}" if student else ""
+    return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:2000], "where": where,
+            "traceback": "".join(traceback.format_exception(exc))[-4000:]}
