@@ -160,11 +160,9 @@ def source_notebook():
     cells.append(_cell("markdown", KERAS_TITLE, "keras-title", locked=True))
     cells.append(_cell("code", KERAS, "keras-run"))
     cells.append(_cell("code", COMPARE, "comparison"))
-    for area in scheme.AREAS:
-        if area.graded_by == "autograder":
-            cells.append(_cell("markdown", f"### {area.title_ru} / {area.title_en}", f"title-{area.key}",
-                               locked=True))
-            cells.append(_cell("code", test_cell(area.key), area.key, grade=True, locked=True, points=area.points))
+    for area in scheme.AUTOGRADED_AREAS:
+        cells.append(_cell("markdown", f"### {area.title_ru} / {area.title_en}", f"title-{area.key}", locked=True))
+        cells.append(_cell("code", test_cell(area.key), area.key, grade=True, locked=True, points=area.points))
     notebook = new_notebook(cells=cells, metadata={
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"}})

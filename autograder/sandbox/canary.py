@@ -14,7 +14,7 @@ import socket
 from pathlib import Path
 
 from autograder.sandbox import imports, tempdirs
-from autograder.sandbox.box import (SANDBOX_UIDS, Sandbox, SandboxUnavailable, WorkerError, first_unreachable,
+from autograder.sandbox.box import (SANDBOX_UIDS, Sandbox, SandboxUnavailable, first_unreachable,
                                     interpreter_files)
 
 CANARY = '''\
