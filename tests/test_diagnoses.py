@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.grading.feedback import KNOWN_MISTAKES, Feedback, compare
+from autograder.grading.feedback import Feedback, compare
+from autograder.messages import KNOWN_MISTAKES
 from autograder.grading.plugin import run_checks
 from autograder.grading.reference import live_reference
 from autograder.local.student import LocalStudent
