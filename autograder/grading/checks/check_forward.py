@@ -7,9 +7,6 @@ from autograder import messages
 from autograder.grading.feedback import as_array, compare, fail
 from autograder.grading.problems import SHAPES, problem, with_examples
 
-AREA = "forward"
-pytestmark = pytest.mark.forward
-
 
 def logits_and_cache(student, params, x):
     out = student.forward(params, x)

@@ -10,8 +10,6 @@ from autograder.grading.feedback import PARAM_KEYS as KEYS
 from autograder.grading.feedback import as_array, compare, fail, loss_number, params_dict
 from autograder.grading.problems import SHAPES, problem, with_examples
 
-AREA = "gradients"
-pytestmark = pytest.mark.gradients
 TOLERANCE = 1e-5  # a correct gradient: about 1e-9; a wrong factor, sign or mask: 1e-1 and more
 MARGIN = 1e-3  # pre-activations at least this far from 0, so h = 1e-5 never crosses a kink
 

@@ -7,8 +7,6 @@ from autograder import messages
 from autograder.grading.feedback import as_array, compare, fail, loss_number
 from autograder.grading.problems import SHAPES, problem, with_examples
 
-AREA = "softmax_loss"
-pytestmark = pytest.mark.softmax_loss
 EXTREME = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4], [1e4, 1e4, -3.0], [0.5, -0.2, 0.1]])
 
 

@@ -10,9 +10,6 @@ from autograder.grading.feedback import PARAM_KEYS as KEYS
 from autograder.grading.feedback import compare, fail, params_dict
 from autograder.grading.problems import SHAPES, copy_params, problem, with_examples
 
-AREA = "updates"
-pytestmark = pytest.mark.updates
-
 
 @pytest.mark.points(5)
 @given(SHAPES, st.sampled_from([0.1, 0.01, 0.5]))
