@@ -34,16 +34,18 @@ class Submission:
 
 
 def name_of(path: Path) -> str:
+    """A submission's name, its folder in OUT/NAME/: the directory's or file's name without .zip/.py."""
     return path.stem if path.suffix in (".zip", ".py") else path.name
 
 
 # -- reading submissions ------------------------------------------------------------------
 def _refuse(message: str):
+    """Stop reading this submission: it gets 0 and `message` (also used by autograder.lms.bulk)."""
     raise _Unreadable(message)
 
 
 class _Unreadable(Exception):
-    pass
+    """One submission cannot be graded as given; read_submission turns it into Submission.problem."""
 
 
 def _from_zip(path: Path) -> bytes:
