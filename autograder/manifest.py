@@ -4,7 +4,7 @@ autograder files the student release carries, and the files that decide a grade.
 Paths are relative to the project's root (the folder holding assignment/, autograder/,
 solution/). The release (autograder/authoring/release.py), the box
 (autograder/sandbox/box.py), the import rule (autograder/sandbox/imports.py) and the
-batch's regrade fingerprint (autograder/batch/run.py) all read them from here.
+batch's regrade fingerprint (autograder/batch/journal.py) all read them from here.
 """
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from autograder.authoring.examples import buggy, write_examples
+from autograder.batch import journal, submissions
 from autograder.batch import run as batch
 from autograder.sandbox import tempdirs
 from autograder.scheme import AUTOGRADED
@@ -130,8 +131,9 @@ def test_content_hash_decides_what_is_graded_again(tmp_path):
     (alice / "network.py").write_text(buggy("sign_flipped"))
     assert run() == (NO_TRAINING - 25, False, 2)  # changed: graded
     assert run(force=True) == (NO_TRAINING - 25, False, 3)  # --force: graded again
-    submission = batch.read_submission(alice)  # other options, another grading
-    assert submission.key('{"skip_training": true}') != submission.key('{"skip_training": false}')
+    content = submissions.read_submission(alice).content  # other options, another grading
+    assert journal.grading_key(content, '{"skip_training": true}') != journal.grading_key(
+        content, '{"skip_training": false}')
 
 
 def test_bad_input_gets_a_clear_message_and_loses_nothing(tmp_path, mnist_dir):
@@ -148,7 +150,7 @@ def test_bad_input_gets_a_clear_message_and_loses_nothing(tmp_path, mnist_dir):
         (tmp_path / "empty").mkdir(exist_ok=True)
         (tmp_path / "x").mkdir(exist_ok=True)
         (tmp_path / "x" / "good.py").write_text("")
-        with pytest.raises(batch.SubmissionError, match=message):
+        with pytest.raises(submissions.SubmissionError, match=message):
             batch.grade_batch(paths, out, skip_training=True)
         assert (out / "good" / "results.json").read_bytes() == kept  # nothing already done is lost
 
@@ -157,7 +159,7 @@ def test_bad_input_gets_a_clear_message_and_loses_nothing(tmp_path, mnist_dir):
         z.writestr("network.py", b"#" * (200 << 20))  # 200 MB of comment, a few hundred kB zipped
     many = tmp_path / "many.zip"
     with zipfile.ZipFile(many, "w") as z:
-        for i in range(batch.MAX_ZIP_MEMBERS + 1):
+        for i in range(submissions.MAX_ZIP_MEMBERS + 1):
             z.writestr(f"f{i}", b"")
     escape = tmp_path / "escape.zip"
     with zipfile.ZipFile(escape, "w") as z:

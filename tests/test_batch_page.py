@@ -269,7 +269,7 @@ def test_learning_curves_on_a_submission_page(tmp_path):
 
 def test_a_submission_cannot_take_the_page_s_folders(tmp_path):
     """OUT/assets/ and OUT/similarity/ are the page's: a submission named so is refused before grading."""
-    from autograder.batch import run as batch
+    from autograder.batch import submissions
 
     for name in ("assets", "similarity.zip", "similarity.py"):
         path = tmp_path / name
@@ -278,8 +278,8 @@ def test_a_submission_cannot_take_the_page_s_folders(tmp_path):
         else:
             path.mkdir()
             (path / "network.py").write_text("")
-        with pytest.raises(batch.SubmissionError, match="a folder of the batch page"):
-            batch.check_paths([path])
+        with pytest.raises(submissions.SubmissionError, match="a folder of the batch page"):
+            submissions.check_paths([path])
     (tmp_path / "assets2").mkdir()
     (tmp_path / "assets2" / "network.py").write_text("")
-    batch.check_paths([tmp_path / "assets2"])  # a name of its own: accepted
+    submissions.check_paths([tmp_path / "assets2"])  # a name of its own: accepted

@@ -269,14 +269,14 @@ def test_mnist_hw_train_says_a_hostile_import_error_as_text(tmp_path):
 
 
 def test_names_that_would_be_the_output_folder_itself_are_refused(tmp_path):
-    from autograder.batch import run as batch
+    from autograder.batch import submissions
 
     for name in ("..zip", "...zip", ".graded"):  # OUT itself, its parent, the journal's folder
         (tmp_path / name).mkdir()
         (tmp_path / name / "network.py").write_text("")
-        with pytest.raises(batch.SubmissionError, match="rename it"):
-            batch.check_paths([tmp_path / name])
-    batch.check_paths([tmp_path / "..zip" / "network.py"])  # a name of its own: accepted
+        with pytest.raises(submissions.SubmissionError, match="rename it"):
+            submissions.check_paths([tmp_path / name])
+    submissions.check_paths([tmp_path / "..zip" / "network.py"])  # a name of its own: accepted
 
 
 def test_ordinary_reports_are_unchanged(tmp_path, mnist_dir):

@@ -11,6 +11,7 @@ import pytest
 from autograder import scheme
 from autograder.authoring.examples import SOLUTION
 from autograder.batch import run as batch
+from autograder.batch.submissions import SubmissionError
 from autograder.grading import grade as runner
 from autograder.sandbox import box as sandbox
 from autograder.sandbox import canary, tempdirs
@@ -129,7 +130,7 @@ def test_grading_is_refused_where_no_sandbox_can_run_unless_asked(monkeypatch, t
     monkeypatch.setattr(sandbox.confine, "landlock_abi", lambda: 0)
     with pytest.raises(sandbox.SandboxUnavailable, match="no sandbox can run here"):
         sandbox.isolation()
-    with pytest.raises(batch.SubmissionError, match="unsafe-no-sandbox"):
+    with pytest.raises(SubmissionError, match="unsafe-no-sandbox"):
         batch.check_sandbox()
     assert batch.check_sandbox(unsafe=True) == "none"
     with sandbox.Sandbox(SOLUTION, unsafe=True) as box:

@@ -167,7 +167,7 @@ def read_sources(paths: list[Path], past: list[Path]) -> tuple[list[Source], lis
     """The network.py of each submission (a directory, a .py or a zip, read as the grader
     reads them) and of each submission in each past directory; and what could not be read.
     Past submissions are named PASTDIR/NAME."""
-    from autograder.batch.run import check_paths, read_submission
+    from autograder.batch.submissions import check_paths, read_submission
 
     check_paths(paths)
     sources, problems = [], []
