@@ -69,6 +69,46 @@ def test_release_is_byte_identical_when_made_twice(built, tmp_path):
         assert "setup.sh" in z.namelist()
 
 
+def test_the_bundles_texts_come_from_the_template_files(built):
+    """README.md, setup.sh and run_autograder are authoring/templates/' files byte for byte,
+    and that folder itself (the release's input) is not copied into the grader bundle, where it
+    could be taken for the bundle's own Gradescope scripts."""
+    assert built.student["README.md"] == (rel.TEMPLATES / "student-README.md").read_bytes()
+    assert built.grader["README.md"] == (rel.TEMPLATES / "grader-README.md").read_bytes()
+    for script in ("setup.sh", "run_autograder"):
+        assert built.grader[script] == (rel.TEMPLATES / script).read_bytes()
+    assert [p for p in built.grader if p.startswith("autograder/authoring/templates/")] == []
+
+
+def test_student_pyproject_carries_the_projects_own_pins(built):
+    """The template filled in: valid TOML whose dependencies and keras extra are this project's
+    pyproject.toml's (read, not copied), with every package the release holds a .py file in."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    student = tomllib.loads(built.student["pyproject.toml"].decode())
+    assert student["project"]["dependencies"] == project["dependencies"]
+    assert student["project"]["optional-dependencies"] == {"keras": project["optional-dependencies"]["keras"]}
+    assert student["project"]["scripts"] == {"mnist-hw": "autograder.cli:student_main"}
+    holding_code = {p.rpartition("/")[0].replace("/", ".") for p in built.student if "/" in p and p.endswith(".py")}
+    assert sorted(holding_code) == student["tool"]["setuptools"]["packages"]
+    assert built.grader["requirements.txt"].decode().split() == project["dependencies"]
+
+
+def test_a_wheel_of_the_project_carries_the_release_templates(tmp_path):
+    """A non-editable install has what `mnist-hw release` reads (pyproject.toml's package-data)."""
+    source = tmp_path / "source"
+    for name in ("assignment", "autograder", "solution"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(ROOT / name, source / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", str(source),
+                    "-w", str(tmp_path)], check=True, capture_output=True)
+    with zipfile.ZipFile(next(tmp_path.glob("mnist_hw-*.whl"))) as z:
+        shipped = {n for n in z.namelist() if n.startswith("autograder/authoring/templates/")}
+    assert shipped == {f"autograder/authoring/templates/{p.name}" for p in rel.TEMPLATES.iterdir()}
+
+
 def test_student_release_holds_no_solution_hidden_check_or_answer():
     student = archive.read_tree(RELEASE / "student")
     secrets = leaks.secrets()
