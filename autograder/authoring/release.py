@@ -105,7 +105,8 @@ def student_notebook(release: Release):
 def student_packaging(release: Release):
     """README and pyproject.toml, so that `pip install -e .` gives the student `mnist-hw`."""
     release.student["README.md"] = _template("student-README.md")
-    release.student["pyproject.toml"] = packaging.student_pyproject(_template("student-pyproject.toml").decode()).encode()
+    pyproject = packaging.student_pyproject(_template("student-pyproject.toml").decode())
+    release.student["pyproject.toml"] = pyproject.encode()
 
 
 def grader_bundle(release: Release):
@@ -129,8 +130,8 @@ def gradescope(release: Release):
         release.grader[name] = _template(name)
 
 
-STEPS = (stub_network, student_kit, texts, keras_reference, public_checks, student_notebook, student_packaging, grader_bundle,
-         gradescope)
+STEPS = (stub_network, student_kit, texts, keras_reference, public_checks, student_notebook, student_packaging,
+         grader_bundle, gradescope)
 
 
 def build() -> Release:
