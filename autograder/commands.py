@@ -210,24 +210,25 @@ def release(out_dir: Path = typer.Option(Path("release"), "--out", help="Where s
             data_dir: Optional[Path] = DataDir):
     """Make the student release and the grader bundle (and their zips) from the sources."""
     try:
-        from autograder.authoring import release as rel
+        from autograder.authoring import archive, leaks, release as rel
+        from autograder.authoring.bundle import validate_bundle
     except ImportError as exc:
         fail(f"`release` needs the project's sources and nbgrader ({exc}); run it in the project, "
              "after `pip install -e '.[nbgrader]'`.")
     built = rel.build()
-    for path in rel.write(built, writable_dir_or_fail(out_dir, "--out")):
+    for path in archive.write(built, writable_dir_or_fail(out_dir, "--out")):
         out.print(f"wrote {path}")
     if not validate:
         return
-    leaks = rel.find_leaks(built.student)
-    for leak in leaks:
+    found = leaks.find_leaks(built.student)
+    for leak in found:
         console.print(f"[red]leak:[/] {leak}", highlight=False)
-    if leaks:
-        fail(f"the student release shows {len(leaks)} line(s) of the solution, a derivation answer or a hidden "
+    if found:
+        fail(f"the student release shows {len(found)} line(s) of the solution, a derivation answer or a hidden "
              "check: mark them as a solution or hidden region in the sources")
     out.print("[green]✓[/] no solution body, derivation answer or hidden check in the student release")
     load_data_or_fail(data_dir)
-    scores = rel.validate_bundle(out_dir / rel.GRADER, data_dir, skip_training)
+    scores = validate_bundle(out_dir / archive.GRADER, data_dir, skip_training)
     for name, (got, expected) in scores.items():
         mark = "[green]✓[/]" if got == expected else "[red]✗[/]"
         out.print(f"{mark} {name} scores {got:g} on the grader bundle (expected {expected:g})")

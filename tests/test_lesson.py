@@ -22,7 +22,7 @@ import pytest
 from assignment import runs
 from assignment.plots import plot_comparison
 from assignment.training import fit
-from autograder.authoring import release as rel
+from autograder.authoring import archive, release as rel
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALL = "pip install -e '.[keras]'"
@@ -36,7 +36,7 @@ def built():
 @pytest.fixture(scope="module")
 def student_zip(built, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("release") / "student.zip"
-    path.write_bytes(rel.zip_bytes(built.student, "mnist-hw/"))
+    path.write_bytes(archive.zip_bytes(built.student, archive.PREFIX[archive.STUDENT]))
     return path
 
 

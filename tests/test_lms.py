@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from autograder.authoring.examples import SOLUTION, buggy
-from autograder.authoring.release import clear_solutions
+from autograder.authoring.regions import clear_solutions
 from autograder.lms import bulk, export
 
 HOSTILE = '<script>alert(1)</script> =HYPERLINK("http:evil") <img src=x onerror=alert(2)>'

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.authoring import release as rel
+from autograder.authoring import archive, leaks, release as rel
+from autograder.authoring.bundle import validate_bundle
 from autograder.authoring.examples import buggy, expected_scores
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,36 +46,75 @@ def same_answers(a: bytes, b: bytes) -> bool:
 
 def test_committed_release_is_up_to_date(built):
     """release/ is what `mnist-hw release` makes of today's sources (run it when this fails)."""
-    for name, files in ((rel.STUDENT, built.student), (rel.GRADER, built.grader)):
-        committed = rel.read_tree(RELEASE / name)
+    for name, files in ((archive.STUDENT, built.student), (archive.GRADER, built.grader)):
+        committed = archive.read_tree(RELEASE / name)
         assert sorted(committed) == sorted(files), f"release/{name}: files added or removed; run `mnist-hw release`"
         stale = [p for p in files if committed[p] != files[p]
                  and not (p == ANSWERS and same_answers(committed[p], files[p]))]
         assert not stale, f"release/{name} is out of date in {stale}; run `mnist-hw release`"
         # each zip is exactly the zip of its committed tree
-        prefix = "mnist-hw/" if name == rel.STUDENT else ""
-        assert (RELEASE / f"{name}.zip").read_bytes() == rel.zip_bytes(committed, prefix)
+        assert (RELEASE / f"{name}.zip").read_bytes() == archive.zip_bytes(committed, archive.PREFIX[name])
 
 
 def test_release_is_byte_identical_when_made_twice(built, tmp_path):
     again = rel.build()
     assert again.student == built.student and again.grader == built.grader
-    rel.write(built, tmp_path / "a")
-    rel.write(again, tmp_path / "b")
+    archive.write(built, tmp_path / "a")
+    archive.write(again, tmp_path / "b")
     for name in ("student.zip", "autograder.zip"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     with zipfile.ZipFile(tmp_path / "a" / "autograder.zip") as z:
         run = z.getinfo("run_autograder")
-        assert run.date_time == rel.ZIP_DATE and (run.external_attr >> 16) & 0o111  # executable for Gradescope
+        assert run.date_time == archive.ZIP_DATE and (run.external_attr >> 16) & 0o111  # executable for Gradescope
         assert "setup.sh" in z.namelist()
 
 
+def test_the_bundles_texts_come_from_the_template_files(built):
+    """README.md, setup.sh and run_autograder are authoring/templates/' files byte for byte,
+    and that folder itself (the release's input) is not copied into the grader bundle, where it
+    could be taken for the bundle's own Gradescope scripts."""
+    assert built.student["README.md"] == (rel.TEMPLATES / "student-README.md").read_bytes()
+    assert built.grader["README.md"] == (rel.TEMPLATES / "grader-README.md").read_bytes()
+    for script in ("setup.sh", "run_autograder"):
+        assert built.grader[script] == (rel.TEMPLATES / script).read_bytes()
+    assert [p for p in built.grader if p.startswith("autograder/authoring/templates/")] == []
+
+
+def test_student_pyproject_carries_the_projects_own_pins(built):
+    """The template filled in: valid TOML whose dependencies and keras extra are this project's
+    pyproject.toml's (read, not copied), with every package the release holds a .py file in."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    student = tomllib.loads(built.student["pyproject.toml"].decode())
+    assert student["project"]["dependencies"] == project["dependencies"]
+    assert student["project"]["optional-dependencies"] == {"keras": project["optional-dependencies"]["keras"]}
+    assert student["project"]["scripts"] == {"mnist-hw": "autograder.cli:student_main"}
+    holding_code = {p.rpartition("/")[0].replace("/", ".") for p in built.student if "/" in p and p.endswith(".py")}
+    assert sorted(holding_code) == student["tool"]["setuptools"]["packages"]
+    assert built.grader["requirements.txt"].decode().split() == project["dependencies"]
+
+
+def test_a_wheel_of_the_project_carries_the_release_templates(tmp_path):
+    """A non-editable install has what `mnist-hw release` reads (pyproject.toml's package-data)."""
+    source = tmp_path / "source"
+    for name in ("assignment", "autograder", "solution"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(ROOT / name, source / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", str(source),
+                    "-w", str(tmp_path)], check=True, capture_output=True)
+    with zipfile.ZipFile(next(tmp_path.glob("mnist_hw-*.whl"))) as z:
+        shipped = {n for n in z.namelist() if n.startswith("autograder/authoring/templates/")}
+    assert shipped == {f"autograder/authoring/templates/{p.name}" for p in rel.TEMPLATES.iterdir()}
+
+
 def test_student_release_holds_no_solution_hidden_check_or_answer():
-    student = rel.read_tree(RELEASE / "student")
-    secrets = rel.secrets()
+    student = archive.read_tree(RELEASE / "student")
+    secrets = leaks.secrets()
     assert len(secrets["solution/network.py"]) >= 20 and len(secrets["autograder/grading/checks/check_updates.py"]) >= 10
     assert len(secrets["solution/derivation-ru.md"]) >= 20
-    assert rel.find_leaks(student) == []
+    assert leaks.find_leaks(student) == []
     # what should be there is
     assert {"network.py", "assignment-ru.md", "assignment-en.md", "derivation-ru.md", "derivation-en.md",
             "mnist.ipynb", "autograder/grading/checks/check_forward.py", "assignment/training.py"} <= set(student)
@@ -88,10 +128,10 @@ def test_student_release_holds_no_solution_hidden_check_or_answer():
                                     "autograder/grading/checks/check_gradients.py"])
 def test_the_leak_search_finds_a_planted_line(origin):
     """The search is not vacuous: one secret line pasted into the assignment text is found."""
-    student = rel.read_tree(RELEASE / "student")
-    line = max(rel.secrets()[origin], key=len)  # the most telling line of the region
+    student = archive.read_tree(RELEASE / "student")
+    line = max(leaks.secrets()[origin], key=len)  # the most telling line of the region
     student["assignment-en.md"] += ("\n" + " ".join(line) + "\n").encode()
-    assert any(origin in leak and leak.startswith("assignment-en.md") for leak in rel.find_leaks(student))
+    assert any(origin in leak and leak.startswith("assignment-en.md") for leak in leaks.find_leaks(student))
 
 
 def test_stub_keeps_the_signatures_and_raises_not_implemented():
@@ -115,7 +155,7 @@ def bundle_env(directory: Path) -> dict:
 
 
 def test_grader_bundle_alone_gives_the_reference_full_marks_and_the_stub_zero(mnist_dir):
-    scores = rel.validate_bundle(RELEASE / "autograder", mnist_dir, skip_training=True)
+    scores = validate_bundle(RELEASE / "autograder", mnist_dir, skip_training=True)
     assert scores == {"reference": (70.0, 70.0), "stub": (0.0, 0.0)}
 
 
@@ -246,7 +286,7 @@ def test_gradescope_zip_without_bubblewrap_grades_the_reference_fully_and_the_hu
     run_autograder with the fallback sandbox (Landlock, seccomp, a user of its own): the
     reference 90/90 with training, and a submission that hunts the filesystem for the
     reference solution and hands every call to it 0."""
-    rel.write(rel.build(), tmp_path / "release")
+    archive.write(rel.build(), tmp_path / "release")
     hunter = (Path(__file__).parent / "hostile/hunts_reference.py").read_text()
     scores = {}
     for name, source in (("reference", (ROOT / "solution/network.py").read_text()), ("hunter", hunter)):

@@ -12,7 +12,7 @@ import pytest
 from assignment.training import evaluate, fit
 from autograder import scheme
 from autograder.authoring.examples import SOLUTION, buggy, expected_scores
-from autograder.authoring.release import clear_solutions
+from autograder.authoring.regions import clear_solutions
 from autograder.batch import run as batch
 from autograder.local.check import run_local
 from solution import network as reference

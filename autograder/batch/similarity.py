@@ -75,7 +75,7 @@ def stub_source() -> str:
     from autograder.authoring.examples import SOLUTION
 
     try:
-        from autograder.authoring.release import clear_solutions
+        from autograder.authoring.regions import clear_solutions
     except ImportError:  # the grader bundle has no nbgrader: its placeholder, written the same way
         return re.sub(r"(?ms)^([ \t]*)### BEGIN SOLUTION.*?### END SOLUTION[ \t]*\n",
                       lambda m: f"{m[1]}# YOUR CODE HERE\n{m[1]}raise NotImplementedError()\n", SOLUTION.read_text())
