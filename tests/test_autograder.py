@@ -141,7 +141,9 @@ def test_oversized_and_code_carrying_results_are_refused(tmp_path, sandbox_mode)
 def test_protocol_refuses_objects_and_checks_sizes_before_allocating():
     value = {"a": np.arange(6, dtype=np.float32).reshape(2, 3), "b": [1, 2.5, None, "x"]}
     back = protocol.read_message(io.BytesIO(protocol.encode(value)), 1 << 20)
-    np.testing.assert_array_equal(back["a"], value["a"]) and back["b"] == [1, 2.5, None, "x"]
+    np.testing.assert_array_equal(back["a"], value["a"])
+    assert back["b"] == [1, 2.5, None, "x"]
+    assert type(back["b"][0]) is int and type(back["b"][1]) is float
     with pytest.raises(protocol.ProtocolError, match="plain numeric"):
         protocol.encode(np.array([object()], dtype=object))
     header = json.dumps({"tree": {"__array__": 0}, "arrays": [{"dtype": "float64", "shape": [100000, 100000]}]})
