@@ -10,12 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import leftovers
+
 from autograder import scheme
 from autograder.authoring.examples import SOLUTION, expected_scores, write_examples
 from autograder.batch import run as batch
 from autograder.sandbox import wire as protocol
-from autograder.sandbox.box import SANDBOX_UIDS, Sandbox
-from autograder.sandbox.box import _processes_of as _sandbox_processes_of
+from autograder.sandbox.box import Sandbox
 
 HOSTILE = Path(__file__).parent / "hostile"
 NO_TRAINING = scheme.AUTOGRADED - 20
@@ -89,13 +90,15 @@ def test_sandbox_protections_are_in_force(sandbox_mode):
     ("fork_bomb", "BlockingIOError"),
 ])
 def test_submissions_that_never_import_score_zero(tmp_path, name, expected_error, sandbox_mode):
+    before = leftovers.snapshot()  # other gradings on this machine are not this one's leftovers
     g = grade(hostile(tmp_path, name), tmp_path)
-    assert g.score == 0 and expected_error in g.import_error
+    assert g.score == 0
+    assert expected_error in g.import_error
     for _ in range(100):  # the kernel reaps a dead PID namespace asynchronously
-        if not sandbox_processes():
+        if not leftovers.workers_left(before):
             break
         time.sleep(0.1)
-    assert not sandbox_processes(), "a worker process survived its grading"
+    assert leftovers.workers_left(before) == [], "a worker process survived its grading"
 
 
 def test_an_infinite_loop_is_cut_off_and_the_rest_still_graded(tmp_path, sandbox_mode):
@@ -166,15 +169,6 @@ def test_zips_and_single_files(tmp_path):
     single.write_text(source)
     grades = batch.grade_batch([archive, single], tmp_path / "out", skip_training=True)
     assert grades["alice"].score == grades["bob"].score == NO_TRAINING
-
-
-def sandbox_processes():
-    """Processes running as any of the sandbox's users (a grading's worker runs as one of them)."""
-    return [pid for uid in SANDBOX_UIDS for pid in _processes_of(uid)]
-
-
-def _processes_of(uid):
-    return list(_sandbox_processes_of(uid))
 
 
 def test_the_reference_passes_every_check_on_many_more_cases():
