@@ -13,7 +13,7 @@ import pytest
 import leftovers
 
 from autograder import scheme
-from autograder.authoring.examples import SOLUTION, expected_scores, write_examples
+from autograder.authoring.examples import SOLUTION, buggy, expected_scores, write_examples
 from autograder.batch import run as batch
 from autograder.sandbox import wire as protocol
 from autograder.sandbox.box import Sandbox
@@ -116,11 +116,21 @@ def test_a_memory_bomb_fails_only_its_own_checks(tmp_path, sandbox_mode):
 
 
 def test_forged_output_earns_nothing(tmp_path, sandbox_mode):
-    path = hostile(tmp_path, "forged_output")
-    g = grade(path, tmp_path)
-    assert g.score == 0
-    results = json.loads((tmp_path / "out" / "forged_output" / "results.json").read_text())
-    assert results["score"] == 0 and not (path / "results.json").exists()
+    """A submission worth NO_TRAINING - 25 honestly (dW2's sign flipped) that also forges full
+    marks: printed, and as results.json where the worker runs (its cwd and the box), where
+    Gradescope reads it, and where this grading writes its report. It gets its honest points,
+    no more. (forged_output.py's forged 'ready' frame is left out here: a frame that is not an
+    answer fails the whole import, so that part of the forgery scores 0 by itself.)"""
+    report = tmp_path / "out" / "forged_output" / "results.json"
+    forgery = (HOSTILE / "forged_output.py").read_text().split("\nheader = ")[0]
+    forgery = forgery.replace('"../results.json")', f'"../results.json", {str(report)!r})')
+    assert str(report) in forgery
+    path = tmp_path / "forged_output" / "network.py"
+    path.parent.mkdir()
+    path.write_text(buggy("sign_flipped") + "\n" + forgery)
+    g = grade(path.parent, tmp_path)
+    assert g.score == NO_TRAINING - 25
+    assert json.loads(report.read_text())["score"] == NO_TRAINING - 25
     assert "score: 90/90" in g.output  # kept for the feedback, and ignored
 
 
