@@ -18,6 +18,8 @@ import pytest
 from autograder import scheme
 from autograder.authoring.examples import expected_scores, write_examples
 
+pytestmark = pytest.mark.slow  # end to end (grading with training, nbgrader, Chromium, Keras, the corpus): `-m "not slow"` leaves it out
+
 ROOT = Path(__file__).resolve().parents[1]
 CORRECT = sorted((Path(__file__).parent / "corpus" / "correct").glob("*.py"))
 

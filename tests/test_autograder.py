@@ -10,12 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import leftovers
+
 from autograder import scheme
-from autograder.authoring.examples import SOLUTION, expected_scores, write_examples
+from autograder.authoring.examples import SOLUTION, buggy, expected_scores, write_examples
 from autograder.batch import run as batch
 from autograder.sandbox import wire as protocol
-from autograder.sandbox.box import SANDBOX_UIDS, Sandbox
-from autograder.sandbox.box import _processes_of as _sandbox_processes_of
+from autograder.sandbox.box import Sandbox
 
 HOSTILE = Path(__file__).parent / "hostile"
 NO_TRAINING = scheme.AUTOGRADED - 20
@@ -89,13 +90,15 @@ def test_sandbox_protections_are_in_force(sandbox_mode):
     ("fork_bomb", "BlockingIOError"),
 ])
 def test_submissions_that_never_import_score_zero(tmp_path, name, expected_error, sandbox_mode):
+    before = leftovers.snapshot()  # other gradings on this machine are not this one's leftovers
     g = grade(hostile(tmp_path, name), tmp_path)
-    assert g.score == 0 and expected_error in g.import_error
+    assert g.score == 0
+    assert expected_error in g.import_error
     for _ in range(100):  # the kernel reaps a dead PID namespace asynchronously
-        if not sandbox_processes():
+        if not leftovers.workers_left(before):
             break
         time.sleep(0.1)
-    assert not sandbox_processes(), "a worker process survived its grading"
+    assert leftovers.workers_left(before) == [], "a worker process survived its grading"
 
 
 def test_an_infinite_loop_is_cut_off_and_the_rest_still_graded(tmp_path, sandbox_mode):
@@ -113,11 +116,21 @@ def test_a_memory_bomb_fails_only_its_own_checks(tmp_path, sandbox_mode):
 
 
 def test_forged_output_earns_nothing(tmp_path, sandbox_mode):
-    path = hostile(tmp_path, "forged_output")
-    g = grade(path, tmp_path)
-    assert g.score == 0
-    results = json.loads((tmp_path / "out" / "forged_output" / "results.json").read_text())
-    assert results["score"] == 0 and not (path / "results.json").exists()
+    """A submission worth NO_TRAINING - 25 honestly (dW2's sign flipped) that also forges full
+    marks: printed, and as results.json where the worker runs (its cwd and the box), where
+    Gradescope reads it, and where this grading writes its report. It gets its honest points,
+    no more. (forged_output.py's forged 'ready' frame is left out here: a frame that is not an
+    answer fails the whole import, so that part of the forgery scores 0 by itself.)"""
+    report = tmp_path / "out" / "forged_output" / "results.json"
+    forgery = (HOSTILE / "forged_output.py").read_text().split("\nheader = ")[0]
+    forgery = forgery.replace('"../results.json")', f'"../results.json", {str(report)!r})')
+    assert str(report) in forgery
+    path = tmp_path / "forged_output" / "network.py"
+    path.parent.mkdir()
+    path.write_text(buggy("sign_flipped") + "\n" + forgery)
+    g = grade(path.parent, tmp_path)
+    assert g.score == NO_TRAINING - 25
+    assert json.loads(report.read_text())["score"] == NO_TRAINING - 25
     assert "score: 90/90" in g.output  # kept for the feedback, and ignored
 
 
@@ -141,7 +154,9 @@ def test_oversized_and_code_carrying_results_are_refused(tmp_path, sandbox_mode)
 def test_protocol_refuses_objects_and_checks_sizes_before_allocating():
     value = {"a": np.arange(6, dtype=np.float32).reshape(2, 3), "b": [1, 2.5, None, "x"]}
     back = protocol.read_message(io.BytesIO(protocol.encode(value)), 1 << 20)
-    np.testing.assert_array_equal(back["a"], value["a"]) and back["b"] == [1, 2.5, None, "x"]
+    np.testing.assert_array_equal(back["a"], value["a"])
+    assert back["b"] == [1, 2.5, None, "x"]
+    assert type(back["b"][0]) is int and type(back["b"][1]) is float
     with pytest.raises(protocol.ProtocolError, match="plain numeric"):
         protocol.encode(np.array([object()], dtype=object))
     header = json.dumps({"tree": {"__array__": 0}, "arrays": [{"dtype": "float64", "shape": [100000, 100000]}]})
@@ -164,15 +179,6 @@ def test_zips_and_single_files(tmp_path):
     single.write_text(source)
     grades = batch.grade_batch([archive, single], tmp_path / "out", skip_training=True)
     assert grades["alice"].score == grades["bob"].score == NO_TRAINING
-
-
-def sandbox_processes():
-    """Processes running as any of the sandbox's users (a grading's worker runs as one of them)."""
-    return [pid for uid in SANDBOX_UIDS for pid in _processes_of(uid)]
-
-
-def _processes_of(uid):
-    return list(_sandbox_processes_of(uid))
 
 
 def test_the_reference_passes_every_check_on_many_more_cases():

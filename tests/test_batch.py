@@ -104,14 +104,24 @@ def test_only_old_directories_of_dead_processes_are_swept(tmp_path, monkeypatch)
 
 
 def test_a_torn_journal_entry_is_graded_again(examples, tmp_path):
+    """The reference's stored result torn in half: the reference alone is graded again, and its
+    entry holds the reference's whole result once more (NO_TRAINING points: the stub, the one
+    reused, keeps its 0), everything but the time it took."""
     out = tmp_path / "out"
-    batch.grade_batch(examples[:2], out, skip_training=True)
-    victim = next((out / ".graded").iterdir())
+    stub, reference = examples[:2]
+    assert (stub.name, reference.name) == ("stub", "reference")
+    batch.grade_batch([stub, reference], out, skip_training=True)
+    key = {line["submission"]: line["key"] for line in journal_lines(out)}["reference"]
+    victim = out / ".graded" / f"{key}.json"
+    whole = json.loads(victim.read_text())
     victim.write_bytes(victim.read_bytes()[:50])  # half a result, as a full disk might leave
     seen = {}
-    batch.grade_batch(examples[:2], out, skip_training=True, on_done=lambda n, g, reused: seen.update({n: reused}))
-    assert sorted(seen.values()) == [False, True]
-    assert json.loads(victim.read_text())["score"] in (0.0, NO_TRAINING)
+    batch.grade_batch([stub, reference], out, skip_training=True,
+                      on_done=lambda n, g, reused: seen.update({n: reused}))
+    assert seen == {"stub": True, "reference": False}
+    assert json.loads(victim.read_text())["score"] == NO_TRAINING
+    untimed = lambda grade: {k: v for k, v in grade.items() if k != "execution_time"}  # noqa: E731
+    assert untimed(json.loads(victim.read_text())) == untimed(whole)
 
 
 def test_content_hash_decides_what_is_graded_again(tmp_path):

@@ -23,6 +23,8 @@ from autograder.batch import reports
 from autograder.grading.grade import Grade
 from autograder.grading.plugin import CheckResult
 
+pytestmark = pytest.mark.slow  # end to end (grading with training, nbgrader, Chromium, Keras, the corpus): `-m "not slow"` leaves it out
+
 ROOT = Path(__file__).resolve().parent.parent
 # each payload, if it ever ran, would mark <body> with data-pwned
 PWN = "document.body.setAttribute('data-pwned','{}')"

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import leftovers
+
 ROOT = Path(__file__).resolve().parent.parent
 NOT_A_DIR = "/dev/null/out"  # under a file: no one, root included, can make it
 
@@ -69,6 +71,7 @@ def test_ctrl_c_during_grading_says_what_is_kept_and_the_next_run_goes_on(mnist_
     out = tmp_path / "grades"
     args = [sys.executable, "-m", "autograder", "grade", *subs, "--out", str(out), "--skip-training", "--jobs", "1"]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "COLUMNS": "400", "MNIST_HW_DATA_DIR": str(mnist_dir)}
+    before = leftovers.snapshot()
     grading = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
     journal = out / "journal.jsonl"
@@ -82,7 +85,14 @@ def test_ctrl_c_during_grading_says_what_is_kept_and_the_next_run_goes_on(mnist_
     assert grading.returncode == 130, stderr
     assert f"error: interrupted: {kept} of {len(subs)} graded" in said and "Traceback" not in stderr
     assert 1 <= kept < len(subs)
-    assert not subprocess.run(["pgrep", "-f", "autograder.sandbox.worker"], capture_output=True).stdout
+    # the worker runs as .../mnist-hw-box-PID-…/worker.py; ours: new since the start, of a grading
+    # process that is gone or that this command started (its scratch is mnist-hw-grade-<its PID>-…)
+    graders = f"mnist-hw-grade-{grading.pid}-"
+    for _ in range(100):  # the kernel reaps a dead PID namespace asynchronously
+        if not leftovers.workers_left(before, graders):
+            break
+        time.sleep(0.1)
+    assert leftovers.workers_left(before, graders) == [], "a worker survived Ctrl-C"
 
     again = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr

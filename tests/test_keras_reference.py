@@ -6,6 +6,8 @@ pytest.importorskip("tensorflow")
 from assignment import data  # noqa: E402
 from solution import keras_reference as kr  # noqa: E402
 
+pytestmark = pytest.mark.slow  # end to end (grading with training, nbgrader, Chromium, Keras, the corpus): `-m "not slow"` leaves it out
+
 
 def test_recorded_reference_is_complete():
     ref = kr.load()

@@ -14,6 +14,8 @@ from nbgrader.api import Gradebook
 from autograder.authoring import notebook_source
 from autograder.authoring.examples import buggy
 
+pytestmark = pytest.mark.slow  # end to end (grading with training, nbgrader, Chromium, Keras, the corpus): `-m "not slow"` leaves it out
+
 ROOT = Path(__file__).resolve().parent.parent
 AREAS = {"forward": 15, "softmax_loss": 15, "gradients": 25, "updates": 15, "training": 20}
 

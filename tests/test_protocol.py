@@ -2,6 +2,7 @@
 and value, whatever the nesting (hypothesis draws the trees)."""
 from __future__ import annotations
 
+import json
 import io
 
 import numpy as np
@@ -79,3 +80,11 @@ def test_malformed_frames_are_refused(frame):
     data = protocol.MAGIC + struct.pack(">I", len(frame)) + frame + bytes(16)
     with pytest.raises(protocol.ProtocolError):
         protocol.read_message(io.BytesIO(data), 1 << 20)
+
+
+@given(values)
+def test_every_value_survives_a_json_file_as_it_is(value):
+    """wire.to_json / from_json (the release's recorded answers): through JSON text, every kind
+    of value comes back the same kind with the same bits, as through a message."""
+    back = protocol.from_json(json.loads(json.dumps(protocol.to_json(value))))
+    assert same(back, value), (value, back)

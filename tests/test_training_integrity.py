@@ -17,6 +17,8 @@ from autograder.batch import run as batch
 from autograder.local.check import run_local
 from solution import network as reference
 
+pytestmark = pytest.mark.slow  # end to end (grading with training, nbgrader, Chromium, Keras, the corpus): `-m "not slow"` leaves it out
+
 HERE = Path(__file__).parent
 NO_TRAINING = scheme.AUTOGRADED - 20
 

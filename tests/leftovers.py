@@ -1,0 +1,59 @@
+"""Worker processes that a grading left running, found by what a worker really is.
+
+A worker runs as `python … /tmp/mnist-hw-box-PID-XXXX/worker.py /tmp/mnist-hw-box-PID-XXXX`
+(autograder/sandbox/box.py copies worker.py into a box made by sandbox/tempdirs.py, named
+for PID, the grading process that made it); under bubblewrap, `bwrap … -- … worker.py …`; what
+it forks keeps that command line. So a process is a leftover of a grading when its command
+line holds a box path and the grading that made the box is over.
+
+Other gradings may run on the same machine at the same time (other test runs, other users):
+only processes that were not there before (`snapshot()`) are counted, and a box whose grading
+process is still alive belongs to a grading that is not over, unless that grading process is
+one of ours (`graders`).
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+BOX = re.compile(r"mnist-hw-box-(\d+)-")
+
+
+def _processes() -> dict[tuple[int, str], str]:
+    """{(pid, start time): command line} of every live (not zombie) process this process can see."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if stat[0] not in ("Z", "X"):
+            found[(int(entry.name), stat[19])] = command  # field 22 of stat: start time, so a reused PID differs
+    return found
+
+
+def snapshot() -> set[tuple[int, str]]:
+    """The processes there are now, to be left out of `workers_left` later."""
+    return set(_processes())
+
+
+def workers_left(before: set, graders: str | None = None) -> list[str]:
+    """Command lines of the box processes started since `before` whose grading is over: the
+    grading process that made their box is gone, or its command line holds `graders` (a
+    grading of ours that should have ended too)."""
+    now = _processes()
+    ours = {pid for (pid, _), command in now.items() if graders and graders in command}
+    live = {pid for pid, _ in now}
+    left = []
+    for key, command in now.items():
+        match = BOX.search(command)
+        if key in before or not match or key[0] == os.getpid():
+            continue
+        owner = int(match.group(1))
+        if owner not in live or owner in ours:
+            left.append(f"{key[0]}: {command}")
+    return left
