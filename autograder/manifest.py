@@ -33,7 +33,8 @@ PUBLIC_ENGINE = tuple(f"autograder/{name}" for name in (
 CHECKS = "autograder/grading/checks"
 
 # The engine's files that only make sense beside the project's sources, not in the grader bundle.
-GRADER_ONLY = ("autograder/authoring/release.py", "autograder/authoring/notebook_source.py")
+GRADER_ONLY = tuple(f"autograder/authoring/{name}" for name in (
+    "release.py", "notebook_source.py", "archive.py", "bundle.py", "leaks.py", "packaging.py", "regions.py"))
 
 
 def grading_files() -> list[Path]:

@@ -96,8 +96,8 @@ def no_recorded_answer(fn: str) -> Pair:
             f"the release was made with (a different numpy?). Your code is not at fault; `mnist-hw grade` will "
             f"check it.",
             f"для этого случая {fn} нет записанного эталонного ответа: входные данные проверки отличаются "
-            f"от тех, с которыми собран выпуск (другая версия numpy?). Ваш код тут ни при чём; при оценке его "
-            f"проверят.")
+            f"от тех, с которыми собран выпуск (другая версия numpy?). Ваш код тут ни при чём; `mnist-hw grade` "
+            f"его проверит.")
 
 
 def check_broke(text: str) -> Pair:
@@ -192,7 +192,7 @@ def not_finite(name: str, bad: int, what: Pair) -> Pair:
     return (f"{name} holds {bad} NaN or infinite values{what[0]}. An overflowing exp? Subtract the row maximum "
             f"before exponentiating, and compute log-probabilities without taking the log of 0.",
             f"{name} содержит {bad} значений NaN или бесконечность{what[1]}. Переполнение exp? Вычтите максимум "
-            f"строки перед экспонентой и не берите логарифм нуля.")
+            f"строки перед экспонентой и не берите логарифм от 0.")
 
 
 def known_mistake(name: str, mistake: str, what: Pair, shown: Pair) -> Pair:
@@ -403,7 +403,8 @@ def not_an_adam_step(where: str, got: float, expected: float, same_form: bool) -
             f"of this step: {where} is {got:.6g} where adam_update gives {expected:.6g}"
             + (" (the same form of Adam in every step)" if same_form else ""),
             f"новые параметры — не шаг Adam из предыдущих с градиентами этого шага: {where} "
-            f"равен {got:.6g}, а adam_update даёт {expected:.6g}")
+            f"равен {got:.6g}, а adam_update даёт {expected:.6g}"
+            + (" (одна и та же форма Adam на каждом шаге)" if same_form else ""))
 
 
 def gradient_points_away(k: str, scale: float) -> Pair:

@@ -31,8 +31,10 @@ def hostile(tmp_path, name):
     return submission(tmp_path, name, (HOSTILE / f"{name}.py").read_text())
 
 
-def left_behind():
-    return [pid for uid in sandbox.SANDBOX_UIDS for pid in sandbox._processes_of(uid)]
+def left_behind(before=frozenset()):
+    """Processes of the sandbox's users that were not there `before` (other gradings on this
+    machine, started earlier, are not this one's)."""
+    return [pid for uid in sandbox.SANDBOX_UIDS for pid in sandbox._processes_of(uid) if pid not in before]
 
 
 def test_a_hunt_for_the_reference_finds_nothing_and_scores_zero(tmp_path, sandbox_mode):
@@ -54,16 +56,17 @@ def test_a_disk_filler_is_stopped_at_the_cap_and_leaves_nothing(tmp_path, sandbo
 def test_a_process_spawner_is_capped_and_cannot_starve_a_grading_beside_it(tmp_path, sandbox_mode):
     spawner = hostile(tmp_path, "spawns_processes")
     honest = submission(tmp_path, "honest", "from solution_copy import *")
+    before = set(left_behind())
     grades = batch.grade_batch([spawner, honest], tmp_path / "out", jobs=2, skip_training=True)
     assert grades["honest"].score == NO_TRAINING  # graded at the same time, with its own processes
     children = int(re.search(r"children: (\d+)", grades["spawns_processes"].output).group(1))
     assert children < sandbox.Limits().processes  # the cap of its own user, not 1,000
     assert grades["spawns_processes"].score <= NO_TRAINING
     for _ in range(50):
-        if not left_behind():
+        if not left_behind(before):
             break
         time.sleep(0.1)
-    assert not left_behind(), "a spawned process (setsid: out of its group) survived the grading"
+    assert not left_behind(before), "a spawned process (setsid: out of its group) survived the grading"
 
 
 MATPLOTLIB_HEAD = "import matplotlib.pyplot as plt\n"

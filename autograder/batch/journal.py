@@ -15,7 +15,6 @@ import json
 import os
 from pathlib import Path
 
-from assignment.idx import write_atomic
 from autograder import manifest
 from autograder.results import Grade
 
@@ -46,12 +45,12 @@ class Journal:
 
     def get(self, key: str) -> Grade | None:
         try:
-            return Grade.from_dict(json.loads((self.store / f"{key}.json").read_text()))
+            return Grade.read(self.store / f"{key}.json")
         except (OSError, ValueError, TypeError, KeyError):
             return None  # absent, or not a complete result: grade again
 
     def put(self, key: str, name: str, grade: Grade) -> None:
-        write_atomic(self.store / f"{key}.json", json.dumps(grade.to_dict()).encode())
+        grade.write(self.store / f"{key}.json")
         line = json.dumps({"submission": name, "key": key, "score": grade.score, "max_score": grade.max_score,
                            "at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")})
         with open(self.log, "a", encoding="utf-8") as f:

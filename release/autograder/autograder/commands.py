@@ -67,11 +67,12 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
 
     from autograder import inert
     from autograder.batch import run as batch
+    from autograder.batch.submissions import SubmissionError, check_paths, expand
 
     try:
-        batch.check_paths(submissions)  # a wrong path is said before anything is graded
-        found, notes = batch.expand(submissions)  # an LMS bulk download is many submissions
-    except batch.SubmissionError as exc:
+        check_paths(submissions)  # a wrong path is said before anything is graded
+        found, notes = expand(submissions)  # an LMS bulk download is many submissions
+    except SubmissionError as exc:
         fail(str(exc))
     for note in notes:
         console.print(inert.terminal_text(note))
@@ -103,7 +104,7 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
         try:
             grades = batch.grade_batch(submissions, out_dir, jobs, data_dir, skip_training, on_done=done,
                                        force=force, cluster=cluster, unsafe=unsafe_no_sandbox)
-        except batch.SubmissionError as exc:
+        except SubmissionError as exc:
             fail(str(exc))
         except KeyboardInterrupt:
             progress.stop()
@@ -141,8 +142,8 @@ def similarity(submissions: list[Path] = typer.Argument(..., help="Directories h
                                                           "the stub network.py of this assignment's release).")):
     """Rank pairs of submissions by how much of their own code they share: a pointer for a human, never a penalty."""
     from autograder import inert
-    from autograder.batch import run as batch
     from autograder.batch import similarity as sim
+    from autograder.batch.submissions import SubmissionError
 
     for directory in past:
         if not directory.is_dir():
@@ -151,7 +152,7 @@ def similarity(submissions: list[Path] = typer.Argument(..., help="Directories h
         fail(f"--boilerplate {boilerplate}: no such file. Give the network.py students were given.")
     try:
         sources, problems = sim.read_sources(submissions, past)
-    except batch.SubmissionError as exc:
+    except SubmissionError as exc:
         fail(str(exc))
     directory = writable_dir_or_fail(out_dir, "--out")
     stub = boilerplate.read_text(encoding="utf-8-sig") if boilerplate else sim.stub_source()
@@ -184,13 +185,14 @@ def gradescope(root: Path = typer.Option(Path("/autograder"), help="Gradescope's
     import shutil
 
     from autograder.batch import run as batch
+    from autograder.batch.submissions import SubmissionError
     from autograder.sandbox import tempdirs
 
     load_data_or_fail(data_dir)
     writable_dir_or_fail(root / "results", "--root")
     try:  # the canary first: a broken sandbox fails the run (Gradescope shows it) instead of a 0 for the student
         batch.check_sandbox(unsafe_no_sandbox)
-    except batch.SubmissionError as exc:
+    except SubmissionError as exc:
         fail(str(exc))
     with tempdirs.temporary("gradescope") as tmp:
         result = batch.grade_one(root / "submission", tmp, data_dir, skip_training, unsafe_no_sandbox)
@@ -208,24 +210,25 @@ def release(out_dir: Path = typer.Option(Path("release"), "--out", help="Where s
             data_dir: Optional[Path] = DataDir):
     """Make the student release and the grader bundle (and their zips) from the sources."""
     try:
-        from autograder.authoring import release as rel
+        from autograder.authoring import archive, leaks, release as rel
+        from autograder.authoring.bundle import validate_bundle
     except ImportError as exc:
         fail(f"`release` needs the project's sources and nbgrader ({exc}); run it in the project, "
              "after `pip install -e '.[nbgrader]'`.")
     built = rel.build()
-    for path in rel.write(built, writable_dir_or_fail(out_dir, "--out")):
+    for path in archive.write(built, writable_dir_or_fail(out_dir, "--out")):
         out.print(f"wrote {path}")
     if not validate:
         return
-    leaks = rel.find_leaks(built.student)
-    for leak in leaks:
+    found = leaks.find_leaks(built.student)
+    for leak in found:
         console.print(f"[red]leak:[/] {leak}", highlight=False)
-    if leaks:
-        fail(f"the student release shows {len(leaks)} line(s) of the solution, a derivation answer or a hidden "
+    if found:
+        fail(f"the student release shows {len(found)} line(s) of the solution, a derivation answer or a hidden "
              "check: mark them as a solution or hidden region in the sources")
     out.print("[green]✓[/] no solution body, derivation answer or hidden check in the student release")
     load_data_or_fail(data_dir)
-    scores = rel.validate_bundle(out_dir / rel.GRADER, data_dir, skip_training)
+    scores = validate_bundle(out_dir / archive.GRADER, data_dir, skip_training)
     for name, (got, expected) in scores.items():
         mark = "[green]✓[/]" if got == expected else "[red]✗[/]"
         out.print(f"{mark} {name} scores {got:g} on the grader bundle (expected {expected:g})")

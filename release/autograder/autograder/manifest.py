@@ -4,7 +4,7 @@ autograder files the student release carries, and the files that decide a grade.
 Paths are relative to the project's root (the folder holding assignment/, autograder/,
 solution/). The release (autograder/authoring/release.py), the box
 (autograder/sandbox/box.py), the import rule (autograder/sandbox/imports.py) and the
-batch's regrade fingerprint (autograder/batch/run.py) all read them from here.
+batch's regrade fingerprint (autograder/batch/journal.py) all read them from here.
 """
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ PUBLIC_ENGINE = tuple(f"autograder/{name}" for name in (
 CHECKS = "autograder/grading/checks"
 
 # The engine's files that only make sense beside the project's sources, not in the grader bundle.
-GRADER_ONLY = ("autograder/authoring/release.py", "autograder/authoring/notebook_source.py")
+GRADER_ONLY = tuple(f"autograder/authoring/{name}" for name in (
+    "release.py", "notebook_source.py", "archive.py", "bundle.py", "leaks.py", "packaging.py", "regions.py"))
 
 
 def grading_files() -> list[Path]:

@@ -96,13 +96,288 @@ def no_recorded_answer(fn: str) -> Pair:
             f"the release was made with (a different numpy?). Your code is not at fault; `mnist-hw grade` will "
             f"check it.",
             f"для этого случая {fn} нет записанного эталонного ответа: входные данные проверки отличаются "
-            f"от тех, с которыми собран выпуск (другая версия numpy?). Ваш код тут ни при чём; при оценке его "
-            f"проверят.")
+            f"от тех, с которыми собран выпуск (другая версия numpy?). Ваш код тут ни при чём; `mnist-hw grade` "
+            f"его проверит.")
 
 
 def check_broke(text: str) -> Pair:
     """A check raised something other than its verdict: a bug in the check, or a value it did not expect."""
     return f"check failed: {text}", f"проверка не пройдена: {text}"
+
+
+# -- a value the checks cannot use (autograder/grading/feedback.py) ----------------------------
+def unusable_dtype(name: str, dtype: str) -> Pair:
+    return (f"{name} is a numpy array of dtype {dtype}, which the checks cannot use: keep the dtype of the inputs "
+            f"(float64 here, float32 when training), or return a Python float for a single number.",
+            f"{name} — массив numpy с типом {dtype}, его проверки использовать не могут: сохраняйте тип входных "
+            f"данных (здесь float64, при обучении float32) или возвращайте float Python для одного числа.")
+
+
+def not_an_array(name: str, kind: str) -> Pair:
+    return f"{name} should be a numpy array, but it is a {kind}.", f"{name} должен быть массивом numpy, а это {kind}."
+
+
+def loss_not_one_number(shape: tuple) -> Pair:
+    return (f"loss must be one number (the mean over the batch), not an array of shape {shape}.",
+            f"loss должна быть одним числом (средним по батчу), а не массивом формы {shape}.")
+
+
+def not_params_dict(fn: str, got) -> Pair:
+    return (f"{fn} must return a dict with keys W1, b1, W2, b2; it returned {got}.",
+            f"{fn} должна возвращать словарь с ключами W1, b1, W2, b2; получено {got}.")
+
+
+def not_a_tuple(fn: str, parts: str) -> Pair:
+    """A function that must return a tuple did not: `parts` as the contract names them, "(logits, cache)"."""
+    return f"{fn} must return a tuple {parts}.", f"{fn} должна возвращать кортеж {parts}."
+
+
+def changed_in_place(fn: str, changed: list[str]) -> Pair:
+    return (f"{fn} changed its arguments in place ({', '.join(changed)}): build and return new "
+            f"dicts of new arrays (p - lr * g, not p -= lr * g).",
+            f"{fn} изменила аргументы на месте ({', '.join(changed)}): создавайте и возвращайте "
+            f"новые словари с новыми массивами (p - lr * g, а не p -= lr * g).")
+
+
+# -- a value that differs from the reference's: compare()'s diagnoses (grading/feedback.py) --------
+# `what`: where the comparison was made, appended to the value's name (" for N=5, D=4, H=3, C=2").
+def for_shapes(n: int, d: int, h: int, c: int) -> Pair:
+    return f" for N={n}, D={d}, H={h}, C={c}", f" при N={n}, D={d}, H={h}, C={c}"
+
+
+def for_batch(n: int) -> Pair:
+    return f" for N={n}", f" при N={n}"
+
+
+def shapes_in_brackets(n: int, d: int, h: int, c: int) -> Pair:
+    return (f" (N={n}, D={d}, H={h}, C={c})",) * 2
+
+
+def from_function(fn: str) -> Pair:
+    return f" from {fn}", f" из {fn}"
+
+
+def after_sgd_step(step: int, lr) -> Pair:
+    return f" after SGD step {step} with learning_rate={lr}", f" после шага SGD {step} с learning_rate={lr}"
+
+
+def at_adam_step(t: int, lr, b1, b2, eps) -> Pair:
+    return (f" at step t={t} (lr={lr}, beta1={b1}, beta2={b2}, epsilon={eps})",
+            f" на шаге t={t} (lr={lr}, beta1={b1}, beta2={b2}, epsilon={eps})")
+
+
+SHIFTED_ROWS: Pair = (" (adding a constant to a row must not change the probabilities)",
+                      " (прибавление константы к строке не должно менять вероятности)")
+
+
+def evidence(err: float, where: list, got: float, expected: float) -> Pair:
+    return (f" (largest relative error {err:.2e} at index {where}: yours {got:.6g}, expected {expected:.6g})",
+            f" (наибольшая относительная ошибка {err:.2e} в элементе {where}: у вас {got:.6g}, ожидалось "
+            f"{expected:.6g})")
+
+
+def transposed(name: str, got: tuple, expected: tuple, what: Pair) -> Pair:
+    return (f"{name} has shape {got} but should have {expected}: it is transposed. "
+            f"Check the order of the factors in the matrix product{what[0]}.",
+            f"{name} имеет форму {got}, а должен {expected}: он транспонирован. "
+            f"Проверьте порядок множителей в матричном произведении{what[1]}.")
+
+
+def wrong_shape(name: str, got: tuple, expected: tuple, what: Pair) -> Pair:
+    return (f"{name} has shape {got} but should have {expected}{what[0]}.",
+            f"{name} имеет форму {got}, а должен {expected}{what[1]}.")
+
+
+def not_finite(name: str, bad: int, what: Pair) -> Pair:
+    return (f"{name} holds {bad} NaN or infinite values{what[0]}. An overflowing exp? Subtract the row maximum "
+            f"before exponentiating, and compute log-probabilities without taking the log of 0.",
+            f"{name} содержит {bad} значений NaN или бесконечность{what[1]}. Переполнение exp? Вычтите максимум "
+            f"строки перед экспонентой и не берите логарифм от 0.")
+
+
+def known_mistake(name: str, mistake: str, what: Pair, shown: Pair) -> Pair:
+    """A value that equals a known wrong answer: `mistake` is a key of KNOWN_MISTAKES; `shown` the evidence."""
+    en, ru = KNOWN_MISTAKES[mistake]
+    return f"{name} is wrong{what[0]}: {en}{shown[0]}", f"{name} неверен{what[1]}: {ru}{shown[1]}"
+
+
+def lower_precision(name: str, digits: int, precision: str, returned_dtype: str | None, what: Pair,
+                    shown: Pair) -> Pair:
+    """A value computed in float32 (or float16) though its inputs are float64; `returned_dtype`
+    where it also comes back in that dtype."""
+    return (f"{name} is right only to about {digits} significant digits{what[0]}: it is computed in {precision} "
+            + (f"(it comes back as {returned_dtype}) " if returned_dtype else "(every value is a float32 number) ")
+            + "though the inputs are float64. Something casts them (astype(np.float32), np.float32(...), "
+              f"dtype=np.float32, a float32 constant array): keep the dtype of the inputs.{shown[0]}",
+            f"{name} верен лишь примерно до {digits} значащих цифр{what[1]}: он вычисляется в {precision} "
+            + (f"(возвращается как {returned_dtype}), " if returned_dtype else "(все значения — числа float32), ")
+            + "хотя входы float64. Что-то приводит их к меньшей точности (astype(np.float32), np.float32(...), "
+              f"dtype=np.float32, массив констант float32): сохраняйте тип входных данных.{shown[1]}")
+
+
+def n_times_too_large(name: str, n: int, what: Pair, shown: Pair) -> Pair:
+    return (f"{name} is N = {n} times too large{what[0]}: is the loss gradient averaged over the batch "
+            f"(divided by N)?{shown[0]}",
+            f"{name} в N = {n} раз больше нужного{what[1]}: усредняете ли вы градиент потери по батчу "
+            f"(делите на N)?{shown[1]}")
+
+
+def n_times_too_small(name: str, n: int, what: Pair, shown: Pair) -> Pair:
+    return (f"{name} is N = {n} times too small{what[0]}: is it divided by the batch size twice?{shown[0]}",
+            f"{name} в N = {n} раз меньше нужного{what[1]}: не делите ли вы на размер батча дважды?{shown[1]}")
+
+
+def c_times_too_small(name: str, c: int, what: Pair, shown: Pair) -> Pair:
+    return (f"{name} is C = {c} times too small{what[0]}: it is divided by N·C, the number of all entries "
+            f"(np.mean over the whole (N, C) array). Sum over the classes, then average over the batch: "
+            f"-np.sum(Y * log_probs) / N.{shown[0]}",
+            f"{name} в C = {c} раз меньше нужного{what[1]}: он делится на N·C, число всех элементов "
+            f"(np.mean по всему массиву (N, C)). Суммируйте по классам, затем усредняйте по батчу: "
+            f"-np.sum(Y * log_probs) / N.{shown[1]}")
+
+
+def wrong_sign(name: str, what: Pair, shown: Pair) -> Pair:
+    return (f"{name} has the wrong sign{what[0]}: it is exactly minus the right value.{shown[0]}",
+            f"{name} имеет неверный знак{what[1]}: это в точности минус верное значение.{shown[1]}")
+
+
+def constant_factor(name: str, scale: float, what: Pair, shown: Pair) -> Pair:
+    return (f"{name} is off by a constant factor of {scale:.4g}{what[0]}.{shown[0]}",
+            f"{name} отличается от верного постоянным множителем {scale:.4g}{what[1]}.{shown[1]}")
+
+
+def mismatch(name: str, what: Pair, shown: Pair) -> Pair:
+    return (f"{name} does not match the expected values{what[0]}.{shown[0]}",
+            f"{name} не совпадает с ожидаемыми значениями{what[1]}.{shown[1]}")
+
+
+# The usual mistakes compare() recognises by an alternative answer that matches (its key names it).
+KNOWN_MISTAKES = {
+    "no_relu_mask": ("the ReLU mask is missing: the gradient must pass only where z1 > 0 "
+                     "(multiply dh by (z1 > 0)).",
+                     "нет маски ReLU: градиент должен проходить только там, где z1 > 0 "
+                     "(умножьте dh на (z1 > 0))."),
+    "bias_mean": ("the bias gradient is averaged over the batch; it must be the sum over the batch "
+                  "(the 1/N is already in dlogits).",
+                  "градиент смещения усреднён по батчу; нужна сумма по батчу (1/N уже есть в dlogits)."),
+    "no_bias_correction": ("Adam's bias correction is missing: divide m by (1 - beta1^t) and v by "
+                           "(1 - beta2^t), or use lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t).",
+                           "нет поправки Adam на смещение: делите m на (1 - beta1^t) и v на (1 - beta2^t) "
+                           "или используйте lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)."),
+    "t_from_zero": ("the bias correction uses step number t - 1: t already counts steps from 1, "
+                    "so use beta1**t and beta2**t as given.",
+                    "в поправке на смещение номер шага t - 1: t уже считается с 1, "
+                    "используйте beta1**t и beta2**t как есть."),
+    "t_plus_one": ("the bias correction uses step number t + 1: t already counts steps from 1 "
+                   "(the first call has t = 1), so use beta1**t and beta2**t, not beta1**(t + 1).",
+                   "в поправке на смещение номер шага t + 1: t уже считается с 1 (первый вызов — t = 1), "
+                   "используйте beta1**t и beta2**t, а не beta1**(t + 1)."),
+    "epsilon_inside_sqrt": ("epsilon is added inside the square root: divide by (sqrt(v_hat) + epsilon), "
+                            "not sqrt(v_hat + epsilon).",
+                            "epsilon прибавлен под корнем: делите на (sqrt(v_hat) + epsilon), а не на "
+                            "sqrt(v_hat + epsilon)."),
+    "moment_unchanged": ("adam_update returns this moment unchanged: return the new estimates "
+                         "m = beta1 * m + (1 - beta1) * g and v = beta2 * v + (1 - beta2) * g**2, "
+                         "which the next step starts from.",
+                         "adam_update возвращает этот момент без изменений: возвращайте новые оценки "
+                         "m = beta1 * m + (1 - beta1) * g и v = beta2 * v + (1 - beta2) * g**2, "
+                         "с них начнётся следующий шаг."),
+    "softmax_columns": ("softmax normalizes each column (axis=0), so the columns sum to 1 and the rows do "
+                        "not: normalize each row, over the classes — max and sum with axis=1, keepdims=True.",
+                        "softmax нормирует столбцы (axis=0): суммы столбцов равны 1, а строк — нет. "
+                        "Нормируйте каждую строку, по классам: max и sum с axis=1, keepdims=True."),
+    "forward_no_relu": ("the hidden layer has no activation: apply ReLU, h = np.maximum(z1, 0), "
+                        "before the second layer.",
+                        "у скрытого слоя нет активации: примените ReLU, h = np.maximum(z1, 0), "
+                        "перед вторым слоем."),
+    "forward_no_bias": ("the biases b1 and b2 are not added: z1 = X @ W1 + b1, logits = h @ W2 + b2.",
+                        "смещения b1 и b2 не прибавлены: z1 = X @ W1 + b1, logits = h @ W2 + b2."),
+    "forward_sigmoid": ("the hidden layer uses a sigmoid; this model's hidden activation is ReLU: "
+                        "h = np.maximum(z1, 0).",
+                        "скрытый слой использует сигмоиду; в этой модели активация скрытого слоя — ReLU: "
+                        "h = np.maximum(z1, 0)."),
+    "forward_tanh": ("the hidden layer uses tanh; this model's hidden activation is ReLU: h = np.maximum(z1, 0).",
+                     "скрытый слой использует tanh; в этой модели активация скрытого слоя — ReLU: "
+                     "h = np.maximum(z1, 0)."),
+    "forward_softmax": ("forward returns probabilities (softmax applied): it must return the logits, the "
+                        "scores before the softmax; the softmax belongs to the loss.",
+                        "forward возвращает вероятности (после softmax): нужны логиты, оценки до softmax; "
+                        "softmax относится к функции потерь."),
+    "dlogits_no_softmax": ("dlogits is computed from the logits themselves, without the softmax: "
+                           "dL/dlogits = (softmax(logits) - Y) / N.",
+                           "dlogits вычислен по самим логитам, без softmax: dL/dlogits = (softmax(logits) - Y) / N."),
+}
+
+
+# -- the checks' own verdicts (autograder/grading/checks) ------------------------------------------
+def logits_shape(shape: tuple) -> Pair:
+    return (f"logits have shape {shape}; for X of shape (5, 4) and 2 classes they should be (5, 2).",
+            f"logits имеют форму {shape}; для X формы (5, 4) и 2 классов нужна (5, 2).")
+
+
+def cache_unusable(unsupported: str) -> Pair:
+    """forward's cache is not a non-empty dict of plain data; `unsupported`: " (not: …)" or ""."""
+    return ("cache must be a non-empty dict of what backward needs (for example {'X': X, 'h': h}), made of "
+            f"arrays, numbers, lists, tuples and dicts{unsupported}.",
+            "cache должен быть непустым словарём того, что нужно backward (например, {'X': X, 'h': h}), из "
+            f"массивов, чисел, списков, кортежей и словарей{unsupported}.")
+
+
+def forward_mutated(changed: list[str]) -> Pair:
+    return (f"forward changed its input in place ({', '.join(changed)}): return new arrays instead.",
+            f"forward изменила аргумент на месте ({', '.join(changed)}): возвращайте новые массивы.")
+
+
+SOFTMAX_MUTATED: Pair = ("softmax changed its input in place: return a new array.",
+                         "softmax изменила аргумент на месте: возвращайте новый массив.")
+SOFTMAX_OVERFLOW: Pair = ("softmax of logits like 1e4 gives NaN or inf: exp(1e4) overflows. Subtract each row's maximum "
+                          "before exp — softmax(z - max z) = softmax(z).",
+                          "softmax логитов порядка 1e4 даёт NaN или inf: exp(1e4) переполняется. Вычтите максимум "
+                          "строки перед exp — softmax(z - max z) = softmax(z).")
+LOSS_OVERFLOW: Pair = ("the loss or dlogits is NaN or inf for logits like ±1e4: compute log-softmax as "
+                       "z - max z - log(sum(exp(z - max z))) instead of log(softmax(z)).",
+                       "потеря или dlogits равны NaN или inf при логитах порядка ±1e4: вычисляйте log-softmax как "
+                       "z - max z - log(sum(exp(z - max z))), а не log(softmax(z)).")
+
+
+def negative_loss(loss: float) -> Pair:
+    return (f"the loss is negative ({loss:.6g}); cross-entropy is never below 0. Is a minus sign missing?",
+            f"потеря отрицательна ({loss:.6g}); перекрёстная энтропия не бывает меньше 0. Потерян минус?")
+
+
+LOSS_CONSTANT: Pair = ("your loss does not change when the parameters change (its numerical gradient is zero): this "
+                       "check compares backward with the gradient of your own forward + softmax_cross_entropy, so "
+                       "those must work first.",
+                       "ваша потеря не меняется при изменении параметров (её численный градиент равен нулю): эта "
+                       "проверка сравнивает backward с градиентом ваших же forward + softmax_cross_entropy, поэтому "
+                       "сначала они должны работать.")
+
+
+def numerical_gradient_disagrees(key: str, err: float, tolerance: float, where: list, analytic: float,
+                                 numeric: float, shapes: tuple) -> Pair:
+    n, d, h, c = shapes
+    return (f"d{key} disagrees with the numerical gradient of your own loss: relative error {err:.2e} "
+            f"(allowed {tolerance:g}); at {where} backward gives {analytic:.6g}, "
+            f"central differences {numeric:.6g} (N={n}, D={d}, H={h}, C={c}).",
+            f"d{key} расходится с численным градиентом вашей же потери: относительная ошибка {err:.2e} "
+            f"(допустимо {tolerance:g}); в {where} backward даёт {analytic:.6g}, "
+            f"центральные разности {numeric:.6g} (N={n}, D={d}, H={h}, C={c}).")
+
+
+TRAINED_SHAPES: Pair = ("training did not return parameters of the shapes W1 (784, 800), b1 (800,), W2 (800, 10), "
+                        "b2 (10,).",
+                        "обучение вернуло параметры не тех форм: нужны W1 (784, 800), b1 (800,), W2 (800, 10), "
+                        "b2 (10,).")
+
+
+def accuracy_below_target(accuracy: float, epochs: int, counted: float, target: float, margin: float,
+                          floor: float) -> Pair:
+    return (f"test accuracy {accuracy:.2%} after {epochs} epochs (counted as {counted:.1%}); full points from "
+            f"{target:.1%} (the Keras reference minus {margin:.1%}), none below {floor:.0%}. "
+            f"If the other checks pass, look at the learning curves below.",
+            f"точность на тесте {accuracy:.2%} после {epochs} эпох (засчитано {counted:.1%}); полный балл от "
+            f"{target:.1%} (эталон Keras минус {margin:.1%}), ноль ниже {floor:.0%}. "
+            f"Если остальные проверки пройдены, посмотрите на кривые обучения ниже.")
 
 
 # -- training (autograder/grading/training.py) ---------------------------------------------------
@@ -113,6 +388,39 @@ def training_rejected(t: int, why: Pair) -> Pair:
             f"обучение не принесло баллов: {why[1]} (шаг {t}). Баллы за обучение даются только за веса, которые "
             f"ваши forward, softmax_cross_entropy, backward и adam_update получают шаг за шагом из заданных "
             f"начальных весов.")
+
+
+def params_changed_after_check(k: str) -> Pair:
+    return f"the parameters changed after they were checked ({k})", f"параметры изменились после проверки ({k})"
+
+
+def step_shapes(name: str) -> Pair:
+    return f"the step did not give {name} of the parameters' shapes", f"шаг не вернул {name} тех же форм, что и параметры"
+
+
+def not_an_adam_step(where: str, got: float, expected: float, same_form: bool) -> Pair:
+    return (f"the new parameters are not an Adam step from the previous ones with the gradients "
+            f"of this step: {where} is {got:.6g} where adam_update gives {expected:.6g}"
+            + (" (the same form of Adam in every step)" if same_form else ""),
+            f"новые параметры — не шаг Adam из предыдущих с градиентами этого шага: {where} "
+            f"равен {got:.6g}, а adam_update даёт {expected:.6g}"
+            + (" (одна и та же форма Adam на каждом шаге)" if same_form else ""))
+
+
+def gradient_points_away(k: str, scale: float) -> Pair:
+    return (f"backward's d{k} points away from the gradient of the loss at the same parameters "
+            f"and batch (a factor of {scale:.3g}), so the steps do not descend",
+            f"d{k} из backward направлен против градиента потери при тех же параметрах и батче "
+            f"(множитель {scale:.3g}), так что шаги не уменьшают потерю")
+
+
+def gradient_differs(k: str, err: float, scale: float) -> Pair:
+    return (f"backward's d{k} differs from the gradient of the loss at the same parameters "
+            f"and batch (largest difference {err:.3g} after the best factor, {scale:.3g}), so "
+            f"the steps do not follow the gradient",
+            f"d{k} из backward отличается от градиента потери при тех же параметрах и батче "
+            f"(наибольшая разница {err:.3g} при лучшем множителе {scale:.3g}), так что шаги "
+            f"идут не по градиенту")
 
 
 def duration(seconds: float) -> Pair:

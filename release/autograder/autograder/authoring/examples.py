@@ -48,7 +48,7 @@ def expected_scores() -> dict[str, float]:
 def write_examples(directory: Path) -> list[Path]:
     """Write DIR/NAME/network.py for the stub and every bug; return the directories."""
     written = []
-    from autograder.authoring.release import clear_solutions  # nbgrader's, as in the student release
+    from autograder.authoring.regions import clear_solutions  # nbgrader's, as in the student release
 
     sources = {"stub": clear_solutions(SOLUTION.read_text()), **{name: buggy(name) for name in BUGS}}
     for name, source in sources.items():

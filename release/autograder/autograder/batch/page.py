@@ -30,9 +30,18 @@ ASSETS = ("page.css", "page.js")
 FOLDERS = ("assets", "similarity")  # OUT/assets/, OUT/similarity/: no submission may be named so
 
 
+ASSETS_FROM = {"index.html": "assets/", "similarity.html": "assets/", "pair.html": "../assets/",
+               "submission.html": "../assets/"}  # where each page finds OUT/assets
+
+
 def render(template: str, **values: str) -> str:
     """A template of autograder/batch/templates with its $names replaced by the given HTML
-    fragments (already escaped by the caller); a missing value raises KeyError."""
+    fragments (already escaped by the caller); a missing value raises KeyError. A page's
+    $head (head.html: charset, the Content-Security-Policy, title, stylesheet, script) is
+    written once for every page."""
+    if template in ASSETS_FROM:
+        head = render("head.html", title=values["title"], assets=ASSETS_FROM[template])
+        values = {**values, "head": head.rstrip("\n")}
     return string.Template((TEMPLATES / template).read_text(encoding="utf-8")).substitute(values)
 
 
@@ -125,7 +134,7 @@ def write_batch_page(out: Path, grades: dict[str, Grade], codes: dict[str, bytes
     from autograder.batch import similarity
 
     copy_assets(out)
-    areas = [a for a in scheme.AREAS if a.graded_by == "autograder"]
+    areas = scheme.AUTOGRADED_AREAS
     for name in sorted(grades):
         write_atomic(out / name / "feedback.html", submission_page(name, grades[name]).encode())
     lms = any(g.identity for g in grades.values())  # a bulk download from Moodle or Canvas

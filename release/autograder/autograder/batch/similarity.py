@@ -75,7 +75,7 @@ def stub_source() -> str:
     from autograder.authoring.examples import SOLUTION
 
     try:
-        from autograder.authoring.release import clear_solutions
+        from autograder.authoring.regions import clear_solutions
     except ImportError:  # the grader bundle has no nbgrader: its placeholder, written the same way
         return re.sub(r"(?ms)^([ \t]*)### BEGIN SOLUTION.*?### END SOLUTION[ \t]*\n",
                       lambda m: f"{m[1]}# YOUR CODE HERE\n{m[1]}raise NotImplementedError()\n", SOLUTION.read_text())
@@ -167,7 +167,7 @@ def read_sources(paths: list[Path], past: list[Path]) -> tuple[list[Source], lis
     """The network.py of each submission (a directory, a .py or a zip, read as the grader
     reads them) and of each submission in each past directory; and what could not be read.
     Past submissions are named PASTDIR/NAME."""
-    from autograder.batch.run import check_paths, read_submission
+    from autograder.batch.submissions import check_paths, read_submission
 
     check_paths(paths)
     sources, problems = [], []

@@ -22,7 +22,8 @@ from autograder.grading.reference import live_reference
 from autograder.grading.training import InSandbox, drive
 from autograder.results import Grade
 from autograder.sandbox import tempdirs
-from autograder.sandbox.box import Limits, Sandbox, WorkerError
+from autograder.sandbox.box import Limits, Sandbox
+from autograder.sandbox.wire import WorkerError
 
 
 class SandboxedStudent(StudentCode):

@@ -2,8 +2,9 @@
 a pytest plugin that gives the checks their fixtures (the student's functions, the
 reference, the data) and turns each check's outcome into a scored, explained result.
 
-The checks (autograder/grading/checks/check_*.py) are pytest functions marked with their points
-and area; a failure raises Feedback(en, ru), and a check may award partial credit.
+The checks (autograder/grading/checks/check_AREA.py, a file per area of the scheme) are pytest
+functions marked with their points (and `hidden` where students do not see them before grades
+are published); a failure raises Feedback(en, ru), and a check may award partial credit.
 """
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ from autograder.results import CheckResult
 from autograder.sandbox import tempdirs
 
 CHECKS = Path(__file__).resolve().parent / "checks"
+
+
+def area_of(check_file: Path) -> str:
+    """The area a check file grades: its name says it (checks/check_forward.py: "forward"), so
+    an area is declared once, in the scheme, and its checks are the file of that name."""
+    return Path(check_file).stem.removeprefix("check_")
 
 
 class GradingPlugin:
@@ -67,7 +74,7 @@ class GradingPlugin:
         if report.when != "call" and not (report.when == "setup" and report.failed):
             return
         points = item.get_closest_marker("points").args[0]
-        area = item.module.AREA
+        area = area_of(item.path)
         visibility = "hidden" if item.get_closest_marker("hidden") else "visible"
         # a check's docstring: its name in English on the first line, in Russian on the second
         names = [line.strip() for line in (item.function.__doc__ or item.name).strip().splitlines()] + [""]
@@ -94,11 +101,10 @@ def run_checks(student, reference, data_dir=None, areas=None, profile: str = "gr
     """Run the checks of `areas` (default: all; `public_only`: not the hidden ones) against
     `student`; the plugin holds the results."""
     plugin = GradingPlugin(student, data_dir, reference, profile)
-    selected = scheme.selected(areas)
-    args = [str(checks), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--import-mode=importlib",
+    files = sorted(checks / f"check_{area}.py" for area in scheme.selected(areas))  # pytest's own order: by name
+    args = [*map(str, files), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--import-mode=importlib",
             "-o", "python_files=check_*.py", "-o", "python_functions=check_*", "-o", "console_output_style=classic",
-            "--rootdir", str(checks), "-c", str(checks / "pytest.ini"),
-            "-m", f"({' or '.join(selected)})" + (" and not hidden" if public_only else "")]
+            "--rootdir", str(checks), "-c", str(checks / "pytest.ini")] + (["-m", "not hidden"] if public_only else [])
     from hypothesis.configuration import set_hypothesis_home_dir
 
     for name, module in list(sys.modules.items()):  # checks imported by an earlier run keep its settings

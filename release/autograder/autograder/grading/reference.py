@@ -1,5 +1,6 @@
 """What the checks compare a student's functions with, when grading: the reference
-solution itself, the recorded Keras accuracy. Grader-only: the student release carries recorded answers instead (autograder/local/answers.py).
+solution itself, the recorded Keras accuracy. Grader-only: the student release carries
+recorded answers instead (autograder/local/answers.py).
 """
 from __future__ import annotations
 

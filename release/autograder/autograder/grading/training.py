@@ -150,8 +150,8 @@ def _loss_and_correct(answer) -> tuple[float, int]:
     return float(answer["loss"]), answer["correct"]
 
 
-def rejected(t: int, en: str, ru: str) -> Feedback:
-    return Feedback(*messages.training_rejected(t, (en, ru)))
+def rejected(t: int, why: tuple[str, str]) -> Feedback:
+    return Feedback(*messages.training_rejected(t, why))
 
 
 class Verifier:
@@ -180,8 +180,7 @@ class Verifier:
         sample = self._sample(copy)
         for k in PARAM_KEYS:
             if not np.array_equal(sample[k], self.p[k], equal_nan=True):
-                raise rejected(0, f"the parameters changed after they were checked ({k})",
-                               f"параметры изменились после проверки ({k})")
+                raise rejected(0, messages.params_changed_after_check(k))
         return copy
 
     def after_step(self, t: int, params: dict, grads: dict, xb=None, Yb=None, next_checked: bool = False):
@@ -189,8 +188,7 @@ class Verifier:
         step, with the batch xb, Yb); keep what the next step is verified against."""
         for name, value in (("params", params), ("grads", grads)):
             if not isinstance(value, dict) or any(np.shape(value.get(k)) != self.shapes[k] for k in PARAM_KEYS):
-                raise rejected(t, f"the step did not give {name} of the parameters' shapes",
-                               f"шаг не вернул {name} тех же форм, что и параметры")
+                raise rejected(t, messages.step_shapes(name))
         g = self._sample(grads)
         new = self._sample(params)
         forms = self.reference.adam_forms(self.p, g, self.m, self.v, t, self.lr)
@@ -202,12 +200,7 @@ class Verifier:
             bad = int(np.argmax(np.abs(new[k] - forms["keras"][0][k])))
             index = np.unravel_index(int(self.where[k][bad]), self.shapes[k])
             where = f"{k}[{', '.join(map(str, index))}]"
-            raise rejected(t, f"the new parameters are not an Adam step from the previous ones with the gradients "
-                              f"of this step: {where} is {new[k][bad]:.6g} where adam_update gives "
-                              f"{forms['keras'][0][k][bad]:.6g}" + (" (the same form of Adam in every step)"
-                                                                   if matching else ""),
-                           f"новые параметры — не шаг Adam из предыдущих с градиентами этого шага: {where} "
-                           f"равен {new[k][bad]:.6g}, а adam_update даёт {forms['keras'][0][k][bad]:.6g}")
+            raise rejected(t, messages.not_an_adam_step(where, new[k][bad], forms["keras"][0][k][bad], bool(matching)))
         if t in self.gradient_steps:  # after the update: a step that is not Adam's is named as such
             self._check_gradients(t, grads, xb, Yb)
         self.p, self.m, self.v = new, forms[next(iter(self.forms))][1], forms[next(iter(self.forms))][2]
@@ -228,17 +221,9 @@ class Verifier:
             scale = float(np.vdot(g, r)) / rr if rr > 0 else 1.0
             err = float(np.max(np.abs(g - scale * r))) if g.size else 0.0
             if scale <= 0:
-                raise rejected(t, f"backward's d{k} points away from the gradient of the loss at the same parameters "
-                                  f"and batch (a factor of {scale:.3g}), so the steps do not descend",
-                               f"d{k} из backward направлен против градиента потери при тех же параметрах и батче "
-                               f"(множитель {scale:.3g}), так что шаги не уменьшают потерю")
+                raise rejected(t, messages.gradient_points_away(k, scale))
             if not np.isfinite(err) or err > GRADIENT_RTOL * max(float(np.max(np.abs(scale * r))), 1e-30):
-                raise rejected(t, f"backward's d{k} differs from the gradient of the loss at the same parameters "
-                                  f"and batch (largest difference {err:.3g} after the best factor, {scale:.3g}), so "
-                                  f"the steps do not follow the gradient",
-                               f"d{k} из backward отличается от градиента потери при тех же параметрах и батче "
-                               f"(наибольшая разница {err:.3g} при лучшем множителе {scale:.3g}), так что шаги "
-                               f"идут не по градиенту")
+                raise rejected(t, messages.gradient_differs(k, err, scale))
 
 
 def one_blas_thread():

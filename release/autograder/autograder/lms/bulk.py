@@ -2,12 +2,12 @@
 Submissions"), as a zip or the folder it unpacks to: recognised, and split into one
 submission per student, named and identified by the LMS.
 
-The zip hygiene of one submission (batch.py) holds per student: no member is extracted by
-its own path (only a network.py is read, by its zip entry), a path that leaves its folder
-refuses that student's submission, members and sizes are bounded, and macOS's AppleDouble
-files (`__MACOSX/`, `._*`) and `.DS_Store` are ignored. A student whose files hold no
-network.py, or more than one, gets a submission with a problem (0 points and why), so that
-the gradebook has a line for them.
+The zip hygiene of one submission (autograder/batch/submissions.py) holds per student: no
+member is extracted by its own path (only a network.py is read, by its zip entry), a path that
+leaves its folder refuses that student's submission, members and sizes are bounded, and
+macOS's AppleDouble files (`__MACOSX/`, `._*`) and `.DS_Store` are ignored. A student whose
+files hold no network.py, or more than one, gets a submission with a problem (0 points and
+why), so that the gradebook has a line for them.
 """
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def _listing(path: Path) -> list[tuple[str, int, object, bool]] | None:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        return None  # batch.read_submission says what is wrong with it
+        return None  # autograder.batch.submissions.read_submission says what is wrong with it
     found = []
     for info in archive.infolist()[:MAX_BULK_MEMBERS + 1]:
         if info.is_dir():
@@ -165,20 +165,20 @@ def _late_merged(bulk: Bulk) -> dict[Identity, list[_Member]]:
 
 
 def _network(members: list[_Member], who: Identity):
-    """The network.py bytes of one student's files, or raise batch._Unreadable saying why not."""
-    from autograder.batch import run as batch
+    """The network.py bytes of one student's files, or raise reading._Unreadable saying why not."""
+    from autograder.batch import submissions as reading
 
     where = f"{who.name or who.uid}'s files"
-    if len(members) > batch.MAX_ZIP_MEMBERS:
-        batch._refuse(f"{where} are {len(members):,}; a submission has a few: upload the folder again. / "
+    if len(members) > reading.MAX_ZIP_MEMBERS:
+        reading._refuse(f"{where} are {len(members):,}; a submission has a few: upload the folder again. / "
                       f"файлов {len(members):,}, а в работе их несколько: загрузите папку заново.")
     escaping = [m.path for m in members if m.escapes]
     if escaping:
-        batch._refuse(f"{where} hold a path that leaves its folder ({escaping[0]}): refused. / среди файлов есть "
+        reading._refuse(f"{where} hold a path that leaves its folder ({escaping[0]}): refused. / среди файлов есть "
                       "путь за пределы папки: не принимается.")
     linked = [m.path for m in members if m.link]
     if linked:
-        batch._refuse(f"{where} hold a link ({linked[0]}), not a file: refused. / среди файлов есть ссылка: не "
+        reading._refuse(f"{where} hold a link ({linked[0]}), not a file: refused. / среди файлов есть ссылка: не "
                       "принимается.")
     # Canvas renames a re-uploaded file network-1.py; a name is compared without its case
     candidates = [m for m in members if re.fullmatch(r"network(-\d+)?\.py", PurePosixPath(m.path).name, re.I)]
@@ -186,52 +186,52 @@ def _network(members: list[_Member], who: Identity):
         zips = [m for m in members if m.path.lower().endswith(".zip")]
         if len(zips) == 1:  # the student uploaded their folder as a zip: batch's own zip reading
             return _from_inner_zip(zips[0])
-        batch._refuse(f"no network.py among {where} ({', '.join(sorted(m.path for m in members)[:5])}). / среди "
+        reading._refuse(f"no network.py among {where} ({', '.join(sorted(m.path for m in members)[:5])}). / среди "
                       "файлов нет network.py.")
     if len(candidates) > 1:
-        batch._refuse(f"{len(candidates)} candidates for network.py among {where} "
+        reading._refuse(f"{len(candidates)} candidates for network.py among {where} "
                       f"({', '.join(sorted(m.path for m in candidates)[:5])}): submit one. / несколько файлов "
                       "network.py: оставьте один.")
     member = candidates[0]
-    content = member.read(batch.MAX_NETWORK_BYTES)
-    if len(content) > batch.MAX_NETWORK_BYTES:
-        batch._refuse(f"network.py in {where} is over 1 MiB: refused. / network.py больше 1 МиБ: не принимается.")
+    content = member.read(reading.MAX_NETWORK_BYTES)
+    if len(content) > reading.MAX_NETWORK_BYTES:
+        reading._refuse(f"network.py in {where} is over 1 MiB: refused. / network.py больше 1 МиБ: не принимается.")
     return content
 
 
 def _from_inner_zip(member: _Member) -> bytes:
-    from autograder.batch import run as batch
+    from autograder.batch import submissions as reading
     from autograder.sandbox import tempdirs
 
     data = member.read(MAX_INNER_ZIP_BYTES)
     if len(data) > MAX_INNER_ZIP_BYTES:
-        batch._refuse(f"{member.path} is over {MAX_INNER_ZIP_BYTES >> 20} MiB: refused. / архив слишком велик.")
+        reading._refuse(f"{member.path} is over {MAX_INNER_ZIP_BYTES >> 20} MiB: refused. / архив слишком велик.")
     with tempdirs.temporary("bulk") as tmp:
         inner = tmp / PurePosixPath(member.path).name
         inner.write_bytes(data)
-        return batch._from_zip(inner)
+        return reading._from_zip(inner)
 
 
 def submissions(path: Path):
     """The submissions of a bulk download, one per student, or None if `path` is not one.
 
-    Returns: (lms, [batch.Submission with .identity set], [ignored member paths]).
+    Returns: (lms, [autograder.batch.submissions.Submission with .identity set], [ignored member paths]).
     """
-    from autograder.batch import run as batch
+    from autograder.batch import submissions as reading
 
     bulk = recognise(path)
     if bulk is None:
         return None
     found = []
     for who, members in sorted(_late_merged(bulk).items(), key=lambda item: item[0].submission_name()):
-        submission = batch.Submission(who.submission_name(), path, identity=who.to_dict())
+        submission = reading.Submission(who.submission_name(), path, identity=who.to_dict())
         try:
             content = _network(members, who)
-            problem = batch._source_problem(content)
+            problem = reading._source_problem(content)
             if problem:
-                batch._refuse(problem)
+                reading._refuse(problem)
             submission.content = content
-        except batch._Unreadable as exc:
+        except reading._Unreadable as exc:
             submission.problem = str(exc)
         found.append(submission)
     return bulk.lms, found, bulk.ignored

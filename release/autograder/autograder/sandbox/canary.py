@@ -14,8 +14,8 @@ import socket
 from pathlib import Path
 
 from autograder.sandbox import imports, tempdirs
-from autograder.sandbox.box import (SANDBOX_UIDS, Sandbox, SandboxUnavailable, WorkerError, first_unreachable,
-                                    interpreter_files)
+from autograder.sandbox.box import SANDBOX_UIDS, Sandbox, SandboxUnavailable, first_unreachable, interpreter_files
+from autograder.sandbox.wire import WorkerError
 
 CANARY = '''\
 import socket

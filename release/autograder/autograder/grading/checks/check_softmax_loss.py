@@ -3,11 +3,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 
+from autograder import messages
 from autograder.grading.feedback import as_array, compare, fail, loss_number
 from autograder.grading.problems import SHAPES, problem, with_examples
 
-AREA = "softmax_loss"
-pytestmark = pytest.mark.softmax_loss
 EXTREME = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4], [1e4, 1e4, -3.0], [0.5, -0.2, 0.1]])
 
 
@@ -23,8 +22,7 @@ def check_softmax_rows_sum_to_one(student, reference, shape):
     compare("softmax(logits)", probs, reference.softmax(logits), rtol=1e-7, atol=1e-12,
             alternatives={"softmax_columns": columnwise(logits)})
     if student.mutated:
-        fail("softmax changed its input in place: return a new array.",
-             "softmax изменила аргумент на месте: возвращайте новый массив.")
+        fail(*messages.SOFTMAX_MUTATED)
 
 
 @pytest.mark.points(4)
@@ -33,16 +31,12 @@ def check_softmax_is_stable_and_shift_invariant(student, reference):
     softmax: нет переполнения при логитах ±1e4, не меняется от прибавления константы к строке"""
     probs = as_array(student.softmax(EXTREME), "softmax(logits)")
     if probs.shape != EXTREME.shape or not np.all(np.isfinite(probs)):
-        fail("softmax of logits like 1e4 gives NaN or inf: exp(1e4) overflows. Subtract each row's maximum "
-             "before exp — softmax(z - max z) = softmax(z).",
-             "softmax логитов порядка 1e4 даёт NaN или inf: exp(1e4) переполняется. Вычтите максимум строки "
-             "перед exp — softmax(z - max z) = softmax(z).")
+        fail(*messages.SOFTMAX_OVERFLOW)
     compare("softmax of extreme logits", probs, reference.softmax(EXTREME), rtol=1e-7, atol=1e-12,
             alternatives={"softmax_columns": columnwise(EXTREME)})
     shifted = as_array(student.softmax(EXTREME[3:] + 1000.0), "softmax(logits + 1000)")
     compare("softmax(logits + 1000)", shifted, reference.softmax(EXTREME[3:]), rtol=1e-7, atol=1e-12,
-            what_en=" (adding a constant to a row must not change the probabilities)",
-            what_ru=" (прибавление константы к строке не должно менять вероятности)")
+            what=messages.SHIFTED_ROWS)
 
 
 def columnwise(logits):
@@ -54,8 +48,7 @@ def columnwise(logits):
 def loss_and_grad(student, logits, y):
     out = student.softmax_cross_entropy(logits, y)
     if not isinstance(out, (list, tuple)) or len(out) != 2:
-        fail("softmax_cross_entropy must return a tuple (loss, dlogits).",
-             "softmax_cross_entropy должна возвращать кортеж (loss, dlogits).")
+        fail(*messages.not_a_tuple("softmax_cross_entropy", "(loss, dlogits)"))
     return loss_number(out[0]), out[1]
 
 
@@ -76,10 +69,9 @@ def check_loss_value(student, reference, shape):
     loss, _ = loss_and_grad(student, logits, y)
     expected, _ = reference.softmax_cross_entropy(logits, y)
     if loss < 0:
-        fail(f"the loss is negative ({loss:.6g}); cross-entropy is never below 0. Is a minus sign missing?",
-             f"потеря отрицательна ({loss:.6g}); перекрёстная энтропия не бывает меньше 0. Потерян минус?")
+        fail(*messages.negative_loss(loss))
     compare("loss", np.array(loss), np.array(expected), rtol=1e-6, atol=1e-10, n=n, c=logits.shape[1],
-            what_en=f" for N={n}", what_ru=f" при N={n}")
+            what=messages.for_batch(n))
 
 
 @pytest.mark.points(3)
@@ -92,10 +84,7 @@ def check_dlogits(student, reference, shape):
     _, dlogits = loss_and_grad(student, logits, y)
     _, expected = reference.softmax_cross_entropy(logits, y)
     compare("dlogits", dlogits, expected, rtol=1e-6, atol=1e-10, n=n, c=logits.shape[1],
-            alternatives={"dlogits_no_softmax": (logits - y) / n}, what_en=f" for N={n}", what_ru=f" при N={n}")
+            alternatives={"dlogits_no_softmax": (logits - y) / n}, what=messages.for_batch(n))
     loss, dlogits = loss_and_grad(student, EXTREME, np.eye(3)[[0, 1, 2, 0]])
     if not np.isfinite(loss) or not np.all(np.isfinite(as_array(dlogits, "dlogits"))):
-        fail("the loss or dlogits is NaN or inf for logits like ±1e4: compute log-softmax as "
-             "z - max z - log(sum(exp(z - max z))) instead of log(softmax(z)).",
-             "потеря или dlogits равны NaN или inf при логитах порядка ±1e4: вычисляйте log-softmax как "
-             "z - max z - log(sum(exp(z - max z))), а не log(softmax(z)).")
+        fail(*messages.LOSS_OVERFLOW)

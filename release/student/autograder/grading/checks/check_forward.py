@@ -3,17 +3,15 @@ import numpy as np
 import pytest
 from hypothesis import given
 
+from autograder import messages
 from autograder.grading.feedback import as_array, compare, fail
 from autograder.grading.problems import SHAPES, problem, with_examples
-
-AREA = "forward"
-pytestmark = pytest.mark.forward
 
 
 def logits_and_cache(student, params, x):
     out = student.forward(params, x)
     if not isinstance(out, (list, tuple)) or len(out) != 2:
-        fail("forward must return a tuple (logits, cache).", "forward должна возвращать кортеж (logits, cache).")
+        fail(*messages.not_a_tuple("forward", "(logits, cache)"))
     return out
 
 
@@ -26,7 +24,7 @@ def _unsupported(tree) -> str:
 
 
 def forward_mistakes(params, x):
-    """The logits of the usual wrong forward passes, by KNOWN_MISTAKES key."""
+    """The logits of the usual wrong forward passes, by messages.KNOWN_MISTAKES key."""
     z1 = x @ params["W1"] + params["b1"]
     logits = {"forward_no_relu": z1 @ params["W2"] + params["b2"],
               "forward_no_bias": np.maximum(x @ params["W1"], 0) @ params["W2"],
@@ -45,18 +43,13 @@ def check_forward_returns_logits_and_cache(student, reference):
     logits, cache = logits_and_cache(student, params, x)
     logits = as_array(logits, "logits")
     if logits.shape != (5, 2):
-        fail(f"logits have shape {logits.shape}; for X of shape (5, 4) and 2 classes they should be (5, 2).",
-             f"logits имеют форму {logits.shape}; для X формы (5, 4) и 2 классов нужна (5, 2).")
+        fail(*messages.logits_shape(logits.shape))
     # The cache is the student's own: any plain data backward needs (arrays, params, a tuple, numbers).
     if not isinstance(cache, dict) or not cache or _unsupported(cache):
-        fail("cache must be a non-empty dict of what backward needs (for example {'X': X, 'h': h}), made of "
-             f"arrays, numbers, lists, tuples and dicts{_unsupported(cache) if isinstance(cache, dict) else ''}.",
-             "cache должен быть непустым словарём того, что нужно backward (например, {'X': X, 'h': h}), из "
-             f"массивов, чисел, списков, кортежей и словарей{_unsupported(cache) if isinstance(cache, dict) else ''}.")
+        fail(*messages.cache_unusable(_unsupported(cache) if isinstance(cache, dict) else ""))
     # No points for the right shapes alone: the logits must be the network's (zeros are not).
     compare("logits", logits, reference.forward(params, x)[0], rtol=1e-6, atol=1e-9,
-            alternatives=forward_mistakes(params, x), what_en=" for N=5, D=4, H=3, C=2",
-            what_ru=" при N=5, D=4, H=3, C=2")
+            alternatives=forward_mistakes(params, x), what=messages.for_shapes(5, 4, 3, 2))
 
 
 @pytest.mark.points(12)
@@ -70,7 +63,6 @@ def check_forward_matches_reference(student, reference, shape):
     logits, _ = logits_and_cache(student, params, x)
     expected, _ = reference.forward(params, x)
     compare("logits", logits, expected, rtol=1e-6, atol=1e-9, alternatives=forward_mistakes(params, x),
-            what_en=f" for N={n}, D={d}, H={h}, C={c}", what_ru=f" при N={n}, D={d}, H={h}, C={c}")
+            what=messages.for_shapes(n, d, h, c))
     if student.mutated:
-        fail(f"forward changed its input in place ({', '.join(student.mutated)}): return new arrays instead.",
-             f"forward изменила аргумент на месте ({', '.join(student.mutated)}): возвращайте новые массивы.")
+        fail(*messages.forward_mutated(student.mutated))

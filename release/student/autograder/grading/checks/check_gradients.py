@@ -5,12 +5,11 @@ import pytest
 from hypothesis import example, given
 
 from assignment.gradient_check import numerical_gradient
+from autograder import messages
 from autograder.grading.feedback import PARAM_KEYS as KEYS
 from autograder.grading.feedback import as_array, compare, fail, loss_number, params_dict
 from autograder.grading.problems import SHAPES, problem, with_examples
 
-AREA = "gradients"
-pytestmark = pytest.mark.gradients
 TOLERANCE = 1e-5  # a correct gradient: about 1e-9; a wrong factor, sign or mask: 1e-1 and more
 MARGIN = 1e-3  # pre-activations at least this far from 0, so h = 1e-5 never crosses a kink
 
@@ -39,12 +38,7 @@ def check_gradients_match_central_differences(student, shape):
     numerics = {key: numerical_gradient(lambda v: loss_with(key, v), params[key], h=1e-5) for key in KEYS}
     if not any(np.any(numeric != 0) for numeric in numerics.values()):
         # zero gradients of a loss that does not change agree with anything: no points for that
-        fail("your loss does not change when the parameters change (its numerical gradient is zero): this check "
-             "compares backward with the gradient of your own forward + softmax_cross_entropy, so those must "
-             "work first.",
-             "ваша потеря не меняется при изменении параметров (её численный градиент равен нулю): эта проверка "
-             "сравнивает backward с градиентом ваших же forward + softmax_cross_entropy, поэтому сначала они "
-             "должны работать.")
+        fail(*messages.LOSS_CONSTANT)
     for key in KEYS:
         analytic = as_array(grads[key], f"d{key}")
         if analytic.shape != params[key].shape:
@@ -53,12 +47,8 @@ def check_gradients_match_central_differences(student, shape):
         err = scaled_error(analytic, numeric)
         if not err < TOLERANCE:
             where = np.unravel_index(int(np.argmax(np.abs(analytic - numeric))), numeric.shape)
-            fail(f"d{key} disagrees with the numerical gradient of your own loss: relative error {err:.2e} "
-                 f"(allowed {TOLERANCE:g}); at {list(map(int, where))} backward gives {analytic[where]:.6g}, "
-                 f"central differences {numeric[where]:.6g} (N={n}, D={d}, H={h}, C={c}).",
-                 f"d{key} расходится с численным градиентом вашей же потери: относительная ошибка {err:.2e} "
-                 f"(допустимо {TOLERANCE:g}); в {list(map(int, where))} backward даёт {analytic[where]:.6g}, "
-                 f"центральные разности {numeric[where]:.6g} (N={n}, D={d}, H={h}, C={c}).")
+            fail(*messages.numerical_gradient_disagrees(key, err, TOLERANCE, list(map(int, where)), analytic[where],
+                                                        numeric[where], (n, d, h, c)))
 
 
 def scaled_error(analytic, numeric) -> float:

@@ -6,11 +6,9 @@ import pytest
 
 from assignment.data import load_split
 from assignment.training import evaluate
-from autograder import scheme
+from autograder import messages, scheme
 from autograder.grading.feedback import fail
 
-AREA = "training"
-pytestmark = pytest.mark.training
 EPOCHS = 12
 WALL_SECONDS = 300
 SHAPES = {"W1": (784, 800), "b1": (800,), "W2": (800, 10), "b2": (10,)}
@@ -26,8 +24,7 @@ def check_training_reaches_the_keras_reference(student, reference, data_dir, awa
     params = result.get("params") if isinstance(result, dict) else None
     if not isinstance(params, dict) or any(not isinstance(params.get(k), np.ndarray) or params[k].shape != s
                                            for k, s in SHAPES.items()):
-        fail("training did not return parameters of the shapes W1 (784, 800), b1 (800,), W2 (800, 10), b2 (10,).",
-             "обучение вернуло параметры не тех форм: нужны W1 (784, 800), b1 (800,), W2 (800, 10), b2 (10,).")
+        fail(*messages.TRAINED_SHAPES)
     params = {k: params[k].astype(np.float32) for k in SHAPES}
     x_test, y_test = load_split(data_dir, "t10k")  # verified against the canonical MD5; never in the worker
     _, accuracy = evaluate(reference.network, params, x_test, y_test)
@@ -37,11 +34,5 @@ def check_training_reaches_the_keras_reference(student, reference, data_dir, awa
     award(fraction, history=result.get("history"), test_accuracy=accuracy)
     if fraction < 1:
         counted = scheme.counted_accuracy(accuracy)
-        fail(f"test accuracy {accuracy:.2%} after {EPOCHS} epochs (counted as {counted:.1%}); full points from "
-             f"{target:.1%} (the Keras reference minus {scheme.TRAINING_MARGIN:.1%}), none below "
-             f"{scheme.TRAINING_FLOOR:.0%}. "
-             f"If the other checks pass, look at the learning curves below.",
-             f"точность на тесте {accuracy:.2%} после {EPOCHS} эпох (засчитано {counted:.1%}); полный балл от "
-             f"{target:.1%} (эталон Keras минус {scheme.TRAINING_MARGIN:.1%}), ноль ниже "
-             f"{scheme.TRAINING_FLOOR:.0%}. "
-             f"Если остальные проверки пройдены, посмотрите на кривые обучения ниже.")
+        fail(*messages.accuracy_below_target(accuracy, EPOCHS, counted, target, scheme.TRAINING_MARGIN,
+                                             scheme.TRAINING_FLOOR))

@@ -5,12 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from autograder import messages
 from autograder.grading.feedback import PARAM_KEYS as KEYS
 from autograder.grading.feedback import compare, fail, params_dict
 from autograder.grading.problems import SHAPES, copy_params, problem, with_examples
-
-AREA = "updates"
-pytestmark = pytest.mark.updates
 
 
 @pytest.mark.points(5)
@@ -28,8 +26,7 @@ def check_sgd(student, reference, shape, lr):
         expected = reference.sgd_update(params, grads, lr)
         for k in KEYS:
             compare(k, new[k], expected[k], rtol=1e-10, atol=1e-12,
-                    what_en=f" after SGD step {step + 1} with learning_rate={lr}",
-                    what_ru=f" после шага SGD {step + 1} с learning_rate={lr}")
+                    what=messages.after_sgd_step(step + 1, lr))
         params = expected  # each step starts from the same parameters for the student and the reference
 
 
@@ -49,27 +46,23 @@ def check_updates_do_not_change_their_inputs(student, reference):
     mutated = student.mutated
     expected = reference.sgd_update(params, grads, 0.1)
     for k in KEYS:
-        compare(f"params[{k!r}]", new[k], expected[k], rtol=1e-10, atol=1e-12, what_en=" from sgd_update",
-                what_ru=" из sgd_update")
+        compare(f"params[{k!r}]", new[k], expected[k], rtol=1e-10, atol=1e-12, what=messages.from_function("sgd_update"))
     forms = reference.adam_forms(params, grads, m, v, 2)
     out = student.adam_update(copy_params(params), grads, m, v, 2)
     if not isinstance(out, (list, tuple)) or len(out) != 3:
-        fail("adam_update must return a tuple (params, m, v).", "adam_update должна возвращать кортеж (params, m, v).")
+        fail(*messages.not_a_tuple("adam_update", "(params, m, v)"))
     new, new_m, new_v = (params_dict(x, "adam_update") for x in out)
     for k in KEYS:
         compare(f"m[{k!r}]", new_m[k], forms["keras"][1][k], rtol=1e-8, atol=1e-12,
-                what_en=" from adam_update", what_ru=" из adam_update")
+                what=messages.from_function("adam_update"))
         compare(f"v[{k!r}]", new_v[k], forms["keras"][2][k], rtol=1e-8, atol=1e-14,
-                what_en=" from adam_update", what_ru=" из adam_update")
+                what=messages.from_function("adam_update"))
         if not any(_close(new[k], form[0][k]) for form in forms.values()):
             compare(f"params[{k!r}]", new[k], forms["keras"][0][k], rtol=1e-7, atol=1e-10,
-                    what_en=" from adam_update", what_ru=" из adam_update")
+                    what=messages.from_function("adam_update"))
     for fn, changed in (("sgd_update", mutated), ("adam_update", student.mutated)):
         if changed:
-            fail(f"{fn} changed its arguments in place ({', '.join(changed)}): build and return new "
-                 f"dicts of new arrays (p - lr * g, not p -= lr * g).",
-                 f"{fn} изменила аргументы на месте ({', '.join(changed)}): создавайте и возвращайте "
-                 f"новые словари с новыми массивами (p - lr * g, а не p -= lr * g).")
+            fail(*messages.changed_in_place(fn, changed))
 
 
 def _close(got, expected) -> bool:

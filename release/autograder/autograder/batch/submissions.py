@@ -1,0 +1,179 @@
+"""Reading submissions, bounded and checked: what a batch, the similarity report and an LMS bulk
+download (autograder.lms.bulk) are given.
+
+A submission is a directory holding network.py, a network.py file, or a zip of either; its
+name is the directory's or file's name (without .zip/.py). What cannot be graded as given
+(too big, not UTF-8, a zip that escapes its folder or holds no network.py) becomes a
+Submission with a `problem`: it gets 0 and that message, and the others are graded.
+"""
+from __future__ import annotations
+
+import io
+import tokenize
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.batch import page as batch_page
+
+MAX_NETWORK_BYTES = 1 << 20  # a network.py is a few kB; 1 MiB is generous
+MAX_ZIP_MEMBERS = 10_000  # a student's folder, zipped, has a few dozen
+
+
+class SubmissionError(ValueError):
+    """Submissions cannot be graded as given; the message says why and what to do."""
+
+
+@dataclass
+class Submission:
+    name: str
+    path: Path
+    content: bytes | None = None  # the network.py to grade
+    problem: str = ""  # why it cannot be graded: it gets 0 and this message
+    identity: dict | None = None  # who it is in an LMS (autograder.lms.bulk.Identity), from a bulk download
+
+
+def name_of(path: Path) -> str:
+    """A submission's name, its folder in OUT/NAME/: the directory's or file's name without .zip/.py."""
+    return path.stem if path.suffix in (".zip", ".py") else path.name
+
+
+# -- reading submissions ------------------------------------------------------------------
+def _refuse(message: str):
+    """Stop reading this submission: it gets 0 and `message` (also used by autograder.lms.bulk)."""
+    raise _Unreadable(message)
+
+
+class _Unreadable(Exception):
+    """One submission cannot be graded as given; read_submission turns it into Submission.problem."""
+
+
+def _from_zip(path: Path) -> bytes:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_MEMBERS:
+                _refuse(f"{path.name} holds {len(members):,} files; a submission has a few. Zip your folder again. / "
+                        f"в архиве {len(members):,} файлов, а в работе их несколько: заархивируйте папку заново.")
+            escaping = [m.filename for m in members if m.filename.startswith(("/", "\\")) or ".." in
+                        Path(m.filename.replace("\\", "/")).parts or ":" in m.filename]
+            if escaping:
+                _refuse(f"{path.name} holds paths that leave its folder ({escaping[0]}): refused. Zip your folder "
+                        "again, from inside it. / в архиве есть пути за пределы его папки: заархивируйте папку "
+                        "заново, изнутри неё.")
+            candidates = [m for m in members if Path(m.filename).name == "network.py" and not m.is_dir()]
+            if not candidates:
+                _refuse(f"{path.name} holds no network.py. / в архиве нет network.py.")
+            member = min(candidates, key=lambda m: m.filename.count("/"))
+            if member.file_size > MAX_NETWORK_BYTES:
+                _refuse(f"network.py in {path.name} is {member.file_size:,} bytes uncompressed; over 1 MiB is refused. "
+                        "/ network.py больше 1 МиБ: не принимается.")
+            with archive.open(member) as f:  # only this member, never extracted by its own path
+                content = f.read(MAX_NETWORK_BYTES + 1)  # the header may lie about the size: read no more
+            if len(content) > MAX_NETWORK_BYTES:
+                _refuse(f"network.py in {path.name} unpacks to more than 1 MiB (a zip bomb?): refused. / network.py "
+                        "распаковывается больше чем в 1 МиБ: не принимается.")
+            return content
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
+        _refuse(f"{path.name} is not a zip file that can be read ({exc}). / это не читаемый zip-архив.")
+
+
+def _from_file(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_NETWORK_BYTES:
+        _refuse(f"{path.name} is {size:,} bytes; a network.py over 1 MiB is refused. / network.py больше 1 МиБ: "
+                "не принимается.")
+    return path.read_bytes()
+
+
+def _source_problem(content: bytes) -> str:
+    """Why Python could not even read this as source, in words; '' if it can."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(content).readline)
+    except SyntaxError:  # no usable coding declaration: Python reads the file as UTF-8
+        encoding = "utf-8"
+    try:
+        content.decode(encoding)
+    except LookupError:
+        return f"network.py declares an unknown encoding ({encoding}): remove the coding line and save it as UTF-8."
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        return (f"network.py is not UTF-8 text (byte 0x{content[exc.start]:02x} on line {line}): save it as UTF-8 "
+                "(most editors: File → Save with encoding → UTF-8). / network.py не в кодировке UTF-8 "
+                f"(байт 0x{content[exc.start]:02x} в строке {line}): сохраните его в UTF-8.")
+    return ""
+
+
+def read_submission(path: Path) -> Submission:
+    """The network.py of a submission, bounded and checked; a problem instead where it has one."""
+    submission = Submission(name_of(path), path)
+    try:
+        if path.is_dir():
+            found = [path / "network.py"] if (path / "network.py").is_file() else sorted(path.rglob("network.py"))
+            if not found:
+                _refuse(f"{path.name}/ holds no network.py. / в папке нет network.py.")
+            content = _from_file(found[0])
+        elif path.suffix == ".zip":
+            content = _from_zip(path)
+        elif path.is_file():
+            content = _from_file(path)
+        else:
+            _refuse(f"{path} is neither a directory, a .py file nor a .zip.")
+        problem = _source_problem(content)
+        if problem:
+            _refuse(problem)
+        submission.content = content
+    except _Unreadable as exc:
+        submission.problem = str(exc)
+    return submission
+
+
+def check_paths(paths: list[Path]) -> None:
+    """Refuse, before anything is graded, what the grader was given by mistake."""
+    if not paths:
+        raise SubmissionError("no submissions given")
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise SubmissionError(f"no such file or directory: {', '.join(missing[:5])}"
+                              + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+                              + ". Check the paths (a shell pattern that matched nothing is passed as is).")
+    empty = [str(p) for p in paths if p.is_dir() and not any(p.iterdir())]
+    if empty:
+        raise SubmissionError(f"empty director{'y' if len(empty) == 1 else 'ies'}: {', '.join(empty[:5])}: "
+                              "nothing to grade there")
+    names = [name_of(p) for p in paths]
+    unfit = [str(p) for p, n in zip(paths, names) if n in ("", ".", "..", ".graded", *batch_page.FOLDERS)]
+    if unfit:  # OUT/NAME/ would be OUT itself, its parent, the journal or the batch page's
+        raise SubmissionError(f"{', '.join(unfit[:5])}: a submission's name is its folder in OUT/NAME/, and this "
+                              "one names OUT itself, its parent, the journal or a folder of the batch page "
+                              f"({', '.join(batch_page.FOLDERS)}): rename it")
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        clash = [str(p) for p in paths if name_of(p) in duplicates[:1]]
+        raise SubmissionError(f"two submissions are named {', '.join(duplicates)} ({' and '.join(clash)}): rename "
+                              "one, since each submission's reports go to OUT/NAME/")
+
+
+def expand(paths: list[Path]) -> tuple[list[Submission], list[str]]:
+    """Every submission the paths give: one per path, or one per student of an LMS bulk
+    download (autograder.lms.bulk). Returns (submissions, notes for the instructor: what a
+    bulk download held that was no student's); SubmissionError if two share a name."""
+    from autograder.lms import bulk
+
+    found, notes = [], []
+    for path in paths:
+        split = bulk.submissions(Path(path))
+        if split is None:
+            found.append(read_submission(Path(path)))
+            continue
+        lms, students, ignored = split
+        notes.append(f"{path}: a {lms.capitalize()} bulk download, {len(students)} submission(s)"
+                     + (f"; {len(ignored)} file(s) in no student's name, ignored: {', '.join(ignored[:3])}"
+                        if ignored else ""))
+        found += students
+    names = [s.name for s in found]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise SubmissionError(f"two submissions are named {', '.join(duplicates[:5])}: each submission's reports "
+                              "go to OUT/NAME/, so give the same download once, or rename one")
+    return found, notes
