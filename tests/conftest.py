@@ -32,3 +32,16 @@ def sandbox_mode(request, monkeypatch):
         monkeypatch.delenv(sandbox.MODE_VARIABLE, raising=False)
         assert sandbox.isolation() == "bubblewrap", "bubblewrap must run here (apt-get install bubblewrap)"
     return request.param
+
+
+# A test that asks for one of these is end to end: it reads the real MNIST, grades through the real
+# sandbox (in both modes), or builds a whole batch, release or LMS run. It is marked slow, so that
+# `python -m pytest -m "not slow"` runs the unit tests in about a minute; CI runs everything.
+END_TO_END_FIXTURES = frozenset({"mnist_dir", "mnist", "sandbox_mode", "graded", "moodle_run", "canvas_run", "built",
+                                 "examples", "serve", "student_copy", "batch", "stored", "honest", "uninterrupted"})
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if END_TO_END_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)

@@ -181,6 +181,7 @@ def test_zips_and_single_files(tmp_path):
     assert grades["alice"].score == grades["bob"].score == NO_TRAINING
 
 
+@pytest.mark.slow
 def test_the_reference_passes_every_check_on_many_more_cases():
     """The checks are sound: the reference passes each of them on 150 drawn cases (grading draws 8),
     run in this process (no sandbox needed for the reference)."""
@@ -235,6 +236,7 @@ def _check_module(name):
 
 
 
+@pytest.mark.slow
 def test_a_numerical_backward_earns_no_points_for_equalling_the_reference(tmp_path):
     """Found by the red team: central differences of forward in place of backprop. On MNIST's
     shapes (one of the hidden check's cases) it cannot answer in time; backprop is one pass."""

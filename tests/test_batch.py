@@ -124,6 +124,7 @@ def test_a_torn_journal_entry_is_graded_again(examples, tmp_path):
     assert untimed(json.loads(victim.read_text())) == untimed(whole)
 
 
+@pytest.mark.slow
 def test_content_hash_decides_what_is_graded_again(tmp_path):
     alice = tmp_path / "alice"
     alice.mkdir()
@@ -253,6 +254,7 @@ def test_dask_cluster_grades_like_the_local_pool_and_survives_a_dead_worker(dask
             uninterrupted / example.name / "feedback.md").read_bytes()
 
 
+@pytest.mark.slow
 def test_an_unreachable_cluster_is_said_plainly(tmp_path):
     done = subprocess.run(grade_command([ROOT / "solution/network.py"], tmp_path / "out", "--cluster",
                                         f"tcp://127.0.0.1:{free_port()}"), capture_output=True, text=True)

@@ -141,8 +141,9 @@ def test_hidden_cells_grade_with_the_engine_not_with_files_beside_the_notebook(t
     it were imported) is graded by the real engine: the stub gets 0."""
     from autograder.authoring import notebook
 
-    (tmp_path / "autograder").mkdir()
-    (tmp_path / "autograder/__init__.py").write_text("")
+    (tmp_path / "autograder/grading").mkdir(parents=True)
+    for package in ("autograder", "autograder/grading"):
+        (tmp_path / package / "__init__.py").write_text("")
     (tmp_path / "autograder/grading/grade.py").write_text(
         "import json, sys\nopen(sys.argv[2], 'w').write(json.dumps({'score': 90.0, 'max_score': 90.0, "
         "'checks': []}))\n")

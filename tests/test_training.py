@@ -133,6 +133,7 @@ def test_default_training_reaches_98_percent(mnist_dir, tmp_path):
     assert "Test accuracy" in result.stdout
 
 
+@pytest.mark.slow
 def test_local_checks_stop_an_endless_loop_at_import(tmp_path):
     from autograder.local.check import run_local
 
