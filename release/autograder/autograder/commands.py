@@ -11,6 +11,7 @@ from assignment.cli import DataDir, console, epoch_progress, fail, load_data_or_
 from autograder import scheme
 
 app = typer.Typer()
+Submissions = typer.Argument(..., help="Directories holding network.py, network.py files, or zips of either.")
 
 
 @app.command()
@@ -46,8 +47,7 @@ def reference(epochs: int = typer.Option(30, min=1, help="The lesson trains 30 e
 
 
 @app.command()
-def grade(submissions: list[Path] = typer.Argument(..., help="Directories holding network.py, network.py files, "
-                                                   "or zips of either."),
+def grade(submissions: list[Path] = Submissions,
           out_dir: Path = typer.Option(..., "--out", help="Where results go: OUT/NAME/results.json, feedback.md, "
                                        "and OUT/gradebook.csv, summary.md."),
           jobs: Optional[int] = typer.Option(None, min=1, help="Submissions graded at once (default: the cores)."),
@@ -132,8 +132,7 @@ def grade(submissions: list[Path] = typer.Argument(..., help="Directories holdin
 
 
 @app.command()
-def similarity(submissions: list[Path] = typer.Argument(..., help="Directories holding network.py, network.py "
-                                                        "files, or zips of either."),
+def similarity(submissions: list[Path] = Submissions,
                out_dir: Path = typer.Option(..., "--out", help="Where similarity.json, index.html and "
                                             "pairs/ go."),
                past: list[Path] = typer.Option([], "--past", help="A folder of past years' submissions: each "

@@ -78,12 +78,15 @@ class Grade:
         return {a.key: round(sum(c.score for c in self.checks if c.area == a.key), 4) for a in scheme.AUTOGRADED_AREAS}
 
     # -- a dict: the journal, grade.json, grades.json, the grading process's answer ------------
+    DERIVED = ("history", "test_accuracy")  # in the dict for its readers (grade.json), made from the checks
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), **{key: getattr(self, key) for key in self.DERIVED}}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Grade":
-        return cls(**{**d, "checks": [CheckResult(**c) for c in d["checks"]]})
+        fields = {k: v for k, v in d.items() if k not in cls.DERIVED}
+        return cls(**{**fields, "checks": [CheckResult(**c) for c in d["checks"]]})
 
     def write(self, path: Path) -> None:
         from assignment.idx import write_atomic

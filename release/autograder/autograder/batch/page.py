@@ -30,17 +30,20 @@ ASSETS = ("page.css", "page.js")
 FOLDERS = ("assets", "similarity")  # OUT/assets/, OUT/similarity/: no submission may be named so
 
 
-ASSETS_FROM = {"index.html": "assets/", "similarity.html": "assets/", "pair.html": "../assets/",
-               "submission.html": "../assets/"}  # where each page finds OUT/assets
+# Each page: its language, the language shown first (the page's own switch may change it), where
+# it finds OUT/assets.
+PAGES = {"index.html": ("en", "ru", "assets/"), "similarity.html": ("en", "en", "assets/"),
+         "pair.html": ("en", "en", "../assets/"), "submission.html": ("ru", "ru", "../assets/")}
 
 
 def render(template: str, **values: str) -> str:
     """A template of autograder/batch/templates with its $names replaced by the given HTML
     fragments (already escaped by the caller); a missing value raises KeyError. A page's
-    $head (head.html: charset, the Content-Security-Policy, title, stylesheet, script) is
-    written once for every page."""
-    if template in ASSETS_FROM:
-        head = render("head.html", title=values["title"], assets=ASSETS_FROM[template])
+    $head (head.html: the doctype, <html>, and <head> with the charset, the Content-Security-Policy,
+    the title, the stylesheet and the script) is written once for every page."""
+    if template in PAGES:
+        lang, shown, assets = PAGES[template]
+        head = render("head.html", title=values["title"], lang=lang, shown=shown, assets=assets)
         values = {**values, "head": head.rstrip("\n")}
     return string.Template((TEMPLATES / template).read_text(encoding="utf-8")).substitute(values)
 
