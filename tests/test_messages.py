@@ -18,7 +18,9 @@ SAMPLES = {"module": "scipy", "path": "network.py", "seconds": 2.5, "fn": "backw
            "parts": "(logits, cache)", "changed": ["params['W1']"], "what": (" for N=5", " при N=5"),
            "shown": (" (0.5)", " (0.5)"), "n": 4, "d": 3, "h": 5, "c": 3, "k": "W2", "key": "W2", "lr": 0.01,
            "b1": 0.9, "b2": 0.999, "eps": 1e-7, "step": 2, "err": 0.031, "scale": 2.5, "loss": -0.25,
-           "unsupported": " (not: Foo)", "pair": ("x", "х")}
+           "unsupported": " (not: Foo)", "pair": ("x", "х"), "count": 10001, "size": 3221225472,
+           "encoding": "latin-9", "byte": 0xEA, "line": 3, "folder": True, "who": "Jane Doe",
+           "listing": "notes.txt, network.ipynb", "mib": 64}
 # Where one parameter name means different things in different messages (a shape here, a number there),
 # the function's own arguments.
 ARGUMENTS = {
@@ -32,7 +34,7 @@ ARGUMENTS = {
     "not_an_adam_step": ("W1[3, 2]", 0.125, 0.25, True),
     "accuracy_below_target": (0.9712, 12, 0.971, 0.9763, 0.005, 0.95),
 }
-MORE_CALLS = [("not_an_adam_step", ("W1[3, 2]", 0.125, 0.25, False)),
+MORE_CALLS = [("no_network_py", ("alice.zip", False)),("not_an_adam_step", ("W1[3, 2]", 0.125, 0.25, False)),
               ("lower_precision", ("loss", 7, "float32", None, ("", ""), ("", ""))),("worker_death", (-9,)), ("worker_death", (-24,)), ("worker_death", (-11,)), ("worker_death", (None,)),
               ("duration", (30.0,)), ("duration", (900.0,)), ("duration", (9000.0,)),
               ("training_too_slow", (3, 2400, 60.0, 600.0, 20.0, None))]
