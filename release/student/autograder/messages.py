@@ -448,6 +448,95 @@ def training_too_slow(done: int, n_steps: int, elapsed: float, budget: float, st
             f"матричные произведения для всего батча.")
 
 
+# -- a submission that cannot be read (autograder/batch/submissions.py, autograder/lms/bulk.py) ---
+def zip_too_many_files(name: str, count: int) -> Pair:
+    return (f"{name} holds {count:,} files; a submission has a few. Zip your folder again.",
+            f"в архиве {name} {count:,} файлов, а в работе их несколько: заархивируйте папку заново.")
+
+
+def zip_leaves_its_folder(name: str, path: str) -> Pair:
+    return (f"{name} holds paths that leave its folder ({path}): refused. Zip your folder again, from inside it.",
+            f"в архиве {name} есть пути за пределы его папки ({path}): не принимается. Заархивируйте папку заново, "
+            f"изнутри неё.")
+
+
+def no_network_py(name: str, folder: bool) -> Pair:
+    """A zip (or, `folder`, a directory) without network.py."""
+    return ((f"{name}/ holds no network.py.", f"в папке {name}/ нет network.py.") if folder else
+            (f"{name} holds no network.py.", f"в архиве {name} нет network.py."))
+
+
+def zipped_network_too_big(name: str, size: int) -> Pair:
+    return (f"network.py in {name} is {size:,} bytes uncompressed; over 1 MiB is refused.",
+            f"network.py в {name} занимает {size:,} байт без сжатия; больше 1 МиБ не принимается.")
+
+
+def zip_bomb(name: str) -> Pair:
+    return (f"network.py in {name} unpacks to more than 1 MiB (a zip bomb?): refused.",
+            f"network.py в {name} распаковывается больше чем в 1 МиБ (zip-бомба?): не принимается.")
+
+
+def not_a_zip(name: str, error: str) -> Pair:
+    return (f"{name} is not a zip file that can be read ({error}).",
+            f"{name} — не читаемый zip-архив ({error}).")
+
+
+def file_too_big(name: str, size: int) -> Pair:
+    return (f"{name} is {size:,} bytes; a network.py over 1 MiB is refused.",
+            f"{name} занимает {size:,} байт; network.py больше 1 МиБ не принимается.")
+
+
+def unknown_encoding(encoding: str) -> Pair:
+    return (f"network.py declares an unknown encoding ({encoding}): remove the coding line and save it as UTF-8.",
+            f"network.py объявляет неизвестную кодировку ({encoding}): уберите строку coding и сохраните файл "
+            f"в UTF-8.")
+
+
+def not_utf8(byte: int, line: int) -> Pair:
+    return (f"network.py is not UTF-8 text (byte 0x{byte:02x} on line {line}): save it as UTF-8 "
+            "(most editors: File → Save with encoding → UTF-8).",
+            f"network.py не в кодировке UTF-8 (байт 0x{byte:02x} в строке {line}): сохраните его в UTF-8 "
+            "(в большинстве редакторов: Файл → Сохранить с кодировкой → UTF-8).")
+
+
+def not_a_submission(path) -> Pair:
+    return (f"{path} is neither a directory, a .py file nor a .zip.",
+            f"{path} — не папка, не файл .py и не архив .zip.")
+
+
+def lms_too_many_files(who: str, count: int) -> Pair:
+    return (f"{who}'s files are {count:,}; a submission has a few: upload the folder again.",
+            f"у {who} {count:,} файлов, а в работе их несколько: загрузите папку заново.")
+
+
+def lms_path_leaves_folder(who: str, path: str) -> Pair:
+    return (f"{who}'s files hold a path that leaves its folder ({path}): refused.",
+            f"среди файлов {who} есть путь за пределы папки ({path}): не принимается.")
+
+
+def lms_link(who: str, path: str) -> Pair:
+    return (f"{who}'s files hold a link ({path}), not a file: refused.",
+            f"среди файлов {who} есть ссылка ({path}), а не файл: не принимается.")
+
+
+def lms_no_network_py(who: str, listing: str) -> Pair:
+    return (f"no network.py among {who}'s files ({listing}).", f"среди файлов {who} нет network.py ({listing}).")
+
+
+def lms_several_network_py(who: str, count: int, listing: str) -> Pair:
+    return (f"{count} candidates for network.py among {who}'s files ({listing}): submit one.",
+            f"среди файлов {who} {count} файла вида network.py ({listing}): оставьте один.")
+
+
+def lms_network_too_big(who: str) -> Pair:
+    return (f"network.py in {who}'s files is over 1 MiB: refused.",
+            f"network.py среди файлов {who} больше 1 МиБ: не принимается.")
+
+
+def lms_inner_zip_too_big(path: str, mib: int) -> Pair:
+    return f"{path} is over {mib} MiB: refused.", f"{path} больше {mib} МиБ: архив слишком велик."
+
+
 # -- reports (autograder/results.py, autograder/local/check.py) ----------------------------------
 PROTECTIONS: dict[str, Pair] = {
     "filesystem": ("filesystem isolation (bubblewrap or Landlock)",

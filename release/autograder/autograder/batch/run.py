@@ -60,7 +60,7 @@ def grade_one(path: Path, out: Path, data_dir=None, skip_training: bool = False,
     """Grade one submission; write its reports to OUT/NAME/; return its Grade."""
     submission = read_submission(path)
     if submission.problem:
-        grade = Grade.zero(submission.problem, skip_training)
+        grade = Grade.zero(submission.problem, skip_training, submission.problem_ru)
     else:
         grade = Grade.from_dict(grade_content(submission.content, data_dir, skip_training, unsafe))
     reports.write_submission_reports(out / submission.name, submission.name, grade)
@@ -111,7 +111,7 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
         if submission.content is not None:
             codes[submission.name] = submission.content
         if submission.problem:
-            finish(submission.name, Grade.zero(submission.problem, skip_training))
+            finish(submission.name, Grade.zero(submission.problem, skip_training, submission.problem_ru))
             continue
         key = grading_key(submission.content, options)
         done = None if force else journal.get(key)

@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder import messages
 from autograder.batch import page as batch_page
 
 MAX_NETWORK_BYTES = 1 << 20  # a network.py is a few kB; 1 MiB is generous
@@ -29,7 +30,8 @@ class Submission:
     name: str
     path: Path
     content: bytes | None = None  # the network.py to grade
-    problem: str = ""  # why it cannot be graded: it gets 0 and this message
+    problem: str = ""  # why it cannot be graded: it gets 0 and this message (problem_ru in Russian)
+    problem_ru: str = ""
     identity: dict | None = None  # who it is in an LMS (autograder.lms.bulk.Identity), from a bulk download
 
 
@@ -39,13 +41,24 @@ def name_of(path: Path) -> str:
 
 
 # -- reading submissions ------------------------------------------------------------------
-def _refuse(message: str):
-    """Stop reading this submission: it gets 0 and `message` (also used by autograder.lms.bulk)."""
-    raise _Unreadable(message)
+def _refuse(why: tuple[str, str]):
+    """Stop reading this submission: it gets 0 and `why`, one of autograder.messages' (en, ru)
+    pairs (also used by autograder.lms.bulk)."""
+    raise _Unreadable(why)
 
 
 class _Unreadable(Exception):
     """One submission cannot be graded as given; read_submission turns it into Submission.problem."""
+
+    def __init__(self, why: tuple[str, str]):
+        self.why = why
+        super().__init__(why[0])
+
+
+def unreadable(submission: Submission, exc: _Unreadable) -> Submission:
+    """`submission`, with why it cannot be graded."""
+    submission.problem, submission.problem_ru = exc.why
+    return submission
 
 
 def _from_zip(path: Path) -> bytes:
@@ -53,41 +66,35 @@ def _from_zip(path: Path) -> bytes:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if len(members) > MAX_ZIP_MEMBERS:
-                _refuse(f"{path.name} holds {len(members):,} files; a submission has a few. Zip your folder again. / "
-                        f"в архиве {len(members):,} файлов, а в работе их несколько: заархивируйте папку заново.")
+                _refuse(messages.zip_too_many_files(path.name, len(members)))
             escaping = [m.filename for m in members if m.filename.startswith(("/", "\\")) or ".." in
                         Path(m.filename.replace("\\", "/")).parts or ":" in m.filename]
             if escaping:
-                _refuse(f"{path.name} holds paths that leave its folder ({escaping[0]}): refused. Zip your folder "
-                        "again, from inside it. / в архиве есть пути за пределы его папки: заархивируйте папку "
-                        "заново, изнутри неё.")
+                _refuse(messages.zip_leaves_its_folder(path.name, escaping[0]))
             candidates = [m for m in members if Path(m.filename).name == "network.py" and not m.is_dir()]
             if not candidates:
-                _refuse(f"{path.name} holds no network.py. / в архиве нет network.py.")
+                _refuse(messages.no_network_py(path.name, folder=False))
             member = min(candidates, key=lambda m: m.filename.count("/"))
             if member.file_size > MAX_NETWORK_BYTES:
-                _refuse(f"network.py in {path.name} is {member.file_size:,} bytes uncompressed; over 1 MiB is refused. "
-                        "/ network.py больше 1 МиБ: не принимается.")
+                _refuse(messages.zipped_network_too_big(path.name, member.file_size))
             with archive.open(member) as f:  # only this member, never extracted by its own path
                 content = f.read(MAX_NETWORK_BYTES + 1)  # the header may lie about the size: read no more
             if len(content) > MAX_NETWORK_BYTES:
-                _refuse(f"network.py in {path.name} unpacks to more than 1 MiB (a zip bomb?): refused. / network.py "
-                        "распаковывается больше чем в 1 МиБ: не принимается.")
+                _refuse(messages.zip_bomb(path.name))
             return content
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
-        _refuse(f"{path.name} is not a zip file that can be read ({exc}). / это не читаемый zip-архив.")
+        _refuse(messages.not_a_zip(path.name, str(exc)))
 
 
 def _from_file(path: Path) -> bytes:
     size = path.stat().st_size
     if size > MAX_NETWORK_BYTES:
-        _refuse(f"{path.name} is {size:,} bytes; a network.py over 1 MiB is refused. / network.py больше 1 МиБ: "
-                "не принимается.")
+        _refuse(messages.file_too_big(path.name, size))
     return path.read_bytes()
 
 
-def _source_problem(content: bytes) -> str:
-    """Why Python could not even read this as source, in words; '' if it can."""
+def _source_problem(content: bytes) -> tuple[str, str] | None:
+    """Why Python could not even read this as source, (en, ru); None if it can."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(content).readline)
     except SyntaxError:  # no usable coding declaration: Python reads the file as UTF-8
@@ -95,13 +102,11 @@ def _source_problem(content: bytes) -> str:
     try:
         content.decode(encoding)
     except LookupError:
-        return f"network.py declares an unknown encoding ({encoding}): remove the coding line and save it as UTF-8."
+        return messages.unknown_encoding(encoding)
     except UnicodeDecodeError as exc:
         line = content[: exc.start].count(b"\n") + 1
-        return (f"network.py is not UTF-8 text (byte 0x{content[exc.start]:02x} on line {line}): save it as UTF-8 "
-                "(most editors: File → Save with encoding → UTF-8). / network.py не в кодировке UTF-8 "
-                f"(байт 0x{content[exc.start]:02x} в строке {line}): сохраните его в UTF-8.")
-    return ""
+        return messages.not_utf8(content[exc.start], line)
+    return None
 
 
 def read_submission(path: Path) -> Submission:
@@ -111,20 +116,20 @@ def read_submission(path: Path) -> Submission:
         if path.is_dir():
             found = [path / "network.py"] if (path / "network.py").is_file() else sorted(path.rglob("network.py"))
             if not found:
-                _refuse(f"{path.name}/ holds no network.py. / в папке нет network.py.")
+                _refuse(messages.no_network_py(path.name, folder=True))
             content = _from_file(found[0])
         elif path.suffix == ".zip":
             content = _from_zip(path)
         elif path.is_file():
             content = _from_file(path)
         else:
-            _refuse(f"{path} is neither a directory, a .py file nor a .zip.")
+            _refuse(messages.not_a_submission(path))
         problem = _source_problem(content)
         if problem:
             _refuse(problem)
         submission.content = content
     except _Unreadable as exc:
-        submission.problem = str(exc)
+        return unreadable(submission, exc)
     return submission
 
 

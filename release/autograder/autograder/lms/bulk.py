@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
+from autograder import messages
 from autograder.lms import canvas, moodle
 
 MAX_BULK_MEMBERS = 200_000  # 150 students with a few dozen files each, many times over
@@ -168,34 +169,29 @@ def _network(members: list[_Member], who: Identity):
     """The network.py bytes of one student's files, or raise reading._Unreadable saying why not."""
     from autograder.batch import submissions as reading
 
-    where = f"{who.name or who.uid}'s files"
+    who_name = who.name or who.uid
     if len(members) > reading.MAX_ZIP_MEMBERS:
-        reading._refuse(f"{where} are {len(members):,}; a submission has a few: upload the folder again. / "
-                      f"файлов {len(members):,}, а в работе их несколько: загрузите папку заново.")
+        reading._refuse(messages.lms_too_many_files(who_name, len(members)))
     escaping = [m.path for m in members if m.escapes]
     if escaping:
-        reading._refuse(f"{where} hold a path that leaves its folder ({escaping[0]}): refused. / среди файлов есть "
-                      "путь за пределы папки: не принимается.")
+        reading._refuse(messages.lms_path_leaves_folder(who_name, escaping[0]))
     linked = [m.path for m in members if m.link]
     if linked:
-        reading._refuse(f"{where} hold a link ({linked[0]}), not a file: refused. / среди файлов есть ссылка: не "
-                      "принимается.")
+        reading._refuse(messages.lms_link(who_name, linked[0]))
     # Canvas renames a re-uploaded file network-1.py; a name is compared without its case
     candidates = [m for m in members if re.fullmatch(r"network(-\d+)?\.py", PurePosixPath(m.path).name, re.I)]
     if not candidates:
         zips = [m for m in members if m.path.lower().endswith(".zip")]
         if len(zips) == 1:  # the student uploaded their folder as a zip: batch's own zip reading
             return _from_inner_zip(zips[0])
-        reading._refuse(f"no network.py among {where} ({', '.join(sorted(m.path for m in members)[:5])}). / среди "
-                      "файлов нет network.py.")
+        reading._refuse(messages.lms_no_network_py(who_name, ", ".join(sorted(m.path for m in members)[:5])))
     if len(candidates) > 1:
-        reading._refuse(f"{len(candidates)} candidates for network.py among {where} "
-                      f"({', '.join(sorted(m.path for m in candidates)[:5])}): submit one. / несколько файлов "
-                      "network.py: оставьте один.")
+        reading._refuse(messages.lms_several_network_py(who_name, len(candidates),
+                                                        ", ".join(sorted(m.path for m in candidates)[:5])))
     member = candidates[0]
     content = member.read(reading.MAX_NETWORK_BYTES)
     if len(content) > reading.MAX_NETWORK_BYTES:
-        reading._refuse(f"network.py in {where} is over 1 MiB: refused. / network.py больше 1 МиБ: не принимается.")
+        reading._refuse(messages.lms_network_too_big(who_name))
     return content
 
 
@@ -205,7 +201,7 @@ def _from_inner_zip(member: _Member) -> bytes:
 
     data = member.read(MAX_INNER_ZIP_BYTES)
     if len(data) > MAX_INNER_ZIP_BYTES:
-        reading._refuse(f"{member.path} is over {MAX_INNER_ZIP_BYTES >> 20} MiB: refused. / архив слишком велик.")
+        reading._refuse(messages.lms_inner_zip_too_big(member.path, MAX_INNER_ZIP_BYTES >> 20))
     with tempdirs.temporary("bulk") as tmp:
         inner = tmp / PurePosixPath(member.path).name
         inner.write_bytes(data)
@@ -232,6 +228,6 @@ def submissions(path: Path):
                 reading._refuse(problem)
             submission.content = content
         except reading._Unreadable as exc:
-            submission.problem = str(exc)
+            reading.unreadable(submission, exc)
         found.append(submission)
     return bulk.lms, found, bulk.ignored
