@@ -40,6 +40,11 @@ def not_implemented(fn: str) -> Pair:
             f"{fn} ещё не реализована: замените `raise NotImplementedError()` своим кодом.")
 
 
+def missing_function(fn: str) -> Pair:
+    return (f"network.py defines no function {fn}: keep the names of the stub.",
+            f"в network.py нет функции {fn}: сохраните имена функций заготовки.")
+
+
 def called_exit(fn: str, error: str, where: str) -> Pair:
     return (f"{fn} called exit() ({error}){where}: a function returns its result; exit() ends the program "
             "that called it.",
@@ -316,11 +321,12 @@ def logits_shape(shape: tuple) -> Pair:
 
 
 def cache_unusable(unsupported: str) -> Pair:
-    """forward's cache is not a non-empty dict of plain data; `unsupported`: " (not: …)" or ""."""
+    """forward's cache is not a non-empty dict of plain data; `unsupported`: what in it is not
+    (as the wire format describes it: "function", "numpy array of dtype <U4"), or ""."""
     return ("cache must be a non-empty dict of what backward needs (for example {'X': X, 'h': h}), made of "
-            f"arrays, numbers, lists, tuples and dicts{unsupported}.",
+            f"arrays, numbers, lists, tuples and dicts{f' (not: {unsupported})' if unsupported else ''}.",
             "cache должен быть непустым словарём того, что нужно backward (например, {'X': X, 'h': h}), из "
-            f"массивов, чисел, списков, кортежей и словарей{unsupported}.")
+            f"массивов, чисел, списков, кортежей и словарей{f' (а не: {unsupported})' if unsupported else ''}.")
 
 
 def forward_mutated(changed: list[str]) -> Pair:

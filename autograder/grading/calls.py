@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from autograder import messages
 from autograder.grading.feedback import Feedback
 from autograder.sandbox import imports
+from autograder.sandbox import wire
 from autograder.sandbox.wire import WorkerError
 
 
@@ -116,6 +117,8 @@ def explain(fn: str, exc: WorkerError, hung: dict) -> tuple[str, str]:
         return f"{fn}: {en}", f"{fn}: {ru}"
     if exc.kind == "raised" and exc.message.startswith("NotImplementedError"):
         return messages.not_implemented(fn)
+    if exc.kind == "raised" and exc.message == f"AttributeError: {wire.MISSING_FUNCTION.format(fn=fn)}":
+        return messages.missing_function(fn)
     where = f" ({exc.where})" if exc.where else ""
     if exc.kind == "raised" and exc.message.startswith("SystemExit"):  # only where it runs in-process: the local checks
         return messages.called_exit(fn, exc.message, where)
