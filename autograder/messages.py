@@ -45,15 +45,28 @@ def missing_function(fn: str) -> Pair:
             f"в network.py нет функции {fn}: сохраните имена функций заготовки.")
 
 
-def called_exit(fn: str, error: str, where: str) -> Pair:
-    return (f"{fn} called exit() ({error}){where}: a function returns its result; exit() ends the program "
+def location(where: str) -> Pair:
+    """Where in network.py something was raised, as wire.describe says it ("network.py line 40,
+    in backward: dW1 = X.T @ dz"), in both languages, in brackets; ("", "") where unknown."""
+    import re
+
+    match = re.fullmatch(r"network\.py line (\d+), in (.+?): (.*)", where, re.S)
+    if not match:
+        return (f" ({where})",) * 2 if where else ("", "")
+    line, function, code = match.groups()
+    return (f" (network.py line {line}, in {function}: {code})",
+            f" (network.py, строка {line}, в {function}: {code})")
+
+
+def called_exit(fn: str, error: str, where: Pair) -> Pair:
+    return (f"{fn} called exit() ({error}){where[0]}: a function returns its result; exit() ends the program "
             "that called it.",
-            f"{fn} вызвала exit() ({error}){where}: функция возвращает результат, а exit() завершает "
+            f"{fn} вызвала exit() ({error}){where[1]}: функция возвращает результат, а exit() завершает "
             "вызвавшую её программу.")
 
 
-def raised(fn: str, error: str, where: str) -> Pair:
-    return f"{fn} raised {error}{where}.", f"{fn} выбросила исключение {error}{where}."
+def raised(fn: str, error: str, where: Pair) -> Pair:
+    return f"{fn} raised {error}{where[0]}.", f"{fn} выбросила исключение {error}{where[1]}."
 
 
 def timed_out(seconds: float) -> Pair:

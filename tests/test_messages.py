@@ -24,6 +24,11 @@ SAMPLES = {"module": "scipy", "path": "network.py", "seconds": 2.5, "fn": "backw
 # Where one parameter name means different things in different messages (a shape here, a number there),
 # the function's own arguments.
 ARGUMENTS = {
+    "location": ("network.py line 40, in backward: dW1 = X.T @ dz",),
+    "raised": ("backward", "ValueError: 7", (" (network.py line 40, in backward: x)",
+                                             " (network.py, строка 40, в backward: x)")),
+    "called_exit": ("backward", "SystemExit: 3", (" (network.py line 40, in backward: x)",
+                                                  " (network.py, строка 40, в backward: x)")),
     "evidence": (3.5e-3, [2, 1], 0.25, 0.5),
     "transposed": ("dW1", (3, 4), (4, 3), (" for N=5", " при N=5")),
     "wrong_shape": ("dW1", (3,), (4, 3), (" for N=5", " при N=5")),
@@ -103,3 +108,11 @@ def test_each_pair(where, pair):
 def test_say_picks_the_language():
     assert messages.say(("a", "б"), "ru") == "б"
     assert messages.say(("a", "б"), "en") == "a"
+
+
+def test_a_location_the_grader_cannot_parse_is_passed_on_as_it_is():
+    """wire.describe's "network.py line N, in F: CODE" is said in both languages; anything else
+    (no network.py frame: "") is kept as it was, in brackets, or left out."""
+    assert messages.location("") == ("", "")
+    assert messages.location("line 3") == (" (line 3)", " (line 3)")
+    assert messages.location("network.py line 3, in f: x = 1")[1] == " (network.py, строка 3, в f: x = 1)"

@@ -105,8 +105,8 @@ def explain_import(error: str, where: str = "") -> tuple[str, str]:
     module = imports.refused(error)
     if module:
         return messages.import_refused(imports.top_module(module))
-    text = error + (f" ({where})" if where else "")
-    return text, text
+    place = messages.location(where)
+    return error + place[0], error + place[1]
 
 
 def explain(fn: str, exc: WorkerError, hung: dict) -> tuple[str, str]:
@@ -119,7 +119,7 @@ def explain(fn: str, exc: WorkerError, hung: dict) -> tuple[str, str]:
         return messages.not_implemented(fn)
     if exc.kind == "raised" and exc.message == f"AttributeError: {wire.MISSING_FUNCTION.format(fn=fn)}":
         return messages.missing_function(fn)
-    where = f" ({exc.where})" if exc.where else ""
+    where = messages.location(exc.where)
     if exc.kind == "raised" and exc.message.startswith("SystemExit"):  # only where it runs in-process: the local checks
         return messages.called_exit(fn, exc.message, where)
     if exc.kind == "raised":
