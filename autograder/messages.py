@@ -419,10 +419,10 @@ def step_shapes(name: str) -> Pair:
 
 def not_an_adam_step(where: str, got: float, expected: float, same_form: bool) -> Pair:
     return (f"the new parameters are not an Adam step from the previous ones with the gradients "
-            f"of this step: {where} is {got:.6g} where adam_update gives {expected:.6g}"
+            f"of this step: {where} is {got:.6g} where an Adam step from the previous parameters gives {expected:.6g}"
             + (" (the same form of Adam in every step)" if same_form else ""),
             f"новые параметры — не шаг Adam из предыдущих с градиентами этого шага: {where} "
-            f"равен {got:.6g}, а adam_update даёт {expected:.6g}"
+            f"равен {got:.6g}, а шаг Adam из предыдущих параметров даёт {expected:.6g}"
             + (" (одна и та же форма Adam на каждом шаге)" if same_form else ""))
 
 
