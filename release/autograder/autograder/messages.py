@@ -40,15 +40,33 @@ def not_implemented(fn: str) -> Pair:
             f"{fn} ещё не реализована: замените `raise NotImplementedError()` своим кодом.")
 
 
-def called_exit(fn: str, error: str, where: str) -> Pair:
-    return (f"{fn} called exit() ({error}){where}: a function returns its result; exit() ends the program "
+def missing_function(fn: str) -> Pair:
+    return (f"network.py defines no function {fn}: keep the names of the stub.",
+            f"в network.py нет функции {fn}: сохраните имена функций заготовки.")
+
+
+def location(where: str) -> Pair:
+    """Where in network.py something was raised, as wire.describe says it ("network.py line 40,
+    in backward: dW1 = X.T @ dz"), in both languages, in brackets; ("", "") where unknown."""
+    import re
+
+    match = re.fullmatch(r"network\.py line (\d+), in (.+?): (.*)", where, re.S)
+    if not match:
+        return (f" ({where})",) * 2 if where else ("", "")
+    line, function, code = match.groups()
+    return (f" (network.py line {line}, in {function}: {code})",
+            f" (network.py, строка {line}, в {function}: {code})")
+
+
+def called_exit(fn: str, error: str, where: Pair) -> Pair:
+    return (f"{fn} called exit() ({error}){where[0]}: a function returns its result; exit() ends the program "
             "that called it.",
-            f"{fn} вызвала exit() ({error}){where}: функция возвращает результат, а exit() завершает "
+            f"{fn} вызвала exit() ({error}){where[1]}: функция возвращает результат, а exit() завершает "
             "вызвавшую её программу.")
 
 
-def raised(fn: str, error: str, where: str) -> Pair:
-    return f"{fn} raised {error}{where}.", f"{fn} выбросила исключение {error}{where}."
+def raised(fn: str, error: str, where: Pair) -> Pair:
+    return f"{fn} raised {error}{where[0]}.", f"{fn} выбросила исключение {error}{where[1]}."
 
 
 def timed_out(seconds: float) -> Pair:
@@ -316,11 +334,12 @@ def logits_shape(shape: tuple) -> Pair:
 
 
 def cache_unusable(unsupported: str) -> Pair:
-    """forward's cache is not a non-empty dict of plain data; `unsupported`: " (not: …)" or ""."""
+    """forward's cache is not a non-empty dict of plain data; `unsupported`: what in it is not
+    (as the wire format describes it: "function", "numpy array of dtype <U4"), or ""."""
     return ("cache must be a non-empty dict of what backward needs (for example {'X': X, 'h': h}), made of "
-            f"arrays, numbers, lists, tuples and dicts{unsupported}.",
+            f"arrays, numbers, lists, tuples and dicts{f' (not: {unsupported})' if unsupported else ''}.",
             "cache должен быть непустым словарём того, что нужно backward (например, {'X': X, 'h': h}), из "
-            f"массивов, чисел, списков, кортежей и словарей{unsupported}.")
+            f"массивов, чисел, списков, кортежей и словарей{f' (а не: {unsupported})' if unsupported else ''}.")
 
 
 def forward_mutated(changed: list[str]) -> Pair:
@@ -400,10 +419,10 @@ def step_shapes(name: str) -> Pair:
 
 def not_an_adam_step(where: str, got: float, expected: float, same_form: bool) -> Pair:
     return (f"the new parameters are not an Adam step from the previous ones with the gradients "
-            f"of this step: {where} is {got:.6g} where adam_update gives {expected:.6g}"
+            f"of this step: {where} is {got:.6g} where an Adam step from the previous parameters gives {expected:.6g}"
             + (" (the same form of Adam in every step)" if same_form else ""),
             f"новые параметры — не шаг Adam из предыдущих с градиентами этого шага: {where} "
-            f"равен {got:.6g}, а adam_update даёт {expected:.6g}"
+            f"равен {got:.6g}, а шаг Adam из предыдущих параметров даёт {expected:.6g}"
             + (" (одна и та же форма Adam на каждом шаге)" if same_form else ""))
 
 

@@ -8,16 +8,15 @@ Submission with a `problem`: it gets 0 and that message, and the others are grad
 """
 from __future__ import annotations
 
-import io
-import tokenize
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import messages
 from autograder.batch import page as batch_page
+from autograder.sandbox import source
 
-MAX_NETWORK_BYTES = 1 << 20  # a network.py is a few kB; 1 MiB is generous
+MAX_NETWORK_BYTES = source.MAX_BYTES
 MAX_ZIP_MEMBERS = 10_000  # a student's folder, zipped, has a few dozen
 
 
@@ -93,28 +92,13 @@ def _from_file(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _source_problem(content: bytes) -> tuple[str, str] | None:
-    """Why Python could not even read this as source, (en, ru); None if it can."""
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(content).readline)
-    except SyntaxError:  # no usable coding declaration: Python reads the file as UTF-8
-        encoding = "utf-8"
-    try:
-        content.decode(encoding)
-    except LookupError:
-        return messages.unknown_encoding(encoding)
-    except UnicodeDecodeError as exc:
-        line = content[: exc.start].count(b"\n") + 1
-        return messages.not_utf8(content[exc.start], line)
-    return None
-
-
 def read_submission(path: Path) -> Submission:
     """The network.py of a submission, bounded and checked; a problem instead where it has one."""
     submission = Submission(name_of(path), path)
     try:
         if path.is_dir():
-            found = [path / "network.py"] if (path / "network.py").is_file() else sorted(path.rglob("network.py"))
+            found = [path / "network.py"] if (path / "network.py").is_file() else sorted(
+                p for p in path.rglob("network.py") if p.is_file())  # a folder named network.py is not one
             if not found:
                 _refuse(messages.no_network_py(path.name, folder=True))
             content = _from_file(found[0])
@@ -124,7 +108,7 @@ def read_submission(path: Path) -> Submission:
             content = _from_file(path)
         else:
             _refuse(messages.not_a_submission(path))
-        problem = _source_problem(content)
+        problem = source.unreadable_text(content)
         if problem:
             _refuse(problem)
         submission.content = content

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from autograder import messages
 from autograder.lms import canvas, moodle
+from autograder.sandbox import source
 
 MAX_BULK_MEMBERS = 200_000  # 150 students with a few dozen files each, many times over
 MAX_INNER_ZIP_BYTES = 64 << 20  # a student who uploaded a zip of their folder: a few MB
@@ -223,7 +224,7 @@ def submissions(path: Path):
         submission = reading.Submission(who.submission_name(), path, identity=who.to_dict())
         try:
             content = _network(members, who)
-            problem = reading._source_problem(content)
+            problem = source.unreadable_text(content)
             if problem:
                 reading._refuse(problem)
             submission.content = content

@@ -80,7 +80,7 @@ def report(results: list[CheckResult], areas, lang: str = "ru", details: bool = 
             continue
         mine = [r for r in results if r.area == area.key]
         got, of = sum(r.score for r in mine), sum(r.max_score for r in mine)
-        ok = all(r.status == "passed" for r in mine)
+        ok = bool(mine) and all(r.status == "passed" for r in mine)  # no result is no pass
         verdict = f"[green]{say['passed']}[/]" if ok else f"[red]{say['failed']}[/]"
         table.add_row(area.title_ru if ru else area.title_en, f"{got:g} / {of:g}", verdict)
     out.print(table)
@@ -113,7 +113,7 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
     results, why = run.results, run.why
     if as_json:
         print(json.dumps(to_report(run, lang), ensure_ascii=False, indent=1))
-        raise typer.Exit(1 if any(r.status != "passed" for r in results) else 0)
+        raise typer.Exit(1 if not results or any(r.status != "passed" for r in results) else 0)
     ru = lang == "ru"
     say = {key: messages.say(pair, lang) for key, pair in messages.LOCAL.items()}
     if why:
@@ -127,7 +127,7 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
                                       + (f"\n… ({len(lines) - 20} {say['more_lines']})" if len(lines) > 20 else "")))
     if "training" not in areas:
         console.print(say["no_training"])
-    if any(r.status != "passed" for r in results):
+    if not results or any(r.status != "passed" for r in results):
         raise typer.Exit(1)
 
 

@@ -2,13 +2,16 @@
 (autograder/grading/calls.py) so that the checks see exactly the values the grader's checks see."""
 from __future__ import annotations
 
+import contextlib
 import io
+import sys
 import warnings
+from pathlib import Path
 
 from autograder import messages
 from autograder.grading.calls import Answer, StudentCode, explain_import
 from autograder.local.capture import Printed, TimeUp, time_limit
-from autograder.sandbox import imports, wire
+from autograder.sandbox import imports, source, wire
 
 
 class LocalStudent(StudentCode):
@@ -52,14 +55,28 @@ class LocalStudent(StudentCode):
         """action() under the time limit and the import rule, its prints kept; what the
         student's code does wrong, as the worker reports it (a WorkerError)."""
         try:
-            with warnings.catch_warnings(), time_limit(seconds), imports.enforced(), self.printed.capturing():
+            with warnings.catch_warnings(), time_limit(seconds), imports.enforced(), self.printed.capturing(), \
+                    kept_interpreter():
                 warnings.simplefilter("ignore")  # an overflow warning is the check's to explain
                 return action()
         except TimeUp:
             raise wire.WorkerError.said("timeout", messages.timed_out(seconds)) from None
-        except (Exception, SystemExit) as exc:  # noqa: BLE001 - the student's code may raise anything, exit() too
+        # exit() and KeyboardInterrupt too: in the worker they are the student's code's doing,
+        # reported, and the checks go on; here, left alone, they would end `check` with no report
+        except (Exception, SystemExit, KeyboardInterrupt) as exc:  # noqa: BLE001
             info = wire.describe(exc)
             raise wire.WorkerError("raised", info["error"], info["where"]) from None
+
+
+@contextlib.contextmanager
+def kept_interpreter():
+    """What the student's code may change in this process and the worker's death would undo:
+    the recursion limit (a low one would crash `check`'s own report) is put back."""
+    limit = sys.getrecursionlimit()
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 class NotImported(Exception):
@@ -76,11 +93,21 @@ def load_student(network_py, printed: Printed):
     which it missed, as the grader."""
     from assignment.contract import ContractError, load_network
 
+    path = Path(network_py) / "network.py" if Path(network_py).is_dir() else Path(network_py)
+    if path.is_file():  # what the grader refuses to read, refused here too
+        size = path.stat().st_size
+        why = messages.file_too_big(path.name, size) if size > source.MAX_BYTES else source.unreadable_text(
+            path.read_bytes())
+        if why:
+            raise NotImported(*why)
     try:
-        with time_limit(wire.CALL_SECONDS), imports.enforced(), printed.capturing():
+        with time_limit(wire.CALL_SECONDS), imports.enforced(), printed.capturing(), kept_interpreter():
             return load_network(network_py, complete=False)
     except TimeUp:
         raise NotImported(*messages.import_too_slow(network_py, wire.CALL_SECONDS)) from None
+    except KeyboardInterrupt as exc:  # raised by the code at import: the worker reports it so
+        info = wire.describe(exc)
+        raise NotImported(*explain_import(info["error"], info["where"])) from None
     except ContractError as exc:
         if exc.__cause__ is None:  # no file, or exit() at import: the kit's message says it
             raise NotImported(str(exc), str(exc)) from None

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from autograder import messages
 from autograder.grading.feedback import Feedback
 from autograder.sandbox import imports
+from autograder.sandbox import wire
 from autograder.sandbox.wire import WorkerError
 
 
@@ -104,8 +105,8 @@ def explain_import(error: str, where: str = "") -> tuple[str, str]:
     module = imports.refused(error)
     if module:
         return messages.import_refused(imports.top_module(module))
-    text = error + (f" ({where})" if where else "")
-    return text, text
+    place = messages.location(where)
+    return error + place[0], error + place[1]
 
 
 def explain(fn: str, exc: WorkerError, hung: dict) -> tuple[str, str]:
@@ -116,7 +117,9 @@ def explain(fn: str, exc: WorkerError, hung: dict) -> tuple[str, str]:
         return f"{fn}: {en}", f"{fn}: {ru}"
     if exc.kind == "raised" and exc.message.startswith("NotImplementedError"):
         return messages.not_implemented(fn)
-    where = f" ({exc.where})" if exc.where else ""
+    if exc.kind == "raised" and exc.message == f"AttributeError: {wire.MISSING_FUNCTION.format(fn=fn)}":
+        return messages.missing_function(fn)
+    where = messages.location(exc.where)
     if exc.kind == "raised" and exc.message.startswith("SystemExit"):  # only where it runs in-process: the local checks
         return messages.called_exit(fn, exc.message, where)
     if exc.kind == "raised":

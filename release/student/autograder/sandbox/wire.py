@@ -258,13 +258,16 @@ def mutated(before, after, path="") -> list:
     return []
 
 
+MISSING_FUNCTION = "network.py defines no function {fn}: keep the names of the stub"
+
+
 def call(module, fn: str, args: list, kwargs: dict) -> dict:
     """Call the student's `fn` and make the answer both sides of the boundary send: the
     value made plain and which arguments it changed in place. The worker (in the sandbox)
     and the student's local check (in-process) both call through here."""
     function = getattr(module, fn, None)
     if not callable(function):
-        raise AttributeError(f"network.py defines no function {fn}: keep the names of the stub")
+        raise AttributeError(MISSING_FUNCTION.format(fn=fn))
     before = copy_arrays(args)
     value = function(*args, **kwargs)
     return {"ok": True, "value": plain(value), "mutated": mutated(before, args)}

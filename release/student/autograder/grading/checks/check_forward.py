@@ -16,9 +16,9 @@ def logits_and_cache(student, params, x):
 
 
 def _unsupported(tree) -> str:
-    """' (not: X)' for a value the wire could not carry (a custom object), else ''."""
+    """What a value the wire could not carry (a custom object) is, else ''."""
     if isinstance(tree, dict) and set(tree) == {"__unsupported__"}:
-        return f" (not: {tree['__unsupported__']})"
+        return str(tree["__unsupported__"])
     values = tree.values() if isinstance(tree, dict) else tree if isinstance(tree, (list, tuple)) else ()
     return next((found for found in map(_unsupported, values) if found), "")
 
