@@ -27,3 +27,6 @@ c.CourseDirectory.db_url = f"sqlite:///{os.path.join(HERE, 'grading', 'gradebook
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "history.png"]
 # The check cells train and grade (about a minute for a correct submission).
 c.ExecutePreprocessor.timeout = 1200
+# After a cell's reply, how long its output may take to arrive (nbclient's default, 4 s, is
+# passed on a loaded grading machine, and nbgrader then fails the whole notebook).
+c.ExecutePreprocessor.iopub_timeout = 120
