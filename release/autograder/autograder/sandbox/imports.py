@@ -16,6 +16,7 @@ import importlib.abc
 import importlib.metadata as metadata
 import re
 import sys
+import threading
 from pathlib import Path
 
 from autograder import manifest
@@ -103,9 +104,15 @@ def refused(error: str) -> str | None:
 
 
 class _Refuse(importlib.abc.MetaPathFinder):
-    """Refuses, as if it were not installed, every top-level module outside the rule."""
+    """Refuses, as if it were not installed, every top-level module outside the rule, to the
+    thread that runs the student's code (`owner`) alone."""
+
+    def __init__(self, owner: int):
+        self.owner = owner
 
     def find_spec(self, name, path=None, target=None):
+        if threading.get_ident() != self.owner:
+            return None
         if (path is None or name.startswith("assignment.")) and not is_allowed(name):
             raise ModuleNotFoundError(f"No module named '{name}'", name=name)
         return None
@@ -115,12 +122,16 @@ class _Refuse(importlib.abc.MetaPathFinder):
 def enforced():
     """While the student's code runs in-process (the local check), a module outside the rule
     does not import, even where it is installed or already imported: the sandbox has only the
-    standard library, numpy and matplotlib, and the local check must refuse what it refuses."""
+    standard library, numpy and matplotlib, and the local check must refuse what it refuses.
+
+    Only this thread is ruled: the hook is the process's, and another thread's imports meanwhile
+    (a Jupyter kernel's output thread importing zmq, say) are not the student's code."""
     original = builtins.__import__
-    finder = _Refuse()
+    owner = threading.get_ident()
+    finder = _Refuse(owner)
 
     def guarded(name, globals=None, locals=None, fromlist=(), level=0):
-        if level == 0:
+        if level == 0 and threading.get_ident() == owner:
             refused = [m for m in [name] + [f"{name}.{f}" for f in fromlist or () if name == "assignment"]
                        if not is_allowed(m)]
             if refused:
