@@ -150,13 +150,6 @@ def not_a_tuple(fn: str, parts: str) -> Pair:
     return f"{fn} must return a tuple {parts}.", f"{fn} должна возвращать кортеж {parts}."
 
 
-def changed_in_place(fn: str, changed: list[str]) -> Pair:
-    return (f"{fn} changed its arguments in place ({', '.join(changed)}): build and return new "
-            f"dicts of new arrays (p - lr * g, not p -= lr * g).",
-            f"{fn} изменила аргументы на месте ({', '.join(changed)}): создавайте и возвращайте "
-            f"новые словари с новыми массивами (p - lr * g, а не p -= lr * g).")
-
-
 # -- a value that differs from the reference's: compare()'s diagnoses (grading/feedback.py) --------
 # `what`: where the comparison was made, appended to the value's name (" for N=5, D=4, H=3, C=2").
 def for_shapes(n: int, d: int, h: int, c: int) -> Pair:
@@ -328,9 +321,9 @@ KNOWN_MISTAKES = {
 
 
 # -- the checks' own verdicts (autograder/grading/checks) ------------------------------------------
-def logits_shape(shape: tuple) -> Pair:
-    return (f"logits have shape {shape}; for X of shape (5, 4) and 2 classes they should be (5, 2).",
-            f"logits имеют форму {shape}; для X формы (5, 4) и 2 классов нужна (5, 2).")
+def logits_shape(shape: tuple, n: int, d: int, c: int) -> Pair:
+    return (f"logits have shape {shape}; for X of shape ({n}, {d}) and {c} classes they should be ({n}, {c}).",
+            f"logits имеют форму {shape}; для X формы ({n}, {d}) и {c} классов нужна ({n}, {c}).")
 
 
 def cache_unusable(unsupported: str) -> Pair:
@@ -342,13 +335,6 @@ def cache_unusable(unsupported: str) -> Pair:
             f"массивов, чисел, списков, кортежей и словарей{f' (а не: {unsupported})' if unsupported else ''}.")
 
 
-def forward_mutated(changed: list[str]) -> Pair:
-    return (f"forward changed its input in place ({', '.join(changed)}): return new arrays instead.",
-            f"forward изменила аргумент на месте ({', '.join(changed)}): возвращайте новые массивы.")
-
-
-SOFTMAX_MUTATED: Pair = ("softmax changed its input in place: return a new array.",
-                         "softmax изменила аргумент на месте: возвращайте новый массив.")
 SOFTMAX_OVERFLOW: Pair = ("softmax of logits like 1e4 gives NaN or inf: exp(1e4) overflows. Subtract each row's maximum "
                           "before exp — softmax(z - max z) = softmax(z).",
                           "softmax логитов порядка 1e4 даёт NaN или inf: exp(1e4) переполняется. Вычтите максимум "
@@ -407,6 +393,34 @@ def training_rejected(t: int, why: Pair) -> Pair:
             f"обучение не принесло баллов: {why[1]} (шаг {t}). Баллы за обучение даются только за веса, которые "
             f"ваши forward, softmax_cross_entropy, backward и adam_update получают шаг за шагом из заданных "
             f"начальных весов.")
+
+
+# What a training step reports about itself, out of what it can possibly be (grading/training.py's step_report)
+STEP_NOT_ANSWERED: Pair = ("a training step did not answer with its loss and the number of examples it got right",
+                           "шаг обучения не вернул потерю и число верно распознанных примеров")
+
+
+def step_loss_impossible(loss: float) -> Pair:
+    return (f"a training step reported a loss of {loss:.6g}: a cross-entropy is a finite number >= 0",
+            f"шаг обучения сообщил потерю {loss:.6g}: перекрёстная энтропия — конечное число >= 0")
+
+
+def _shown(number: int) -> str:
+    """An integer as text of bounded length (a reported count may have hundreds of digits)."""
+    text = str(number)
+    return text if len(text) <= 20 else f"~{text[0]}e{len(text) - 1}"
+
+
+def step_count_impossible(correct: int, batch: int) -> Pair:
+    return (f"a training step reported {_shown(correct)} examples right in a batch of {batch}",
+            f"шаг обучения сообщил, что верно распознано {_shown(correct)} примеров из батча в {batch}")
+
+
+def shared_file_short(got: int, wanted: int) -> Pair:
+    return (f"the file the steps' parameters and gradients come back in was cut short by the sandboxed code "
+            f"({got:,} bytes of a slot of {wanted:,} could be read)",
+            f"файл, в котором возвращаются параметры и градиенты шагов, укорочен кодом в песочнице "
+            f"(прочитано {got:,} байт из {wanted:,} ячейки)")
 
 
 def params_changed_after_check(k: str) -> Pair:

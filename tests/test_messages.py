@@ -37,6 +37,8 @@ ARGUMENTS = {
     "lower_precision": ("loss", 7, "float32", "float32", (" for N=5", " при N=5"), (" (0.5)", " (0.5)")),
     "numerical_gradient_disagrees": ("W1", 0.6, 1e-5, [4], 0.0841535, 0.336614, (4, 3, 5, 3)),
     "not_an_adam_step": ("W1[3, 2]", 0.125, 0.25, True),
+    "step_count_impossible": (8 * 10**312, 200),
+    "shared_file_short": (4096, 2544040),
     "accuracy_below_target": (0.9712, 12, 0.971, 0.9763, 0.005, 0.95),
 }
 MORE_CALLS = [("no_network_py", ("alice.zip", False)),("not_an_adam_step", ("W1[3, 2]", 0.125, 0.25, False)),

@@ -3,7 +3,8 @@
 The checks call `student.forward(x, params)` and the like. Wherever the code runs — in the
 sandbox's worker (autograder/grading/grade.py) or in the student's own process
 (autograder/local/student.py) — a call gives an Answer: the value, as it crossed the wire
-format (autograder/sandbox/wire.py), and which arguments the call changed in place. What goes
+format (autograder/sandbox/wire.py). What the call did to its arguments is not reported: only
+the worker could know it (see StudentCode). What goes
 wrong in the student's code arrives as a WorkerError and leaves as Feedback, the same words in
 both places (`explain`); a function that hung once is not called again. Training runs the same
 driver (autograder/grading/training.py) and returns its metrics as data.
@@ -41,21 +42,22 @@ class Functions:
 
 @dataclass
 class Answer:
-    """What one call of a student's function gave: its value, and the arguments it changed in place."""
+    """What one call of a student's function gave: its value, as it crossed the wire."""
 
     value: object
-    mutated: list[str] = field(default_factory=list)
 
 
 class StudentCode(Functions):
     """The student's functions as the checks see them. Subclasses say where the code runs
     (`answer`, `run_training`); this class keeps the rules every place shares.
 
-    `mutated`: what the last call changed in place (the checks that forbid it read this)."""
+    There is no `mutated`: whether a call changed its arguments in place happens inside the
+    worker, and whatever the trusted side could be shown of it (a report, the arguments given
+    back by handle) a worker that rewrites the kit can make up, after every call, as a
+    function that leaves its inputs alone would show it. So no point depends on it."""
 
     def __init__(self):
         self.hung: dict[str, tuple[str, str]] = {}
-        self.mutated: list[str] = []
 
     # -- where the code runs: the subclasses ----------------------------------------------------
     def answer(self, fn: str, args: list, kwargs: dict) -> Answer:
@@ -68,9 +70,7 @@ class StudentCode(Functions):
 
     # -- the rules --------------------------------------------------------------------------------
     def call(self, fn: str, args: tuple, kwargs: dict):
-        answer = self.attempt(fn, lambda: self.answer(fn, list(args), kwargs))
-        self.mutated = list(answer.mutated)
-        return answer.value
+        return self.attempt(fn, lambda: self.answer(fn, list(args), kwargs)).value
 
     def train(self, timeout: float, reference, **settings) -> dict:
         return self.attempt("training", lambda: self.run_training(timeout, reference, **settings))

@@ -22,7 +22,7 @@ from autograder.grading.reference import live_reference
 from autograder.grading.training import InSandbox, drive
 from autograder.results import Grade
 from autograder.sandbox import tempdirs
-from autograder.sandbox.box import Limits, Sandbox
+from autograder.sandbox.box import WHERE_CHARS, Limits, Sandbox, bounded_text
 from autograder.sandbox.wire import WorkerError
 
 
@@ -49,8 +49,7 @@ class SandboxedStudent(StudentCode):
 
     def answer(self, fn, args, kwargs) -> Answer:
         sandbox = self.start()
-        value = sandbox.call(fn, *args, **kwargs)
-        return Answer(value, sandbox.mutated)
+        return Answer(sandbox.call(fn, *args, **kwargs))
 
     def run_training(self, timeout, reference, **settings) -> dict:
         """The training check's run: the loop here, each step in the worker, verified."""
@@ -86,8 +85,8 @@ def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = 
         except WorkerError as exc:
             return ended(import_error=str(exc))
         if not sandbox.ready.get("ok"):
-            en, ru = explain_import(str(sandbox.ready.get("error", "it does not import")),
-                                    str(sandbox.ready.get("where", "")))
+            en, ru = explain_import(bounded_text(sandbox.ready.get("error")) or "it does not import",
+                                    bounded_text(sandbox.ready.get("where"), WHERE_CHARS))
             return ended(import_error=en, import_error_ru=ru if ru != en else "")
         plugin = run_checks(student, live_reference(), data_dir, selected)
         return ended(plugin.results)

@@ -25,7 +25,7 @@ The Pace stops training as soon as it cannot finish within the budget, saying th
 from __future__ import annotations
 
 import contextlib
-import mmap
+import os
 import secrets
 import time
 
@@ -64,25 +64,28 @@ def bank_views(buffer, lay, bank: int) -> dict:
 
 class InSandbox:
     """Steps done by the sandboxed worker. Step t's parameters and gradients come back in
-    slot t % SLOTS of a file that both processes map (two banks a slot: params, grads); the
-    pipe carries only t, the batch and the loss. Up to SLOTS - 1 steps are asked ahead, so
-    the worker never waits for the grader: a slot is reused only once its step is verified."""
+    slot t % SLOTS of a file the worker maps (two banks a slot: params, grads); the pipe
+    carries only t, the batch and the loss. Up to SLOTS - 1 steps are asked ahead, so the
+    worker never waits for the grader: a slot is reused only once its step is verified.
+
+    This process never maps the file: it reads each slot with pread into arrays of its own,
+    so nothing the worker does to the file (truncate it, grow it, fill it with garbage) can
+    reach this process (a mapping of a truncated file kills its reader with SIGBUS). A slot
+    read short is the submission's failed step; garbage fails the verification."""
 
     SLOTS = 4  # 4 x 2 x 2.5 MB for MNIST's 636,010 parameters
 
     def __init__(self, sandbox):
-        self.sandbox, self.pending = sandbox, 0
+        self.sandbox, self.pending, self._fd = sandbox, 0, None
 
     def begin(self, params: dict, learning_rate: float, validation_split: float):
-        lay = layout(params)
-        nbytes = self.SLOTS * 2 * 4 * sum(int(np.prod(s)) for _, s, _ in lay)
-        here, in_box = self.sandbox.shared_file(nbytes)
-        with open(here, "r+b") as f:
-            self._map = mmap.mmap(f.fileno(), nbytes)
-        self._banks = [bank_views(self._map, lay, i) for i in range(2 * self.SLOTS)]
+        self._layout = layout(params)
+        self._bank_bytes = 4 * sum(int(np.prod(s)) for _, s, _ in self._layout)
+        here, in_box = self.sandbox.shared_file(self.SLOTS * 2 * self._bank_bytes)
+        self._fd = os.open(here, os.O_RDONLY | os.O_CLOEXEC)
         self.sandbox.request({"op": "train_begin", "params": params, "learning_rate": learning_rate,
                               "validation_split": validation_split, "shared": str(in_box), "slots": self.SLOTS,
-                              "layout": [[k, list(s), o] for k, s, o in lay]})
+                              "layout": [[k, list(s), o] for k, s, o in self._layout]})
 
     @property
     def window(self) -> int:
@@ -92,16 +95,29 @@ class InSandbox:
         self.sandbox.send({"op": "train_step", "t": t, "idx": idx})
         self.pending += 1
 
-    def receive(self, t: int, timeout: float) -> tuple[float, int]:
+    def receive(self, t: int, timeout: float) -> tuple[object, object]:
         answer = self.sandbox.receive(timeout)
         self.pending -= 1
         slot = t % self.SLOTS
-        self.params, self.grads = self._banks[2 * slot], self._banks[2 * slot + 1]
-        return _loss_and_correct(answer)
+        self.params, self.grads = self._read(t, 2 * slot), self._read(t, 2 * slot + 1)
+        if not isinstance(answer, dict):
+            raise rejected(t, messages.STEP_NOT_ANSWERED)
+        return answer.get("loss"), answer.get("correct")
+
+    def _read(self, t: int, bank: int) -> dict:
+        """Bank `bank` of the shared file, read into this process's own arrays (float32 views of one buffer)."""
+        buffer = bytearray(self._bank_bytes)
+        got = os.preadv(self._fd, [buffer], bank * self._bank_bytes)
+        if got != len(buffer):
+            raise rejected(t, messages.shared_file_short(got, len(buffer)))
+        return bank_views(buffer, self._layout, 0)
 
     def abort(self):
         """Steps asked ahead and not received would put the worker's answers out of step:
-        end it (the next check starts another)."""
+        end it (the next check starts another). The file is closed here in any case."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
         if self.pending:
             self.sandbox.kill()
             self.sandbox.dead = WorkerError.said("died", messages.STOPPED_IN_TRAINING)
@@ -143,11 +159,19 @@ class InProcess:
         pass
 
 
-def _loss_and_correct(answer) -> tuple[float, int]:
-    if not isinstance(answer, dict) or not isinstance(answer.get("loss"), (int, float)) or type(
-            answer.get("correct")) is not int:
-        raise Feedback("a training step did not answer with its loss.", "шаг обучения не вернул значение потери.")
-    return float(answer["loss"]), answer["correct"]
+def step_report(t: int, loss, correct, batch: int) -> tuple[float, int]:
+    """What a step says about itself (its loss, how many of its `batch` examples its logits
+    got right), checked against what it can possibly be before anything here uses it: a
+    loss a finite number >= 0, a count an int in 0..batch. Raises the step's rejection."""
+    if type(loss) not in (int, float) and not isinstance(loss, np.floating):
+        raise rejected(t, messages.STEP_NOT_ANSWERED)
+    if not np.isfinite(loss) or loss < 0:
+        raise rejected(t, messages.step_loss_impossible(float(loss)))
+    if type(correct) is not int and not isinstance(correct, np.integer):
+        raise rejected(t, messages.STEP_NOT_ANSWERED)
+    if not 0 <= correct <= batch:
+        raise rejected(t, messages.step_count_impossible(int(correct), batch))
+    return float(loss), int(correct)
 
 
 def rejected(t: int, why: tuple[str, str]) -> Feedback:
@@ -304,11 +328,12 @@ def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, 
                     transport.send(t0 + sent, batches[sent])
                     sent += 1
                 try:
-                    loss, correct = transport.receive(t, pace.step_seconds())
+                    reported = transport.receive(t, pace.step_seconds())
                 except WorkerError as exc:
                     if exc.kind == "timeout" and t > 1:
                         raise pace.too_slow(t - 1, time.perf_counter() - pace.started) from None
                     raise
+                loss, correct = step_report(t, *reported, len(idx))  # where the step's report enters: checked
                 if verifier:
                     verifier.after_step(t, transport.params, transport.grads, x_tr[idx], Y_tr[idx],
                                         next_checked=t + 1 in verifier.gradient_steps)

@@ -40,7 +40,7 @@ class LocalStudent(StudentCode):
             raise wire.not_an_answer(exc) from None
         if not answer["ok"]:
             raise wire.WorkerError("raised", answer["error"])
-        return Answer(answer["value"], [str(m) for m in answer["mutated"]])
+        return Answer(answer["value"])
 
     def run_training(self, timeout, reference, **settings) -> dict:
         """The grader's training driver, with the steps done in this process; each step has the

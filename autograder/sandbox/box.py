@@ -501,15 +501,14 @@ class Sandbox:
         if self.dead:
             raise self.dead
         answer = self._answer(timeout or self.limits.call_seconds)
-        if not answer["ok"]:
-            raise WorkerError("raised", str(answer.get("error", "")), str(answer.get("where", "")))
+        if not answer["ok"]:  # the student's words: text, and bounded, before anything here shows them
+            raise WorkerError("raised", bounded_text(answer.get("error", "")), bounded_text(answer.get("where", ""),
+                                                                                          WHERE_CHARS))
         if "value" not in answer:  # e.g. a frame the student's code forged on the answer pipe
             self.kill()
             self.dead = WorkerError.said("protocol", messages.OUT_OF_STEP)
             raise self.dead
-        mutated = answer.get("mutated")
-        self.mutated = [str(m) for m in mutated] if isinstance(mutated, list) else []
-        return answer["value"]
+        return answer["value"]  # data for the checks to judge (what a function returned), never a verdict
 
     def call(self, fn: str, *args, timeout: float | None = None, **kwargs):
         return self.request({"op": "call", "fn": fn, "args": list(args), "kwargs": kwargs}, timeout)
@@ -572,6 +571,15 @@ class Sandbox:
 
     def __exit__(self, *exc):
         self.close()
+
+
+ERROR_CHARS, WHERE_CHARS = 2000, 500  # of an error's text and of the line it names, as the worker's describe cuts them
+
+
+def bounded_text(value, limit: int = ERROR_CHARS) -> str:
+    """What the worker says in words (an error, the line it names) as text of at most `limit`
+    characters, whatever it sent: the worker's own describe() cuts them so, a forged answer may not."""
+    return (value if isinstance(value, str) else "")[:limit]
 
 
 def disk_usage(directory: Path, pids=()) -> tuple[int, int]:

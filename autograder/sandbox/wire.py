@@ -231,46 +231,18 @@ def plain(value, depth: int = 0):
     return {"__unsupported__": type(value).__name__}
 
 
-def copy_arrays(tree):
-    """A copy of a tree of arguments in which every array is a fresh copy."""
-    if isinstance(tree, np.ndarray):
-        return tree.copy()
-    if isinstance(tree, dict):
-        return {k: copy_arrays(v) for k, v in tree.items()}
-    if isinstance(tree, (list, tuple)):
-        return type(tree)(copy_arrays(v) for v in tree)
-    return tree
-
-
-def mutated(before, after, path="") -> list:
-    """Paths of the arrays in the arguments that the call changed in place."""
-    if isinstance(before, np.ndarray):
-        same = isinstance(after, np.ndarray) and after.shape == before.shape and np.array_equal(
-            after, before, equal_nan=True)
-        return [] if same else [path or "argument"]
-    if isinstance(before, dict):
-        return [p for k in before for p in mutated(before[k], after.get(k) if isinstance(after, dict) else None,
-                                                  f"{path}[{k!r}]")]
-    if isinstance(before, (list, tuple)):
-        return [p for i, v in enumerate(before)
-                for p in mutated(v, after[i] if isinstance(after, (list, tuple)) and i < len(after) else None,
-                                 f"{path}[{i}]" if path else f"argument {i + 1}")]
-    return []
-
-
 MISSING_FUNCTION = "network.py defines no function {fn}: keep the names of the stub"
 
 
 def call(module, fn: str, args: list, kwargs: dict) -> dict:
     """Call the student's `fn` and make the answer both sides of the boundary send: the
-    value made plain and which arguments it changed in place. The worker (in the sandbox)
-    and the student's local check (in-process) both call through here."""
+    value made plain. The worker (in the sandbox) and the student's local check (in-process)
+    both call through here. Which arguments it changed is not said: nothing the worker could
+    say about itself earns a point (grading/calls.py's StudentCode)."""
     function = getattr(module, fn, None)
     if not callable(function):
         raise AttributeError(MISSING_FUNCTION.format(fn=fn))
-    before = copy_arrays(args)
-    value = function(*args, **kwargs)
-    return {"ok": True, "value": plain(value), "mutated": mutated(before, args)}
+    return {"ok": True, "value": plain(function(*args, **kwargs))}
 
 
 def describe(exc: BaseException) -> dict:
