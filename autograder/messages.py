@@ -387,12 +387,12 @@ def accuracy_below_target(accuracy: float, epochs: int, counted: float, target: 
 
 # -- training (autograder/grading/training.py) ---------------------------------------------------
 def training_rejected(t: int, why: Pair) -> Pair:
-    return (f"training earns no points: {why[0]} (step {t}). Training points count only for weights that your own "
-            f"forward, softmax_cross_entropy, backward and adam_update produce, step by step, from the given "
-            f"initial weights.",
-            f"обучение не принесло баллов: {why[1]} (шаг {t}). Баллы за обучение даются только за веса, которые "
-            f"ваши forward, softmax_cross_entropy, backward и adam_update получают шаг за шагом из заданных "
-            f"начальных весов.")
+    return (f"training earns no points: {why[0]} (step {t}). Training points count for weights that follow, step by "
+            f"step from the given initial weights, from forward, softmax_cross_entropy, backward and adam_update; "
+            f"every step is checked, and this one could not be counted.",
+            f"обучение не принесло баллов: {why[1]} (шаг {t}). Баллы за обучение даются за веса, которые шаг за "
+            f"шагом из заданных начальных весов получаются с помощью forward, softmax_cross_entropy, backward и "
+            f"adam_update; каждый шаг проверяется, и этот засчитать нельзя.")
 
 
 # What a training step reports about itself, out of what it can possibly be (grading/training.py's step_report)
@@ -432,12 +432,16 @@ def step_shapes(name: str) -> Pair:
 
 
 def not_an_adam_step(where: str, got: float, expected: float, same_form: bool) -> Pair:
-    return (f"the new parameters are not an Adam step from the previous ones with the gradients "
-            f"of this step: {where} is {got:.6g} where an Adam step from the previous parameters gives {expected:.6g}"
-            + (" (the same form of Adam in every step)" if same_form else ""),
-            f"новые параметры — не шаг Adam из предыдущих с градиентами этого шага: {where} "
-            f"равен {got:.6g}, а шаг Adam из предыдущих параметров даёт {expected:.6g}"
-            + (" (одна и та же форма Adam на каждом шаге)" if same_form else ""))
+    return (f"the new parameters are not an Adam step from the previous ones with the gradients of this step, "
+            f"in any form tried (Keras's or Algorithm 1, with or without bias correction, t from 0 or 1, epsilon "
+            f"inside or outside the square root, the given or a fixed epsilon from 1e-12 to 1e-3, fixed betas): "
+            f"{where} is {got:.6g} where Keras's form with the given hyperparameters gives {expected:.6g}"
+            + (" (each step must match the same form of Adam)" if same_form else ""),
+            f"новые параметры — не шаг Adam из предыдущих с градиентами этого шага ни в одной из проверенных форм "
+            f"(форма Keras или Алгоритм 1, с поправкой смещения и без, t с 0 или с 1, epsilon под корнем или вне "
+            f"его, заданный или фиксированный epsilon от 1e-12 до 1e-3, фиксированные beta): {where} равен "
+            f"{got:.6g}, а форма Keras с заданными гиперпараметрами даёт {expected:.6g}"
+            + (" (каждый шаг должен совпадать с одной и той же формой Adam)" if same_form else ""))
 
 
 def gradient_points_away(k: str, scale: float) -> Pair:

@@ -11,9 +11,10 @@ for the small messages), in this process for `mnist-hw check --training`.
 Training points are earned by the student's own steps. The Verifier checks, with entries
 and steps drawn from a secret seed the submission cannot know:
 - every step: at a few hundred sampled entries of each parameter, the new parameters are an
-  accepted Adam step (Reference.adam_forms: Keras's form, Algorithm 1, or an honest mistake,
-  the same one throughout) from the previous step's parameters and this step's gradients,
-  with m and v kept here. Adam is elementwise, so an entry can be checked alone, and a
+  accepted Adam step (Reference.adam_forms: Keras's form, Algorithm 1, or an honest mistake;
+  with the given epsilon and betas or a fixed other one, EPSILONS and BETAS; the same
+  throughout) from the previous step's parameters and this step's gradients, with m and v
+  kept here. Adam is elementwise, so an entry can be checked alone, and a
   worker that swaps its state or returns stored weights breaks the chain at once;
 - on about one step in GRADIENT_EVERY (and the first): the student's gradients against the
   reference's on the same parameters and batch, up to a positive factor per parameter (a
@@ -43,6 +44,11 @@ GRADIENT_EVERY = 64  # about one step in this many has its gradients compared wi
 SAMPLES = {"W1": 1024, "b1": 64, "W2": 128, "b2": 10}  # entries per parameter checked at every step
 STEP_RTOL, PARAM_RTOL, ATOL = 1e-3, 1e-6, 1e-9  # of the step, of the parameter, absolute
 GRADIENT_RTOL = 1e-3  # of the largest entry, after the best positive factor
+# An honest adam_update may ignore an argument: a fixed epsilon (the paper's 1e-8, PyTorch's, ...) or
+# fixed betas. The step is accepted when it is one of Reference.adam_forms' with some of these, the same
+# throughout; the given hyperparameters first (the training loop passes the defaults, 1e-7, 0.9, 0.999).
+EPSILONS = (1e-7, 1e-8, 1e-6, 1e-5, 1e-4, 1e-3, 1e-10, 1e-12)
+BETAS = ((0.9, 0.999), (0.9, 0.99), (0.95, 0.999), (0.99, 0.999), (0.9, 0.9999))
 
 
 def layout(params: dict) -> list[tuple[str, tuple, int]]:
@@ -188,9 +194,10 @@ class Verifier:
         self.where = {k: np.sort(rng.choice(np.size(params0[k]), min(n, np.size(params0[k])), replace=False))
                       for k, n in SAMPLES.items()}
         self.p = self._sample(params0)
-        self.m = {k: np.zeros_like(p) for k, p in self.p.items()}
-        self.v = {k: np.zeros_like(p) for k, p in self.p.items()}
-        self.forms: set | None = None  # the Adam forms every step so far matches
+        # the Adam-family updates still possible, as (form, epsilon, beta1, beta2), and m, v per (beta1, beta2)
+        self.candidates: set | None = None
+        self.moments = {betas: ({k: np.zeros_like(p) for k, p in self.p.items()},
+                                {k: np.zeros_like(p) for k, p in self.p.items()}) for betas in BETAS}
         self.gradient_steps = {1} | {int(t) for t in np.flatnonzero(rng.random(n_steps) < 1 / GRADIENT_EVERY) + 1}
         self.inputs: dict | None = {k: np.array(p, dtype=np.float32) for k, p in params0.items()}  # for step 1
 
@@ -198,8 +205,8 @@ class Verifier:
         return {k: np.asarray(params[k]).reshape(-1)[i].astype(np.float64) for k, i in self.where.items()}
 
     def held(self, params: dict) -> dict:
-        """A copy of params (a worker's shared view) that this process keeps, checked against
-        the entries verified at the last step: the worker cannot change it afterwards."""
+        """A copy of params (the transport's) that this process keeps, checked against the
+        entries verified at the last step: nothing the worker does afterwards can change it."""
         copy = {k: np.array(params[k], dtype=np.float32, copy=True) for k in PARAM_KEYS}
         sample = self._sample(copy)
         for k in PARAM_KEYS:
@@ -215,20 +222,42 @@ class Verifier:
                 raise rejected(t, messages.step_shapes(name))
         g = self._sample(grads)
         new = self._sample(params)
-        forms = self.reference.adam_forms(self.p, g, self.m, self.v, t, self.lr)
-        matching = {name for name, (p, _, _) in forms.items() if all(_step_close(new[k], p[k], self.p[k])
-                                                                     for k in PARAM_KEYS)}
-        self.forms = matching if self.forms is None else self.forms & matching
-        if not self.forms:
-            k = next((k for k in PARAM_KEYS if not _step_close(new[k], forms["keras"][0][k], self.p[k])), "W1")
-            bad = int(np.argmax(np.abs(new[k] - forms["keras"][0][k])))
+        matching, keras = self._matching(t, g, new)
+        self.candidates = matching if self.candidates is None else self.candidates & matching
+        if not self.candidates:
+            k = next((k for k in PARAM_KEYS if not _step_close(new[k], keras[0][k], self.p[k])), "W1")
+            bad = int(np.argmax(np.abs(new[k] - keras[0][k])))
             index = np.unravel_index(int(self.where[k][bad]), self.shapes[k])
             where = f"{k}[{', '.join(map(str, index))}]"
-            raise rejected(t, messages.not_an_adam_step(where, new[k][bad], forms["keras"][0][k][bad], bool(matching)))
+            raise rejected(t, messages.not_an_adam_step(where, new[k][bad], keras[0][k][bad], bool(matching)))
         if t in self.gradient_steps:  # after the update: a step that is not Adam's is named as such
             self._check_gradients(t, grads, xb, Yb)
-        self.p, self.m, self.v = new, forms[next(iter(self.forms))][1], forms[next(iter(self.forms))][2]
+        self.p = new
+        kept = {BETAS[0]} | {c[2:] for c in self.candidates}  # the given betas' always: a rejection quotes them
+        self.moments = {betas: self._next_moments[betas] for betas in BETAS if betas in kept}
         self.inputs = self.held(params) if next_checked else None
+
+    def _matching(self, t: int, g: dict, new: dict) -> tuple[set, tuple]:
+        """The candidates (form, epsilon, beta1, beta2) still possible whose step t from the
+        previous parameters with the sampled gradients g gives the sampled new parameters;
+        and the Keras form's step with the given hyperparameters (for a rejection's message).
+        Keeps each (beta1, beta2)'s next m, v in self._next_moments."""
+        alive = self.candidates
+        matching, self._next_moments = set(), {}
+        keras = None
+        for betas, (m, v) in self.moments.items():
+            for eps in EPSILONS:
+                names = None if alive is None else {c[0] for c in alive if c[1:] == (eps, *betas)}
+                if names == set() and not (betas == BETAS[0] and eps == EPSILONS[0]):
+                    continue
+                forms = self.reference.adam_forms(self.p, g, m, v, t, self.lr, *betas, eps)
+                if betas == BETAS[0] and eps == EPSILONS[0]:
+                    keras = forms["keras"]
+                self._next_moments[betas] = forms["keras"][1], forms["keras"][2]
+                matching |= {(name, eps, *betas) for name, (p, _, _) in forms.items()
+                             if (names is None or name in names)
+                             and all(_step_close(new[k], p[k], self.p[k]) for k in PARAM_KEYS)}
+        return matching, keras
 
     def _check_gradients(self, t: int, grads: dict, xb, Yb):
         """The student's gradients of step t against the reference's at the same parameters
