@@ -5,6 +5,7 @@ inputs the release ships), and an honest Adam variant is not taken for weights m
 The hostile submissions are real (tests/hostile/) and graded through the real sandbox in both
 of its modes."""
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -159,8 +160,9 @@ def test_a_truncated_shared_file_leaves_the_grading_alive_and_the_other_areas_gr
                                                                                      sandbox_mode):
     g = batch.grade_one(hostile(tmp_path, "truncates_shared_file"), tmp_path / "out", data_dir=mnist_dir)
     training_check = next(c for c in g.checks if c.area == "training")
-    assert training_check.score == 0 and "cut short" in training_check.en and "(step 3)" in training_check.en, \
-        training_check.en
+    # steps are asked ahead: the step being read when the worker cut the file is the 2nd or the 3rd
+    assert training_check.score == 0 and "cut short" in training_check.en, training_check.en
+    assert re.search(r"\(step [23]\)", training_check.en), training_check.en
     assert "укорочен" in training_check.ru
     assert g.score == NO_TRAINING and not g.import_error
     assert (tmp_path / "out" / "truncates_shared_file").is_dir()  # its reports written
