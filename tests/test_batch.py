@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import leftovers
 from autograder.authoring.examples import buggy, write_examples
 from autograder.batch import journal, submissions
 from autograder.batch import run as batch
@@ -33,13 +34,8 @@ def journal_lines(out: Path) -> list[dict]:
     return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
-def wait_for(condition, seconds=120, what="it"):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"waited {seconds} s for {what}")
+def wait_for(condition, what="it"):
+    leftovers.wait_for(condition, what)  # as long as a loaded machine may need
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +67,7 @@ def test_killed_batch_resumes_and_gives_the_same_gradebook(examples, uninterrupt
     for results in out.glob("*/results.json"):  # whatever was written is whole
         json.loads(results.read_text())
     left = lambda: [p for p in tempdirs.stale(older_than=0) if p not in stale_before]  # noqa: E731
-    wait_for(lambda: any(p.name.startswith("mnist-hw-box-") for p in left()), 10, "the killed grading's box")
+    wait_for(lambda: any(p.name.startswith("mnist-hw-box-") for p in left()), what="the killed grading's box")
     left = left()
     an_hour_ago = time.time() - tempdirs.STALE_AFTER_SECONDS - 60
     for path in left:
