@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import leftovers
-from autograder.authoring.examples import buggy, write_examples
+from autograder.authoring.examples import buggy
 from autograder.batch import journal, submissions
 from autograder.batch import run as batch
 from autograder.sandbox import tempdirs
@@ -39,16 +39,15 @@ def wait_for(condition, what="it"):
 
 
 @pytest.fixture(scope="module")
-def examples(tmp_path_factory):
-    return write_examples(tmp_path_factory.mktemp("examples") / "submissions")
+def examples(examples_graded):
+    return examples_graded.paths
 
 
 @pytest.fixture(scope="module")
-def uninterrupted(examples, tmp_path_factory, mnist_dir):
-    """The gradebook of one uninterrupted local run: what every other way must give."""
-    out = tmp_path_factory.mktemp("uninterrupted")
-    subprocess.run(grade_command(examples, out, "--jobs", "2"), check=True, capture_output=True)
-    return out
+def uninterrupted(examples_graded):
+    """The OUT of one uninterrupted local run of the examples (`grade_command(examples, out, "--jobs",
+    "2")`, graded once per test run in conftest.py): what every other way must give."""
+    return examples_graded.out
 
 
 def test_killed_batch_resumes_and_gives_the_same_gradebook(examples, uninterrupted, tmp_path):

@@ -2,6 +2,8 @@
 for real: a hunt for the reference across the filesystem, a disk filler, a process spawner
 beside another grading; the import rule's packages readable and no others; a broken sandbox
 refused before anything is graded; no box left behind."""
+import fcntl
+import os
 import re
 import time
 from pathlib import Path
@@ -32,10 +34,27 @@ def hostile(tmp_path, name):
     return submission(tmp_path, name, (HOSTILE / f"{name}.py").read_text())
 
 
+def held(uid: int) -> bool:
+    """Whether a grading holds sandbox user `uid` now (its lock file: sandbox.SandboxUser)."""
+    try:
+        fd = os.open(Path(tempdirs.tempfile.gettempdir()) / "mnist-hw-uids" / str(uid), os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released by the close below
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
 def left_behind(before=frozenset()):
-    """Processes of the sandbox's users that were not there `before` (other gradings on this
-    machine, started earlier, are not this one's)."""
-    return [pid for uid in sandbox.SANDBOX_UIDS for pid in sandbox._processes_of(uid) if pid not in before]
+    """Processes of the sandbox's users that were not there `before` and whose user no grading
+    holds any more. Other gradings on this machine (other tests, other xdist workers, other
+    users) hold the users their processes run as, so theirs are not counted while they run."""
+    return [pid for uid in sandbox.SANDBOX_UIDS for pid in sandbox._processes_of(uid)
+            if pid not in before and not held(uid)]
 
 
 def test_a_hunt_for_the_reference_finds_nothing_and_scores_zero(tmp_path, sandbox_mode):
