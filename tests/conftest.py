@@ -82,7 +82,23 @@ END_TO_END_FIXTURES = frozenset({"mnist_dir", "mnist", "sandbox_mode", "graded",
                                  "examples_graded"})
 
 
+# Under `pytest -n 2 --dist loadgroup` (the README's command) each xdist worker is a process of its
+# own, with its own session and module fixtures. A file's tests share one worker, so that its
+# module fixtures (a release built, a venv with TensorFlow, a graded batch) are made once, as
+# without xdist; the tests that read a session fixture made once per run (SHARED_FIXTURES) share
+# one worker across their files.
+SHARED_FIXTURES = ("examples_graded",)
+
+
+def xdist_group(item) -> str:
+    """The xdist group of a test: the session fixture made once that it reads, else its file."""
+    shared = [name for name in SHARED_FIXTURES if name in item.fixturenames]
+    return shared[0] if shared else item.path.name
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if END_TO_END_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.slow)
+        if not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
