@@ -1,8 +1,14 @@
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from assignment import data, fetch
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -16,6 +22,40 @@ def mnist_dir() -> Path:
 @pytest.fixture(scope="session")
 def mnist(mnist_dir):
     return data.load_mnist(mnist_dir)
+
+
+@dataclass(frozen=True)
+class Graded:
+    """A batch graded once per test run and only read afterwards: the submissions' folders
+    (`paths`, in the order graded) and the batch's OUT (gradebook.csv, summary.md, NAME/...)."""
+    paths: list
+    out: Path
+
+    def grades(self) -> dict:
+        """{name: Grade} as the batch wrote them (OUT/NAME/grade.json)."""
+        from autograder.results import Grade
+
+        return {p.name: Grade.read(self.out / p.name / "grade.json") for p in self.paths}
+
+
+@pytest.fixture(scope="session")
+def examples_graded(tmp_path_factory) -> Graded:
+    """The example submissions (the stub, the reference, the bugs) graded without training, once
+    per test run (per xdist worker: the tests that read it share an xdist group), by the command
+    a grader runs: `mnist-hw grade EXAMPLES --out OUT --skip-training --jobs 2`. Read by test_batch
+    (the uninterrupted gradebook that a killed and a Dask run must give), test_agreement (check and
+    grade agreeing on the bugs), test_inert (the reports unchanged) and test_autograder (the stub,
+    a re-grade identical); each of these graded the same batch itself before."""
+    from autograder.authoring.examples import write_examples
+
+    base = tmp_path_factory.mktemp("examples-graded")
+    paths = write_examples(base / "submissions")
+    out = base / "out"
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", *map(str, paths), "--out", str(out),
+                           "--skip-training", "--jobs", "2"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads((out / paths[0].name / "results.json").read_text())  # whole
+    return Graded(paths, out)
 
 
 @pytest.fixture(params=["bubblewrap", "fallback"])
@@ -38,10 +78,27 @@ def sandbox_mode(request, monkeypatch):
 # sandbox (in both modes), or builds a whole batch, release or LMS run. It is marked slow, so that
 # `python -m pytest -m "not slow"` runs the unit tests in about a minute; CI runs everything.
 END_TO_END_FIXTURES = frozenset({"mnist_dir", "mnist", "sandbox_mode", "graded", "moodle_run", "canvas_run", "built",
-                                 "examples", "serve", "student_copy", "batch", "stored", "honest", "uninterrupted"})
+                                 "examples", "serve", "student_copy", "batch", "stored", "honest", "uninterrupted",
+                                 "examples_graded"})
+
+
+# Under `pytest -n 2 --dist loadgroup` (the README's command) each xdist worker is a process of its
+# own, with its own session and module fixtures. A file's tests share one worker, so that its
+# module fixtures (a release built, a venv with TensorFlow, a graded batch) are made once, as
+# without xdist; the tests that read a session fixture made once per run (SHARED_FIXTURES) share
+# one worker across their files.
+SHARED_FIXTURES = ("examples_graded",)
+
+
+def xdist_group(item) -> str:
+    """The xdist group of a test: the session fixture made once that it reads, else its file."""
+    shared = [name for name in SHARED_FIXTURES if name in item.fixturenames]
+    return shared[0] if shared else item.path.name
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if END_TO_END_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.slow)
+        if not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(xdist_group(item)))

@@ -15,9 +15,14 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 BOX = re.compile(r"mnist-hw-box-(\d+)-")
+# How long a test waits for what a loaded machine does late (a grading starting, the kernel reaping a
+# dead PID namespace): generous, since waiting costs only as long as it takes, and the issue is
+# a wait that ran out on a busy machine (10 s), never one that was too long.
+PATIENCE_SECONDS = 300
 
 
 def _processes() -> dict[tuple[int, str], str]:
@@ -56,4 +61,34 @@ def workers_left(before: set, graders: str | None = None) -> list[str]:
         owner = int(match.group(1))
         if owner not in live or owner in ours:
             left.append(f"{key[0]}: {command}")
+    return left
+
+
+def workers(before: set, graders: str) -> list[str]:
+    """Command lines of the box processes started since `before` whose grading is still under way
+    and is one of ours (the grading process's command line holds `graders`)."""
+    now = _processes()
+    ours = {pid for (pid, _), command in now.items() if graders in command}
+    return [f"{key[0]}: {command}" for key, command in now.items()
+            if key not in before and (m := BOX.search(command)) and int(m.group(1)) in ours
+            and key[0] != os.getpid() and graders not in command]
+
+
+def wait_for(condition, what: str, seconds: float = PATIENCE_SECONDS):
+    """Poll `condition` until it holds (returning what it gave); AssertionError naming `what` if
+    it does not within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if found := condition():
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"waited {seconds:.0f} s for {what}")
+
+
+def none_left(before: set, graders: str | None = None, seconds: float = PATIENCE_SECONDS) -> list[str]:
+    """`workers_left(before, graders)` once it is empty, or after `seconds` (the kernel reaps a dead
+    PID namespace asynchronously, later on a loaded machine): what is still left then."""
+    deadline = time.monotonic() + seconds
+    while (left := workers_left(before, graders)) and time.monotonic() < deadline:
+        time.sleep(0.1)
     return left

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from autograder import scheme
-from autograder.authoring.examples import expected_scores, write_examples
+from autograder.authoring.examples import expected_scores
 
 pytestmark = pytest.mark.slow  # end to end (grading with training, nbgrader, Chromium, Keras, the corpus): `-m "not slow"` leaves it out
 
@@ -73,13 +73,12 @@ def test_correct_forms_get_full_marks_and_the_same_public_points(tmp_path, mnist
         assert_same_public_points(local, results, path.name)
 
 
-def test_realistic_bugs_get_the_same_public_points_from_check_and_grade(tmp_path):
-    """The example bugs and the stub: each check's points, locally and from the grader."""
-    examples = write_examples(tmp_path / "examples")
-    mnist_hw("grade", *examples, "--out", tmp_path / "out", "--jobs", "2", "--skip-training")
+def test_realistic_bugs_get_the_same_public_points_from_check_and_grade(examples_graded):
+    """The example bugs and the stub: each check's points, locally and from the grader
+    (`mnist-hw grade EXAMPLES --jobs 2 --skip-training`, once per test run: conftest.py)."""
     expected = expected_scores()
-    for path in examples:
-        results = json.loads((tmp_path / "out" / path.name / "results.json").read_text())
+    for path in examples_graded.paths:
+        results = json.loads((examples_graded.out / path.name / "results.json").read_text())
         local = local_checks(path / "network.py")
         assert_same_public_points(local, results, path.name)
         if expected[path.name] < scheme.AUTOGRADED:  # a bug loses points in the public checks or the hidden ones

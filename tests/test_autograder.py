@@ -3,7 +3,6 @@ deterministic, and hostile submissions are contained and earn nothing."""
 import csv
 import io
 import json
-import time
 import zipfile
 from pathlib import Path
 
@@ -64,16 +63,16 @@ def test_example_submissions_get_their_exact_scores(tmp_path, mnist_dir):
     assert (tmp_path / "out" / "scores.png").is_file() and "passed" in (tmp_path / "out" / "summary.md").read_text()
 
 
-def test_the_same_submission_gets_the_same_results(tmp_path):
-    path = next(p for p in write_examples(tmp_path / "s") if p.name == "no_batch_mean")
-    first, second = grade(path, tmp_path / "a"), grade(path, tmp_path / "b")
+def test_the_same_submission_gets_the_same_results(tmp_path, examples_graded):
+    """Graded again, alone: what the batch of the examples gave it (conftest.py)."""
+    path = next(p for p in examples_graded.paths if p.name == "no_batch_mean")
+    first, second = examples_graded.grades()["no_batch_mean"], grade(path, tmp_path / "b")
     assert first.score == second.score == 42.0
     assert [(c.name, c.score, c.en) for c in first.checks] == [(c.name, c.score, c.en) for c in second.checks]
 
 
-def test_the_stub_scores_zero_and_says_what_to_do(tmp_path):
-    stub = next(p for p in write_examples(tmp_path / "s") if p.name == "stub")
-    g = grade(stub, tmp_path)
+def test_the_stub_scores_zero_and_says_what_to_do(examples_graded):
+    g = examples_graded.grades()["stub"]
     assert g.score == 0 and len(g.checks) > 5
     assert all("not implemented yet" in c.en for c in g.checks)
 
@@ -94,11 +93,7 @@ def test_submissions_that_never_import_score_zero(tmp_path, name, expected_error
     g = grade(hostile(tmp_path, name), tmp_path)
     assert g.score == 0
     assert expected_error in g.import_error
-    for _ in range(100):  # the kernel reaps a dead PID namespace asynchronously
-        if not leftovers.workers_left(before):
-            break
-        time.sleep(0.1)
-    assert leftovers.workers_left(before) == [], "a worker process survived its grading"
+    assert leftovers.none_left(before) == [], "a worker process survived its grading"
 
 
 def test_an_infinite_loop_is_cut_off_and_the_rest_still_graded(tmp_path, sandbox_mode):

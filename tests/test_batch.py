@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.authoring.examples import buggy, write_examples
+import leftovers
+from autograder.authoring.examples import buggy
 from autograder.batch import journal, submissions
 from autograder.batch import run as batch
 from autograder.sandbox import tempdirs
@@ -33,26 +34,20 @@ def journal_lines(out: Path) -> list[dict]:
     return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
-def wait_for(condition, seconds=120, what="it"):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"waited {seconds} s for {what}")
+def wait_for(condition, what="it"):
+    leftovers.wait_for(condition, what)  # as long as a loaded machine may need
 
 
 @pytest.fixture(scope="module")
-def examples(tmp_path_factory):
-    return write_examples(tmp_path_factory.mktemp("examples") / "submissions")
+def examples(examples_graded):
+    return examples_graded.paths
 
 
 @pytest.fixture(scope="module")
-def uninterrupted(examples, tmp_path_factory, mnist_dir):
-    """The gradebook of one uninterrupted local run: what every other way must give."""
-    out = tmp_path_factory.mktemp("uninterrupted")
-    subprocess.run(grade_command(examples, out, "--jobs", "2"), check=True, capture_output=True)
-    return out
+def uninterrupted(examples_graded):
+    """The OUT of one uninterrupted local run of the examples (`grade_command(examples, out, "--jobs",
+    "2")`, graded once per test run in conftest.py): what every other way must give."""
+    return examples_graded.out
 
 
 def test_killed_batch_resumes_and_gives_the_same_gradebook(examples, uninterrupted, tmp_path):
@@ -71,7 +66,7 @@ def test_killed_batch_resumes_and_gives_the_same_gradebook(examples, uninterrupt
     for results in out.glob("*/results.json"):  # whatever was written is whole
         json.loads(results.read_text())
     left = lambda: [p for p in tempdirs.stale(older_than=0) if p not in stale_before]  # noqa: E731
-    wait_for(lambda: any(p.name.startswith("mnist-hw-box-") for p in left()), 10, "the killed grading's box")
+    wait_for(lambda: any(p.name.startswith("mnist-hw-box-") for p in left()), what="the killed grading's box")
     left = left()
     an_hour_ago = time.time() - tempdirs.STALE_AFTER_SECONDS - 60
     for path in left:

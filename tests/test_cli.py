@@ -61,13 +61,24 @@ def test_a_write_refused_mid_way_is_one_line_and_keeps_what_was_done(mnist_dir, 
     assert "1 of 1 unchanged since their last grading" in " ".join(again.stderr.split())
 
 
+# Imports, then waits: its grading is under way, and stays so (until the import time limit, 20 s),
+# for as long as the test needs to deliver Ctrl-C at the moment it chooses.
+WAITS_FOR_CTRL_C = "import time\n\nwhile True:  # until Ctrl-C ends this grading\n    time.sleep(0.1)\n"
+
+
 def test_ctrl_c_during_grading_says_what_is_kept_and_the_next_run_goes_on(mnist_dir, tmp_path):
     """Ctrl-C (SIGINT to the whole foreground process group, as a terminal sends it) after the
-    first grading has finished: one line saying how many are kept, no traceback, no sandbox
-    left running; the same command then grades only the rest."""
+    first grading has finished, while the second one waits for it: one line saying how many are
+    kept, no traceback, no sandbox left running; the same command then grades only the rest.
+    The moment is the test's: it signals once the waiting submission's box exists, so no machine
+    is too fast (the batch cannot end meanwhile) or too slow (nothing is graded before the signal)."""
     from autograder.authoring.examples import write_examples
 
-    subs = [str(p) for p in write_examples(tmp_path / "subs")]
+    stub, reference = write_examples(tmp_path / "subs")[:2]
+    waits = tmp_path / "subs" / "waits"
+    waits.mkdir()
+    (waits / "network.py").write_text(WAITS_FOR_CTRL_C)
+    subs = [str(stub), str(waits), str(reference)]  # --jobs 1: graded in this order
     out = tmp_path / "grades"
     args = [sys.executable, "-m", "autograder", "grade", *subs, "--out", str(out), "--skip-training", "--jobs", "1"]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "COLUMNS": "400", "MNIST_HW_DATA_DIR": str(mnist_dir)}
@@ -75,25 +86,20 @@ def test_ctrl_c_during_grading_says_what_is_kept_and_the_next_run_goes_on(mnist_
     grading = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
     journal = out / "journal.jsonl"
-    deadline = time.monotonic() + 300
-    while not (journal.is_file() and journal.read_text().strip()) and time.monotonic() < deadline:
-        time.sleep(0.2)
+    graders = f"mnist-hw-grade-{grading.pid}-"
+    leftovers.wait_for(lambda: journal.is_file() and journal.read_text().strip(), "the first grading's journal entry")
+    leftovers.wait_for(lambda: leftovers.workers(before, graders), "the waiting submission's worker")
     os.killpg(grading.pid, signal.SIGINT)
-    _, stderr = grading.communicate(timeout=120)
+    _, stderr = grading.communicate(timeout=600)
     said = " ".join(stderr.split())
     kept = len(journal.read_text().splitlines())
     assert grading.returncode == 130, stderr
-    assert f"error: interrupted: {kept} of {len(subs)} graded" in said and "Traceback" not in stderr
-    assert 1 <= kept < len(subs)
+    assert kept == 1 and f"error: interrupted: 1 of {len(subs)} graded" in said and "Traceback" not in stderr, said
     # the worker runs as .../mnist-hw-box-PID-…/worker.py; ours: new since the start, of a grading
     # process that is gone or that this command started (its scratch is mnist-hw-grade-<its PID>-…)
-    graders = f"mnist-hw-grade-{grading.pid}-"
-    for _ in range(100):  # the kernel reaps a dead PID namespace asynchronously
-        if not leftovers.workers_left(before, graders):
-            break
-        time.sleep(0.1)
-    assert leftovers.workers_left(before, graders) == [], "a worker survived Ctrl-C"
+    assert leftovers.none_left(before, graders) == [], "a worker survived Ctrl-C"
 
+    (waits / "network.py").write_text((ROOT / "solution/network.py").read_text())  # the rest, without the wait
     again = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr
-    assert f"{kept} of {len(subs)} unchanged since their last grading" in " ".join(again.stderr.split())
+    assert f"1 of {len(subs)} unchanged since their last grading" in " ".join(again.stderr.split())

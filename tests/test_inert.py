@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from autograder import inert
-from autograder.authoring.examples import SOLUTION, write_examples
+from autograder.authoring.examples import SOLUTION
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -279,13 +279,11 @@ def test_names_that_would_be_the_output_folder_itself_are_refused(tmp_path):
     submissions.check_paths([tmp_path / "..zip" / "network.py"])  # a name of its own: accepted
 
 
-def test_ordinary_reports_are_unchanged(tmp_path, mnist_dir):
+def test_ordinary_reports_are_unchanged(examples_graded):
     """The examples' messages reach the feedback exactly as the checks wrote them: escaping
-    changes nothing that needs no escaping (no backslash added, code spans kept)."""
-    from autograder.batch import run as batch
-
-    grades = batch.grade_batch(write_examples(tmp_path / "s"), tmp_path / "out", jobs=2, data_dir=mnist_dir,
-                               skip_training=True)
+    changes nothing that needs no escaping (no backslash added, code spans kept). The examples
+    graded without training, once per test run (conftest.py)."""
+    grades = examples_graded.grades()
     messages = 0
     for name, grade in grades.items():
         for lang, ru in (("ru", True), ("en", False)):

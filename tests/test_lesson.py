@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tomllib
 import zipfile
 from pathlib import Path
@@ -62,11 +63,23 @@ def run(args, cwd, env, check=True):
     return done
 
 
-def make_venv(copy: Path, mnist_dir, extra: str, system_site: bool, also=()) -> Path:
-    """A virtual environment with the student release installed in it, editable, as the README says."""
+def see_this_environment(venv: Path) -> None:
+    """Let `venv` see the packages of the environment running the tests, after its own (a .pth file
+    naming this interpreter's site-packages). Not `--system-site-packages`: made from a venv (as
+    .ci/run's), that shows the *base* interpreter's packages, which lack what the test extra installed."""
+    own = Path(subprocess.run([venv / "bin/python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                              capture_output=True, text=True, check=True).stdout.strip())
+    ours = dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))
+    (own / "runner-packages.pth").write_text("".join(f"{p}\n" for p in ours))
+
+
+def make_venv(copy: Path, mnist_dir, extra: str, see_ours: bool, also=()) -> Path:
+    """A virtual environment with the student release installed in it, editable, as the README
+    says, and `also` (what the test itself runs there, e.g. ipykernel for the notebook's kernel)."""
     venv = copy.parent / "venv"
-    run([sys.executable, "-m", "venv", *(["--system-site-packages"] if system_site else []), venv], copy.parent,
-        student_env(mnist_dir))
+    run([sys.executable, "-m", "venv", venv], copy.parent, student_env(mnist_dir))
+    if see_ours:
+        see_this_environment(venv)
     run([venv / "bin/python", "-m", "pip", "install", "-q", "-e", f".{extra}", *also], copy, student_env(mnist_dir))
     where = run([venv / "bin/python", "-c", "import assignment, autograder; print(assignment.__file__)"], copy.parent,
                 student_env(mnist_dir))
@@ -76,17 +89,19 @@ def make_venv(copy: Path, mnist_dir, extra: str, system_site: bool, also=()) -> 
 
 @pytest.fixture(scope="module")
 def with_keras(student_zip, mnist_dir, tmp_path_factory):
-    """`pip install -e '.[keras]'`; the venv sees this machine's packages, so that pip finds Keras and
-    TensorFlow (~500 MB) already installed instead of downloading them again."""
+    """`pip install -e '.[keras]'`, plus ipykernel for the notebook. The venv sees the test
+    environment's packages (see_this_environment), so that pip finds Keras and TensorFlow (~500 MB)
+    that the test extra installed instead of downloading them again; what the test uses is named to
+    pip all the same (ipykernel was once found only where someone had installed it by hand)."""
     copy = unpack(student_zip, tmp_path_factory.mktemp("with-keras"))
-    return copy, make_venv(copy, mnist_dir, "[keras]", system_site=True)
+    return copy, make_venv(copy, mnist_dir, "[keras]", see_ours=True, also=["ipykernel"])
 
 
 @pytest.fixture(scope="module")
 def without_keras(student_zip, mnist_dir, tmp_path_factory):
     """`pip install -e .` in a venv of its own (no TensorFlow), plus ipykernel for the notebook."""
     copy = unpack(student_zip, tmp_path_factory.mktemp("without-keras"))
-    return copy, make_venv(copy, mnist_dir, "", system_site=False, also=["ipykernel"])
+    return copy, make_venv(copy, mnist_dir, "", see_ours=False, also=["ipykernel"])
 
 
 def execute_notebook(copy: Path, venv: Path, mnist_dir) -> nbformat.NotebookNode:
