@@ -571,6 +571,14 @@ PROTECTIONS: dict[str, Pair] = {
     "wall_time_limit": ("wall-time limit per call", "лимит времени на вызов"),
 }
 
+def ungraded_comment(reason: str) -> Pair:
+    """The LMS comment of a submission the grader itself failed on (exported with --allow-ungraded)."""
+    return (f"NOT GRADED: the autograder itself failed on this submission ({reason}); it will be graded again. "
+            "This is not a grade of your work.",
+            f"НЕ ОЦЕНЕНО: на этой работе сбоил сам автопроверяющий ({reason}); она будет проверена заново. "
+            "Это не оценка вашей работы.")
+
+
 FEEDBACK: dict[str, Pair] = {  # feedback.md (ru) and feedback.en.md
     "title": ("Grading results", "Результаты проверки"),
     "total": ("Total", "Итого"),
@@ -578,6 +586,12 @@ FEEDBACK: dict[str, Pair] = {  # feedback.md (ru) and feedback.en.md
                          " (без письменной части, её проверяет преподаватель)"),
     "not_imported": ("network.py could not be imported, so no check ran:",
                      "network.py не удалось импортировать, поэтому ни одна проверка не запускалась:"),
+    "ungraded": ("Not graded: the grader itself failed on this submission (not your code's doing); it is "
+                 "graded again on the next run. The grader's reason:",
+                 "Не оценено: на этой работе сбоил сам проверяющий (не ваш код); она будет проверена "
+                 "заново при следующем запуске. Причина со стороны проверяющего:"),
+    "report_error": ("Part of this report could not be written (the grade above stands):",
+                     "Часть этого отчёта не удалось записать (оценка выше остаётся в силе):"),
     "area": ("area", "часть"),
     "points": ("points", "баллы"),
     "what_to_fix": ("What to fix", "Что исправить"),
