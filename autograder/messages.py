@@ -74,6 +74,17 @@ def timed_out(seconds: float) -> Pair:
     return f"no answer within {seconds:g} s (an infinite loop?)", f"нет ответа за {seconds:g} с (бесконечный цикл?)"
 
 
+def checks_over_budget(elapsed: float, count: int, longest: float, budget: float) -> Pair:
+    """Why the rest of the checks did not run: the submission's calls used up the checks' budget."""
+    per = elapsed / max(1, count)
+    return (f"the checks' time is used up: your functions took {elapsed:.0f} s in {count} call(s) ({per:.1f} s a "
+            f"call, the longest {longest:.1f} s): the checks need under {budget:g} s in all (a correct solution "
+            "takes a few seconds), so this check did not run",
+            f"время на проверки исчерпано: ваши функции заняли {elapsed:.0f} с за {count} вызов(ов) ({per:.1f} с "
+            f"на вызов, самый долгий {longest:.1f} с): все проверки должны уложиться в {budget:g} с (правильное "
+            "решение тратит несколько секунд), поэтому эта проверка не запускалась")
+
+
 def did_not_finish(fn: str, why: Pair) -> Pair:
     return f"{fn} did not finish: {why[0]}.", f"{fn} не завершилась: {why[1]}."
 
@@ -102,6 +113,15 @@ def wrote_too_much(mib_used: float, files: int, mib_limit: float, files_limit: i
             f"{mib_limit:.0f} МиБ и {files_limit:,} файлов)")
 
 
+def sent_too_much(mib_sent: float, mib_limit: float) -> Pair:
+    """Why the worker was killed: it wrote more to the grader than a whole grading may."""
+    return (f"sent back more than a grading allows ({mib_sent:.0f} MiB; the limit is {mib_limit:.0f} MiB in all)",
+            f"отправил проверяющему больше, чем разрешено ({mib_sent:.0f} МиБ; предел — {mib_limit:.0f} МиБ на "
+            "всю проверку)")
+
+
+# not student-facing (a grader's failure is shown as such, with this reason, to the instructor)
+GRADER_OUT_OF_MEMORY = "the grading process reached its own memory cap (grade.GRADER_MEMORY_BYTES)"
 NOT_AN_ANSWER: Pair = ("the worker sent something that is not an answer", "процесс прислал не ответ")
 OUT_OF_STEP: Pair = ("the worker's answers are out of step (forged output?)",
                      "ответы процесса не соответствуют запросам (подделанный вывод?)")
