@@ -74,6 +74,17 @@ def timed_out(seconds: float) -> Pair:
     return f"no answer within {seconds:g} s (an infinite loop?)", f"нет ответа за {seconds:g} с (бесконечный цикл?)"
 
 
+def checks_over_budget(elapsed: float, count: int, longest: float, budget: float) -> Pair:
+    """Why the rest of the checks did not run: the submission's calls used up the checks' budget."""
+    per = elapsed / max(1, count)
+    return (f"the checks' time is used up: your functions took {elapsed:.0f} s in {count} call(s) ({per:.1f} s a "
+            f"call, the longest {longest:.1f} s): the checks need under {budget:g} s in all (a correct solution "
+            "takes a few seconds), so this check did not run",
+            f"время на проверки исчерпано: ваши функции заняли {elapsed:.0f} с за {count} вызов(ов) ({per:.1f} с "
+            f"на вызов, самый долгий {longest:.1f} с): все проверки должны уложиться в {budget:g} с (правильное "
+            "решение тратит несколько секунд), поэтому эта проверка не запускалась")
+
+
 def did_not_finish(fn: str, why: Pair) -> Pair:
     return f"{fn} did not finish: {why[0]}.", f"{fn} не завершилась: {why[1]}."
 
@@ -102,6 +113,15 @@ def wrote_too_much(mib_used: float, files: int, mib_limit: float, files_limit: i
             f"{mib_limit:.0f} МиБ и {files_limit:,} файлов)")
 
 
+def sent_too_much(mib_sent: float, mib_limit: float) -> Pair:
+    """Why the worker was killed: it wrote more to the grader than a whole grading may."""
+    return (f"sent back more than a grading allows ({mib_sent:.0f} MiB; the limit is {mib_limit:.0f} MiB in all)",
+            f"отправил проверяющему больше, чем разрешено ({mib_sent:.0f} МиБ; предел — {mib_limit:.0f} МиБ на "
+            "всю проверку)")
+
+
+# not student-facing (a grader's failure is shown as such, with this reason, to the instructor)
+GRADER_OUT_OF_MEMORY = "the grading process reached its own memory cap (grade.GRADER_MEMORY_BYTES)"
 NOT_AN_ANSWER: Pair = ("the worker sent something that is not an answer", "процесс прислал не ответ")
 OUT_OF_STEP: Pair = ("the worker's answers are out of step (forged output?)",
                      "ответы процесса не соответствуют запросам (подделанный вывод?)")
@@ -589,6 +609,14 @@ PROTECTIONS: dict[str, Pair] = {
     "wall_time_limit": ("wall-time limit per call", "лимит времени на вызов"),
 }
 
+def ungraded_comment(reason: str) -> Pair:
+    """The LMS comment of a submission the grader itself failed on (exported with --allow-ungraded)."""
+    return (f"NOT GRADED: the autograder itself failed on this submission ({reason}); it will be graded again. "
+            "This is not a grade of your work.",
+            f"НЕ ОЦЕНЕНО: на этой работе сбоил сам автопроверяющий ({reason}); она будет проверена заново. "
+            "Это не оценка вашей работы.")
+
+
 FEEDBACK: dict[str, Pair] = {  # feedback.md (ru) and feedback.en.md
     "title": ("Grading results", "Результаты проверки"),
     "total": ("Total", "Итого"),
@@ -596,6 +624,12 @@ FEEDBACK: dict[str, Pair] = {  # feedback.md (ru) and feedback.en.md
                          " (без письменной части, её проверяет преподаватель)"),
     "not_imported": ("network.py could not be imported, so no check ran:",
                      "network.py не удалось импортировать, поэтому ни одна проверка не запускалась:"),
+    "ungraded": ("Not graded: the grader itself failed on this submission (not your code's doing); it is "
+                 "graded again on the next run. The grader's reason:",
+                 "Не оценено: на этой работе сбоил сам проверяющий (не ваш код); она будет проверена "
+                 "заново при следующем запуске. Причина со стороны проверяющего:"),
+    "report_error": ("Part of this report could not be written (the grade above stands):",
+                     "Часть этого отчёта не удалось записать (оценка выше остаётся в силе):"),
     "area": ("area", "часть"),
     "points": ("points", "баллы"),
     "what_to_fix": ("What to fix", "Что исправить"),

@@ -47,6 +47,12 @@ class Grade:
     output: str = ""
     execution_time: float = 0.0
     identity: dict = field(default_factory=dict)  # who it is in an LMS (autograder.lms.bulk), if it came from one
+    # Set only by trusted code (autograder.batch.run) when the grader itself failed: its own memory,
+    # a lost Dask worker, an exception in trusted code. Never derived from text a submission controls
+    # (its import_error, its output): whatever the submission caused is its own result. Not journaled,
+    # graded again on the next run; flagged in the gradebook, the batch page and every LMS export.
+    grader_failure: str | None = None
+    report_error: str = ""  # writing this submission's reports failed (autograder.batch.run): why
 
     # -- made from --------------------------------------------------------------------------
     @classmethod
@@ -59,6 +65,17 @@ class Grade:
         """0 points, and why: a submission that cannot be graded, or a grader that failed on it."""
         return cls(0.0, scheme.max_score(skip_training=skip_training), [], import_error=message,
                    import_error_ru=message_ru if message_ru != message else "")
+
+    @classmethod
+    def failed_grader(cls, reason: str, skip_training: bool = False) -> "Grade":
+        """No grade: the grader itself failed (`reason`, the grader's own words). Only trusted
+        code that observed the failure calls this; the submission is graded again next run."""
+        return cls(0.0, scheme.max_score(skip_training=skip_training), [], grader_failure=reason or "unknown")
+
+    @property
+    def ungraded(self) -> bool:
+        """Whether this is no grade at all (the grader failed), rather than the submission's result."""
+        return self.grader_failure is not None
 
     # -- what the checks measured -------------------------------------------------------------
     def _metric(self, key: str):
@@ -141,6 +158,10 @@ class Grade:
         say = messages.FEEDBACK
         i = 1 if ru else 0
         lines = [f"# {say['title'][i]}: {inert.markdown_inline(inert.field(name))}", ""]
+        if self.ungraded:
+            return "\n".join(lines + [say["ungraded"][i], "", inert.markdown_code(inert.field(self.grader_failure))]) + "\n"
+        if self.report_error:
+            lines += [say["report_error"][i], "", inert.markdown_code(inert.field(self.report_error)), ""]
         lines.append(f"**{say['total'][i]}: {self.score:g} / {self.max_score:g}**" + say["derivation_apart"][i])
         lines.append("")
         if self.import_error:
