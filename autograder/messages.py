@@ -310,9 +310,9 @@ def not_finite_at(name: str, bad: int, where: list, what: Pair) -> Pair:
 
 
 def negative_probability(called: Pair, where: list, value: float, what: Pair) -> Pair:
-    return (f"{called[0]} holds a negative probability{what[0]}: {value:.6g} at index {where}. A softmax is "
+    return (f"a probability is negative in {called[0]}{what[0]}: {value:.6g} at index {where}. A softmax is "
             f"exp(z - max z) / sum: every entry is in [0, 1].",
-            f"{called[1]} содержит отрицательную вероятность{what[1]}: {value:.6g} в элементе {where}. Softmax — "
+            f"среди {called[1]} есть отрицательная вероятность{what[1]}: {value:.6g} в элементе {where}. Softmax — "
             f"это exp(z - max z) / сумма: каждый элемент в [0, 1].")
 
 
@@ -394,6 +394,10 @@ def hyperparameter_ignored(fn: str, key: str, used, given, what: Pair) -> Pair:
             f"Используйте аргумент, а не значение по умолчанию или константу.")
 
 
+def in_output(label: str) -> Pair:
+    return f" (in its {label})", f" (в своём {label})"
+
+
 # Other values of the same call a wrong value may equal (diagnosis.relative_relation), by key.
 RELATIVES = {
     "v_due": ("the new v (the second moment) where m was due: are m and v swapped in the returned tuple "
@@ -447,6 +451,8 @@ def shapes_differ(got: tuple, expected: tuple) -> Pair:
 
 
 def first_entry(where: list, got: float, expected: float) -> Pair:
+    if not where:  # one number
+        return f" (yours {got:.6g}, expected {expected:.6g})", f" (у вас {got:.6g}, ожидалось {expected:.6g})"
     return (f" (first differing entry {where}: yours {got:.6g}, expected {expected:.6g})",
             f" (первый отличающийся элемент {where}: у вас {got:.6g}, ожидалось {expected:.6g})")
 

@@ -46,12 +46,13 @@ class Context:
     - relatives: {label key of messages.RELATIVES or messages.KNOWN_MISTAKES: array or [arrays]},
       other values of the same call; a match names the relation
     - probabilities: "rows" where the value must be a row-stochastic (N, C) array (softmax);
-      or (label, derived array) for probabilities implied by the value (N * dlogits + Y)
+      or (label, function of the value) for probabilities implied by it (N * dlogits + Y)
     - logits: the logits the probabilities came from, to recognise exp(logits) returned undivided
     - upstream: [(label Pair, student's array, reference's array)] of intermediate values in
       the order they are computed: the first that differs is where the error starts
     - usual: {hyperparameter: [values]} a step off by a factor may be behaving as (the checks'
       other learning rates, the default): "behaves as learning_rate=0.01"
+    - fn: the function whose output this is, to say "your sgd_update ignores learning_rate"
     - promise: key of messages.PROMISES, what the contract says this value is
     - what: (en, ru) appended to the name (" for N=4, D=3, H=5, C=3")
     """
@@ -64,6 +65,7 @@ class Context:
     logits: np.ndarray | None = None
     upstream: list = field(default_factory=list)
     usual: dict = field(default_factory=dict)
+    fn: str | None = None
     promise: str | None = None
     what: Pair = ("", "")
 
@@ -78,8 +80,9 @@ def dimension_names(shape: tuple, dims: dict) -> str | None:
     """shape said in the problem's dimensions, "(N, C)", where every length names one (the first
     that fits), else None. Inputs: a shape tuple, dims {"N": 4, …}."""
     names = []
+    order = sorted(dims, key=lambda k: "NCHD".find(k) % 5)  # where two are equal, the output side's first
     for length in shape:
-        found = next((k for k, v in dims.items() if v == length), None)
+        found = next((k for k in order if dims[k] == length), None)
         if found is None:
             return None
         names.append(found)
@@ -234,7 +237,7 @@ def step_relation(name: str, got: np.ndarray, expected: np.ndarray, ctx: Context
     if lr and scale and scale > 0 and abs(scale - 1) > 0.01:
         used = scale * lr
         if any(abs(used - usual) <= 1e-6 * usual for usual in ctx.usual.get("learning_rate", ())):
-            return messages.hyperparameter_ignored(name, "learning_rate", round(used, 12), lr, ctx.what)
+            return messages.hyperparameter_ignored(ctx.fn or name, "learning_rate", round(used, 12), lr, ctx.what)
     return factor_relation(name, step, due, ctx, step=True)
 
 
@@ -260,20 +263,28 @@ def first_difference(got: np.ndarray, expected: np.ndarray, rtol: float = 1e-6, 
 
 # -- hyperparameters actually used ----------------------------------------------------------------
 def hyperparameter_relation(fn: str, got: list, hyper: dict, candidates: dict, recompute, rtol: float,
-                            atol: float) -> Pair | None:
+                            atol: float, labels: tuple = (), what: Pair = ("", "")) -> Pair | None:
     """Which hyperparameter the student's function does not use as given: recompute the reference's
     outputs with one hyperparameter replaced by another value (its default, another
     hyperparameter's value) and see which reproduces the student's.
 
     Inputs: got, the student's outputs as a list of arrays; hyper {name: value of the call};
-    candidates {name: [values to try]}; recompute(**hyper) -> list of arrays like got."""
-    for key, value in hyper.items():
-        for other in candidates.get(key, []):
-            if other == value:
-                continue
-            outputs = recompute(**{**hyper, key: other})
-            if all(close(g, e, rtol, atol) for g, e in zip(got, outputs, strict=True)):
-                return messages.hyperparameter_ignored(fn, key, other, value, ("", ""))
+    candidates {name: [values to try]}; recompute(**hyper) -> the accepted forms, each a list of
+    arrays like got; labels: the outputs' names, to say which one alone behaves so."""
+    tried = [(key, value, other, recompute(**{**hyper, key: other})) for key, value in hyper.items()
+             for other in candidates.get(key, []) if other != value]
+    for key, value, other, forms in tried:
+        if any(all(close(g, e, rtol, atol) for g, e in zip(got, outputs, strict=True)) for outputs in forms):
+            return messages.hyperparameter_ignored(fn, key, other, value, what)
+    # one output alone (a moment computed with a constant beta, the step with the right ones)
+    right = recompute(**hyper)[0]
+    for i, label in enumerate(labels):
+        if close(got[i], right[i], rtol, atol):
+            continue
+        for key, value, other, forms in tried:
+            if any(close(got[i], outputs[i], rtol, atol) for outputs in forms):
+                inside = messages.in_output(label)
+                return messages.hyperparameter_ignored(fn, key, other, value, (inside[0] + what[0], inside[1] + what[1]))
     return None
 
 
@@ -289,14 +300,20 @@ def diagnose(name: str, got: np.ndarray, expected: np.ndarray, ctx: Context, rto
         return found
     if close(got, expected, rtol, atol):
         return None
+    found = upstream_relation(name, ctx, rtol, atol)
+    if found:
+        return found
     probs = probabilities_of(got, ctx)
+    # The value's own contract first; probabilities it only implies (N * dlogits + Y) after the
+    # factors, which break them too (dlogits not divided by N has negative implied ones).
+    own, implied = (probs, None) if ctx.probabilities == "rows" else (None, probs)
     found = (dtype_relation(name, got, expected, ctx)
-             or (probs and probability_relation(name, probs[1], ctx.logits, ctx, probs[0]))
+             or (own and probability_relation(name, own[1], ctx.logits, ctx, own[0]))
              or relative_relation(name, got, ctx, rtol, atol)
              or (ctx.old is not None and np.shape(ctx.old) == got.shape and step_relation(name, got, expected, ctx,
                                                                                           rtol, atol))
              or factor_relation(name, got, expected, ctx)
-             or upstream_relation(name, ctx, rtol, atol))
+             or (implied and probability_relation(name, implied[1], ctx.logits, ctx, implied[0])))
     return found or None
 
 
@@ -306,7 +323,7 @@ def probabilities_of(got: np.ndarray, ctx: Context):
         return None, got.astype(np.float64)
     if isinstance(ctx.probabilities, tuple):
         label, derived = ctx.probabilities
-        return label, np.asarray(derived, np.float64)
+        return label, np.asarray(derived(got) if callable(derived) else derived, np.float64)
     return None
 
 
@@ -326,3 +343,22 @@ def promise_of(name: str) -> str | None:
     if name in ("W1", "b1", "W2", "b2"):
         return "sgd"
     return name if name in messages.PROMISES else None
+
+
+# -- the quantities and relatives of an update call (what the update checks pass) ---------------------
+def adam_quantities(lr: float, b1: float, b2: float, t: int) -> list:
+    """[(symbol, value)] of an Adam call: a factor of its step or moments is named from these."""
+    return [("learning_rate", lr), ("1 - beta1", 1 - b1), ("1 - beta2", 1 - b2), ("1 - beta1^t", 1 - b1**t),
+            ("1 - beta2^t", 1 - b2**t), ("sqrt(1 - beta2^t)", float(np.sqrt(1 - b2**t)))]
+
+
+def moment_relatives(which: str, g, m, v, new_m, new_v, b1: float, b2: float, t: int) -> dict:
+    """The other values an Adam call holds that moment `which` ("m" or "v") may wrongly equal,
+    {key of messages.RELATIVES / KNOWN_MISTAKES: array}. Inputs: arrays of one parameter's shape:
+    the gradient, the old moments and the reference's new ones; the call's betas and step t."""
+    if which == "m":
+        return {"v_due": new_v, "moment_unchanged": m, "gradient": g, "bias_corrected": new_m / (1 - b1**t),
+                "no_decay": (1 - b1) * g, "no_one_minus": b1 * m + g, "betas_swapped": b2 * m + (1 - b2) * g}
+    return {"m_due": new_m, "moment_unchanged": v, "gradient_squared": g * g, "bias_corrected": new_v / (1 - b2**t),
+            "no_decay": (1 - b2) * g * g, "no_one_minus": b2 * v + g * g, "g_not_squared": b2 * v + (1 - b2) * g,
+            "betas_swapped": b1 * v + (1 - b1) * g * g}

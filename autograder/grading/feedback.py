@@ -100,6 +100,9 @@ def compare(name: str, got, expected: np.ndarray, *, rtol: float = 1e-5, atol: f
         return
     err, where = rel_error_at(got, expected)
     shown = messages.evidence(err, list(where), float(got[where]), float(expected[where]))
+    found = diagnosis.upstream_relation(name, ctx, rtol, atol)  # the first wrong value is the cause
+    if found:
+        fail(*found)
     for key, candidates in (alternatives or {}).items():
         for alternative in candidates if isinstance(candidates, (list, tuple)) else [candidates]:
             if alternative is not None and np.shape(alternative) == got.shape and np.allclose(
@@ -110,7 +113,7 @@ def compare(name: str, got, expected: np.ndarray, *, rtol: float = 1e-5, atol: f
         digits = int(round(-np.log10(np.finfo(precision).eps)))
         returned = str(got.dtype) if got.dtype != np.float64 else None
         fail(*messages.lower_precision(name, digits, precision, returned, what, shown))
-    scale = diagnosis.scale_of(got, expected) if ctx.old is None and ctx.probabilities is None else None
+    scale = diagnosis.scale_of(got, expected) if ctx.old is None and ctx.probabilities != "rows" else None
     n, c = dims.get("N"), dims.get("C")
     if scale is not None:
         if n and n > 1 and abs(scale - n) < 1e-3 * n:
