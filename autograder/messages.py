@@ -306,7 +306,7 @@ def not_finite_at(name: str, bad: int, where: list, what: Pair) -> Pair:
             f"Subtract the row maximum before exponentiating, and compute log-probabilities without taking the log "
             f"of 0; a division by a sum that is 0?",
             f"{name} содержит {bad} значений NaN или inf{what[1]}, первое в элементе {where}. Переполнение exp? "
-            f"Вычтите максимум строки перед экспонентой и не берите логарифм от 0; деление на нулевую сумму?")
+            f"Вычтите максимум строки перед экспонентой и не берите логарифм от 0; деление на сумму, равную 0?")
 
 
 def negative_probability(called: Pair, where: list, value: float, what: Pair) -> Pair:
@@ -349,19 +349,20 @@ def factor_of(name: str, kind: str, a: str, a_value: float, b: str, b_value: flo
     `negative`: s < 0 too; `step`: s relates the steps (new - old), not the values."""
     subject = (f"the step of {name} (new - old)", f"шаг {name} (новое - старое)") if step else (name, name)
     if kind == "ratio":
-        how = (f"{a}/{b} = {a_value:.4g}/{b_value:.4g} times the right value: divided by {b} = {b_value:.4g} "
-               f"where {a} = {a_value:.4g} was due (or multiplied by {a} and divided by {b})",
-               f"в {a}/{b} = {a_value:.4g}/{b_value:.4g} раз отличается от верного: поделён на {b} = {b_value:.4g}, "
-               f"а нужно на {a} = {a_value:.4g} (или умножен на {a} и поделён на {b})")
+        formula = f"{a}/{b} = {a_value:.4g}/{b_value:.4g}"
+        how = (f"divided by {b} = {b_value:.4g} where {a} = {a_value:.4g} was due (or multiplied by {a} and "
+               f"divided by {b})",
+               f"поделён на {b} = {b_value:.4g}, а нужно на {a} = {a_value:.4g} (или умножен на {a} и поделён на {b})")
     elif kind == "times":
-        how = (f"{a} = {a_value:.4g} times the right value: multiplied by {a} once too often, or a division by "
-               f"{a} is missing",
-               f"в {a} = {a_value:.4g} раз больше верного: лишнее умножение на {a} или нет деления на {a}")
+        formula = f"{a} = {a_value:.4g}"
+        how = (f"multiplied by {a} once too often, or a division by {a} is missing",
+               f"лишнее умножение на {a} или нет деления на {a}")
     else:
-        how = (f"1/{a} = 1/{a_value:.4g} times the right value: divided by {a} where it is not due, or twice",
-               f"в {a} = {a_value:.4g} раз меньше верного: лишнее деление на {a} или деление дважды")
-    sign = (", and of the wrong sign", ", и с неверным знаком") if negative else ("", "")
-    return f"{subject[0]} is {how[0]}{sign[0]}{what[0]}.", f"{subject[1]} {how[1]}{sign[1]}{what[1]}."
+        formula = f"1/{a} = 1/{a_value:.4g}"
+        how = (f"divided by {a} where it is not due, or twice", f"лишнее деление на {a} или деление дважды")
+    sign = (", with the wrong sign", ", и с неверным знаком") if negative else ("", "")
+    return (f"{subject[0]} is {formula} times the right value{sign[0]}{what[0]}: {how[0]}.",
+            f"{subject[1]} равен верному значению, умноженному на {formula}{sign[1]}{what[1]}: {how[1]}.")
 
 
 def wrong_direction(name: str, what: Pair) -> Pair:
@@ -458,29 +459,38 @@ def first_entry(where: list, got: float, expected: float) -> Pair:
 
 
 # What the contract says each value is (diagnosis.fallback), by the name the checks give it.
-PROMISES = {
-    "logits": ("logits = ReLU(X @ W1 + b1) @ W2 + b2", "logits = ReLU(X @ W1 + b1) @ W2 + b2"),
-    "softmax": ("softmax(z) = exp(z - max z) / sum of exp(z - max z) over each row",
-                "softmax(z) = exp(z - max z) / сумма exp(z - max z) по каждой строке"),
-    "loss": ("loss = -(1/N) sum over i and c of Y[i, c] log softmax(logits)[i, c]",
-             "loss = -(1/N) сумма по i и c от Y[i, c] log softmax(logits)[i, c]"),
-    "dlogits": ("dlogits = (softmax(logits) - Y) / N", "dlogits = (softmax(logits) - Y) / N"),
-    "dW2": ("dW2 = h.T @ dlogits", "dW2 = h.T @ dlogits"),
-    "db2": ("db2 = dlogits.sum(axis=0)", "db2 = dlogits.sum(axis=0)"),
-    "dW1": ("dW1 = X.T @ dz1, dz1 = (dlogits @ W2.T) * (z1 > 0)", "dW1 = X.T @ dz1, dz1 = (dlogits @ W2.T) * (z1 > 0)"),
-    "db1": ("db1 = dz1.sum(axis=0), dz1 = (dlogits @ W2.T) * (z1 > 0)",
-            "db1 = dz1.sum(axis=0), dz1 = (dlogits @ W2.T) * (z1 > 0)"),
-    "sgd": ("p_new = p - learning_rate * dp", "p_new = p - learning_rate * dp"),
-    "m": ("m_t = beta1 * m + (1 - beta1) * g", "m_t = beta1 * m + (1 - beta1) * g"),
-    "v": ("v_t = beta2 * v + (1 - beta2) * g**2", "v_t = beta2 * v + (1 - beta2) * g**2"),
-    "adam": ("p_new = p - lr_t * m_t / (sqrt(v_t) + epsilon), lr_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)",
-             "p_new = p - lr_t * m_t / (sqrt(v_t) + epsilon), lr_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)"),
+_FORMULAS = {
+    'logits': ('logits = ReLU(X @ W1 + b1) @ W2 + b2',
+        'logits = ReLU(X @ W1 + b1) @ W2 + b2'),
+    'softmax': ('softmax(z) = exp(z - max z) / sum of exp(z - max z) over each row',
+        'softmax(z) = exp(z - max z) / сумма exp(z - max z) по каждой строке'),
+    'loss': ('loss = -(1/N) sum over i and c of Y[i, c] log softmax(logits)[i, c]',
+        'loss = -(1/N) сумма по i и c от Y[i, c] log softmax(logits)[i, c]'),
+    'dlogits': ('dlogits = (softmax(logits) - Y) / N',
+        'dlogits = (softmax(logits) - Y) / N'),
+    'dW2': ('dW2 = h.T @ dlogits',
+        'dW2 = h.T @ dlogits'),
+    'db2': ('db2 = dlogits.sum(axis=0)',
+        'db2 = dlogits.sum(axis=0)'),
+    'dW1': ('dW1 = X.T @ dz1, dz1 = (dlogits @ W2.T) * (z1 > 0)',
+        'dW1 = X.T @ dz1, dz1 = (dlogits @ W2.T) * (z1 > 0)'),
+    'db1': ('db1 = dz1.sum(axis=0), dz1 = (dlogits @ W2.T) * (z1 > 0)',
+        'db1 = dz1.sum(axis=0), dz1 = (dlogits @ W2.T) * (z1 > 0)'),
+    'sgd': ('p_new = p - learning_rate * dp',
+        'p_new = p - learning_rate * dp'),
+    'm': ('m_t = beta1 * m + (1 - beta1) * g',
+        'm_t = beta1 * m + (1 - beta1) * g'),
+    'v': ('v_t = beta2 * v + (1 - beta2) * g**2',
+        'v_t = beta2 * v + (1 - beta2) * g**2'),
+    'adam': ('p_new = p - lr_t * m_t / (sqrt(v_t) + epsilon), lr_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)',
+        'p_new = p - lr_t * m_t / (sqrt(v_t) + epsilon), lr_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)'),
 }
+PROMISES = {k: (f"The contract: {en}.", f"По условию: {ru}.") for k, (en, ru) in _FORMULAS.items()}
 
 
 def differs(name: str, shown: Pair, promise: Pair | None, what: Pair) -> Pair:
     """No relation found: which value, the first entry that differs, and what the contract says it is."""
-    says = (f" The contract: {promise[0]}.", f" По условию: {promise[1]}.") if promise else ("", "")
+    says = (" " + promise[0], " " + promise[1]) if promise else ("", "")
     return (f"{name} differs from the reference{what[0]}{shown[0]}, and not by a sign, a factor of the problem's "
             f"quantities or a swap with another value of the call.{says[0]}",
             f"{name} отличается от эталона{what[1]}{shown[1]}, и не знаком, не множителем из величин задачи и не "
