@@ -339,6 +339,15 @@ def rows_do_not_sum_to_one(called: Pair, row: int, total: float, how: str, what:
             f"строки {called[1]} не дают в сумме 1{what[1]}: строка {row} даёт {total:.6g}; {ROW_SUMS[how][1]}.")
 
 
+def shifted_by_column(called: Pair, what: Pair) -> Pair:
+    return (f"{called[0]} is the softmax of logits shifted by a different amount in each column{what[0]}: "
+            f"subtract one constant per row, the row maximum logits.max(axis=1, keepdims=True); a shift over "
+            f"axis=0 changes the probabilities.",
+            f"{called[1]} — softmax логитов, сдвинутых на разную величину в каждом столбце{what[1]}: вычитайте "
+            f"одну константу на строку, максимум строки logits.max(axis=1, keepdims=True); сдвиг по axis=0 "
+            f"меняет вероятности.")
+
+
 IMPLIED_PROBABILITIES: Pair = ("the probabilities in your dlogits (N·dlogits + Y)",
                                "вероятностей в вашем dlogits (N·dlogits + Y)")
 

@@ -42,6 +42,7 @@ ARGUMENTS = {
     "shape_wrong_axis": ("db2", (4,), (3,), "N", "C", (" for N=5", " при N=5")),
     "shape_in_dims": ("dW1", (4, 5), (3, 5), "(N, H)", "(D, H)", (" for N=5", " при N=5")),
     "not_finite_at": ("logits", 3, [1, 2], (" for N=5", " при N=5")),
+    "shifted_by_column": (("softmax(logits)", "softmax(logits)"), (" for N=5", " при N=5")),
     "negative_probability": (("softmax(logits)", "softmax(logits)"), [1, 2], -0.25, (" for N=5", " при N=5")),
     "rows_do_not_sum_to_one": (("softmax(logits)", "softmax(logits)"), 2, 0.25, "batch", (" for N=5", " при N=5")),
     "factor_of": ("dlogits", "ratio", "N", 4, "C", 3, True, True, (" for N=4", " при N=4")),

@@ -141,7 +141,7 @@ def probability_relation(name: str, probs: np.ndarray, logits: np.ndarray | None
         return messages.negative_probability(called, [i, j], float(probs[i, j]), ctx.what)
     wrong_rows = np.flatnonzero(np.abs(rows - 1) > 1e-6)
     if not len(wrong_rows):
-        return None
+        return column_shift_relation(called, probs, logits, ctx)
     row = int(wrong_rows[0])
     if abs(float(probs.sum()) - 1) < 1e-6:
         how = "batch"
@@ -153,6 +153,21 @@ def probability_relation(name: str, probs: np.ndarray, logits: np.ndarray | None
     else:
         how = "other"
     return messages.rows_do_not_sum_to_one(called, row, float(rows[row]), how, ctx.what)
+
+
+def column_shift_relation(called: Pair, probs: np.ndarray, logits: np.ndarray | None, ctx: Context) -> Pair | None:
+    """Rows that sum to 1 but are the softmax of logits shifted by a different amount in each
+    column (the max or mean over axis=0 subtracted): log probs - log softmax varies only along
+    the columns. Inputs: probs, logits (N, C)."""
+    if logits is None or probs.shape != logits.shape or np.any(probs <= 0):
+        return None
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    gap = np.log(probs) - np.log(e / e.sum(axis=1, keepdims=True))
+    gap -= gap[:, :1]  # a per-row constant is no error
+    per_column = gap[0]
+    if np.ptp(per_column) < 1e-6 or not np.allclose(gap, per_column, atol=1e-6):
+        return None
+    return messages.shifted_by_column(called, ctx.what)
 
 
 # -- factors in the problem's own words ------------------------------------------------------------
