@@ -366,6 +366,14 @@ def factor_of(name: str, kind: str, a: str, a_value: float, b: str, b_value: flo
         formula = f"{a} = {a_value:.4g}"
         how = (f"multiplied by {a} once too often, or a division by {a} is missing",
                f"лишнее умножение на {a} или нет деления на {a}")
+    elif kind == "product":
+        formula = f"{a}·{b} = {a_value:.4g}·{b_value:.4g}"
+        how = (f"multiplied by {a} and {b} where it is not due, or divisions by them are missing",
+               f"лишнее умножение на {a} и {b} или нет делений на них")
+    elif kind == "over_product":
+        formula = f"1/({a}·{b}) = 1/({a_value:.4g}·{b_value:.4g})"
+        how = (f"divided by {a} and {b} where it is not due (a division where a product was due?)",
+               f"лишнее деление на {a} и {b} (деление вместо умножения?)")
     else:
         formula = f"1/{a} = 1/{a_value:.4g}"
         how = (f"divided by {a} where it is not due, or twice", f"лишнее деление на {a} или деление дважды")
@@ -416,6 +424,8 @@ RELATIVES = {
     "m_due": ("the new m (the first moment) where v was due: are m and v swapped in the returned tuple "
               "(params, m, v)?",
               "новый m (первый момент) вместо v: не перепутаны ли m и v в возвращаемом кортеже (params, m, v)?"),
+    "params_due": ("the parameters (before or after the step): is the returned tuple in the order (params, m, v)?",
+                   "параметры (до или после шага): возвращается ли кортеж в порядке (params, m, v)?"),
     "gradient": ("the gradient g itself: the moment is an average, beta * old + (1 - beta) * g.",
                  "сам градиент g: момент — это среднее, beta * старое + (1 - beta) * g."),
     "gradient_squared": ("g**2 itself: the moment is an average, beta2 * v + (1 - beta2) * g**2.",
@@ -454,6 +464,23 @@ def wrong_upstream(name: str, label: Pair, shown: Pair, what: Pair) -> Pair:
 
 UPSTREAM = {"logits": ("your forward's logits", "логиты вашей forward"),
             "dlogits": ("your softmax_cross_entropy's dlogits", "dlogits вашей softmax_cross_entropy")}
+
+
+DZ1: Pair = ("your dz1 (the gradient at z1, recovered from dW1 = X.T @ dz1)",
+             "ваш dz1 (градиент по z1, восстановленный из dW1 = X.T @ dz1)")
+
+
+def mask_wrong(name: str, where: list, z: float, passes: bool, what: Pair) -> Pair:
+    """The ReLU mask a dW1 implies differs from (z1 > 0): at `where` it passes (or blocks) the gradient."""
+    if passes:
+        return (f"{name} is wrong{what[0]}: your ReLU mask passes the gradient at {where}, where z1 = {z:.4g} is not "
+                f"above 0; it must pass only where z1 > 0 (dz1 = dh * (z1 > 0)).",
+                f"{name} неверен{what[1]}: ваша маска ReLU пропускает градиент в {where}, где z1 = {z:.4g} не больше "
+                f"0; она должна пропускать его только там, где z1 > 0 (dz1 = dh * (z1 > 0)).")
+    return (f"{name} is wrong{what[0]}: your ReLU mask blocks the gradient at {where}, where z1 = {z:.4g} > 0; it must "
+            f"pass wherever z1 > 0 (dz1 = dh * (z1 > 0)).",
+            f"{name} неверен{what[1]}: ваша маска ReLU не пропускает градиент в {where}, где z1 = {z:.4g} > 0; она "
+            f"должна пропускать его везде, где z1 > 0 (dz1 = dh * (z1 > 0)).")
 
 
 def shapes_differ(got: tuple, expected: tuple) -> Pair:

@@ -221,3 +221,19 @@ def test_no_diagnosis_is_only_does_not_match():
     message = said("dW2", expected + 0.3 * RNG.standard_normal((4, 3)), expected)
     assert "does not match" not in message.en
     assert "first differing entry" in message.en and "dW2 = h.T @ dlogits" in message.en
+
+
+def test_a_wrong_relu_mask_is_recovered_from_dw1():
+    """N <= D: dz1 follows from dW1 = X.T @ dz1, and its ratio to dh is the mask applied."""
+    x, dh, z1 = RNG.standard_normal((4, 6)), RNG.standard_normal((4, 5)), RNG.standard_normal((4, 5))
+    due = x.T @ (dh * (z1 > 0))
+    hidden = (x, dh, z1)
+    message = said("dW1", x.T @ (dh * (z1 > -0.5)), due, hidden=hidden)
+    assert "your ReLU mask passes the gradient at" in message.en and "маска ReLU" in message.ru
+    message = said("dW1", x.T @ (dh * (z1 > 1)), due, hidden=hidden)
+    assert "blocks the gradient" in message.en
+    message = said("dW1", x.T @ (dh * (z1 > 0) + 0.1 * z1), due, hidden=hidden)
+    assert "your dz1" in message.en
+    # more examples than inputs: dz1 cannot be recovered, and nothing is claimed about it
+    x = RNG.standard_normal((8, 3))
+    assert dx.mask_relation("dW1", x.T @ (np.ones((8, 5))), ctx(hidden=(x, np.ones((8, 5)), np.ones((8, 5))))) is None

@@ -53,6 +53,7 @@ ARGUMENTS = {
     "wrong_upstream": ("dW2", ("your forward's logits", "логиты вашей forward"), (" (0.5)", " (0.5)"),
                        (" for N=5", " при N=5")),
     "shapes_differ": ((4, 3), (3, 4)),
+    "mask_wrong": ("dW1", [2, 1], -0.25, True, (" (N=4)", " (N=4)")),
     "first_entry": ([2, 1], 0.25, 0.5),
     "differs": ("dW1", (" (0.5)", " (0.5)"), ("dW1 = X.T @ dz1", "dW1 = X.T @ dz1"), (" for N=5", " при N=5")),
 }
@@ -60,8 +61,11 @@ MORE_CALLS = [("no_network_py", ("alice.zip", False)),("not_an_adam_step", ("W1[
               ("lower_precision", ("loss", 7, "float32", None, ("", ""), ("", ""))),("worker_death", (-9,)), ("worker_death", (-24,)), ("worker_death", (-11,)), ("worker_death", (None,)),
               ("factor_of", ("dlogits", "times", "N", 4, "", 0, False, False, ("", ""))),
               ("factor_of", ("loss", "over", "C", 3, "", 0, False, False, ("", ""))),
+              ("factor_of", ("loss", "product", "N", 4, "N", 4, False, False, ("", ""))),
+              ("factor_of", ("W1", "over_product", "learning_rate", 0.1, "learning_rate", 0.1, False, True, ("", ""))),
               ("relative", ("m['W1']", "moment_unchanged", ("", ""))), ("first_entry", ([], 0.25, 0.5)),
               ("step_returned", ("W1", False, ("", ""))), ("differs", ("loss", ("", ""), None, ("", ""))),
+              ("mask_wrong", ("dW1", [2, 1], 0.25, False, ("", ""))),
               ("duration", (30.0,)), ("duration", (900.0,)), ("duration", (9000.0,)),
               ("training_too_slow", (3, 2400, 60.0, 600.0, 20.0, None))]
 

@@ -52,6 +52,8 @@ class Context:
       the order they are computed: the first that differs is where the error starts
     - usual: {hyperparameter: [values]} a step off by a factor may be behaving as (the checks'
       other learning rates, the default): "behaves as learning_rate=0.01"
+    - hidden: for dW1, (X (N, D), dh = dlogits @ W2.T (N, H), z1 (N, H)), the reference's values
+      around the ReLU: the student's dz1 is recovered from dW1 = X.T @ dz1 where X has rank N
     - fn: the function whose output this is, to say "your sgd_update ignores learning_rate"
     - promise: key of messages.PROMISES, what the contract says this value is
     - what: (en, ru) appended to the name (" for N=4, D=3, H=5, C=3")
@@ -66,6 +68,7 @@ class Context:
     upstream: list = field(default_factory=list)
     usual: dict = field(default_factory=dict)
     fn: str | None = None
+    hidden: tuple | None = None
     promise: str | None = None
     what: Pair = ("", "")
 
@@ -183,7 +186,8 @@ def scale_of(got: np.ndarray, expected: np.ndarray) -> float | None:
 
 def factor_formula(scale: float, ctx: Context) -> tuple[str, str, str] | None:
     """The simplest expression of the call's quantities equal to |scale| (to 0.1%): (kind, a, b)
-    where kind is "times" (a), "over" (1/a) or "ratio" (a/b), a and b symbols of ctx.dims or
+    where kind is "times" (a), "over" (1/a), "ratio" (a/b), "product" (a·b) or "over_product"
+    (1/(a·b)), a and b symbols of ctx.dims or
     ctx.quantities. A quantity equal to 1 explains nothing and is left out."""
     named = [(k, float(v)) for k, v in ctx.dims.items()] + [(k, float(v)) for k, v in ctx.quantities]
     named = [(k, v) for k, v in named if v > 0 and abs(v - 1) > 1e-9]
@@ -200,6 +204,11 @@ def factor_formula(scale: float, ctx: Context) -> tuple[str, str, str] | None:
     for (a, va), (b, vb) in itertools.permutations(named, 2):
         if near(va / vb):
             return "ratio", a, b
+    for (a, va), (b, vb) in itertools.combinations_with_replacement(named, 2):
+        if near(va * vb):
+            return "product", a, b
+        if near(1 / (va * vb)):
+            return "over_product", a, b
     return None
 
 
@@ -257,6 +266,31 @@ def step_relation(name: str, got: np.ndarray, expected: np.ndarray, ctx: Context
 
 
 # -- localization ---------------------------------------------------------------------------------
+def mask_relation(name: str, got: np.ndarray, ctx: Context) -> Pair | None:
+    """dW1 = X.T @ dz1: where X (N, D) has rank N the student's dz1 follows from their dW1. Its
+    ratio to dh (the gradient before the ReLU) is the mask they applied; a 0/1 mask that differs
+    from (z1 > 0) is named at its first wrong entry with z1 there; another dz1 is where the error
+    starts. Inputs: got (D, H); ctx.hidden = (X, dh, z1)."""
+    x, dh, z1 = (np.asarray(a, np.float64) for a in ctx.hidden)
+    if got.shape != (x.shape[1], dh.shape[1]) or x.shape[0] > x.shape[1] or np.linalg.matrix_rank(x) < x.shape[0]:
+        return None
+    dz1, *_ = np.linalg.lstsq(x.T, got.astype(np.float64), rcond=None)
+    if not np.allclose(x.T @ dz1, got, rtol=1e-6, atol=1e-9):
+        return None  # not X.T times anything: the product itself is wrong
+    due = dh * (z1 > 0)
+    if np.allclose(dz1, due, rtol=1e-6, atol=1e-9):
+        return None
+    live = np.abs(dh) > 1e-6 * max(1e-300, float(np.abs(dh).max()))
+    ratio = np.where(live, dz1 / np.where(live, dh, 1), 0)
+    mask = np.isclose(ratio, 1, atol=1e-5)
+    if live.any() and np.all(mask | np.isclose(ratio, 0, atol=1e-5) | ~live):
+        bad = np.argwhere(live & (mask != (z1 > 0)))
+        if len(bad):
+            i, j = (int(k) for k in bad[0])
+            return messages.mask_wrong(name, [i, j], float(z1[i, j]), bool(mask[i, j]), ctx.what)
+    return messages.wrong_upstream(name, messages.DZ1, first_difference(dz1, due), ctx.what)
+
+
 def upstream_relation(name: str, ctx: Context, rtol: float, atol: float) -> Pair | None:
     """The first of the student's own intermediate values (in the order they are computed) that
     already differs from the reference's: the error starts there, not in `name`."""
@@ -328,6 +362,7 @@ def diagnose(name: str, got: np.ndarray, expected: np.ndarray, ctx: Context, rto
              or (ctx.old is not None and np.shape(ctx.old) == got.shape and step_relation(name, got, expected, ctx,
                                                                                           rtol, atol))
              or factor_relation(name, got, expected, ctx)
+             or (ctx.hidden is not None and mask_relation(name, got, ctx))
              or (implied and probability_relation(name, implied[1], ctx.logits, ctx, implied[0])))
     return found or None
 
@@ -367,13 +402,15 @@ def adam_quantities(lr: float, b1: float, b2: float, t: int) -> list:
             ("1 - beta2^t", 1 - b2**t), ("sqrt(1 - beta2^t)", float(np.sqrt(1 - b2**t)))]
 
 
-def moment_relatives(which: str, g, m, v, new_m, new_v, b1: float, b2: float, t: int) -> dict:
+def moment_relatives(which: str, g, m, v, new_m, new_v, b1: float, b2: float, t: int, params=None) -> dict:
     """The other values an Adam call holds that moment `which` ("m" or "v") may wrongly equal,
     {key of messages.RELATIVES / KNOWN_MISTAKES: array}. Inputs: arrays of one parameter's shape:
-    the gradient, the old moments and the reference's new ones; the call's betas and step t."""
+    the gradient, the old moments and the reference's new ones; the call's betas and step t;
+    params: the parameters before and after the step (either may come back in a moment's place)."""
+    shared = {"params_due": list(params or [])}
     if which == "m":
-        return {"v_due": new_v, "moment_unchanged": m, "gradient": g, "bias_corrected": new_m / (1 - b1**t),
+        return {**shared, "v_due": new_v, "moment_unchanged": m, "gradient": g, "bias_corrected": new_m / (1 - b1**t),
                 "no_decay": (1 - b1) * g, "no_one_minus": b1 * m + g, "betas_swapped": b2 * m + (1 - b2) * g}
-    return {"m_due": new_m, "moment_unchanged": v, "gradient_squared": g * g, "bias_corrected": new_v / (1 - b2**t),
+    return {**shared, "m_due": new_m, "moment_unchanged": v, "gradient_squared": g * g, "bias_corrected": new_v / (1 - b2**t),
             "no_decay": (1 - b2) * g * g, "no_one_minus": b2 * v + g * g, "g_not_squared": b2 * v + (1 - b2) * g,
             "betas_swapped": b1 * v + (1 - b1) * g * g}

@@ -90,5 +90,6 @@ def check_gradients_match_reference(student, reference, shape):
         compare(f"d{key}", grads[key], expected[key], rtol=1e-6, atol=1e-10, n=n, alternatives=alternatives,
                 what=messages.shapes_in_brackets(n, d, h, c), dims={"N": n, "D": d, "H": h, "C": c},
                 upstream=[(messages.UPSTREAM["logits"], own_logits, logits),
-                          (messages.UPSTREAM["dlogits"], own_dlogits, dlogits)])
+                          (messages.UPSTREAM["dlogits"], own_dlogits, dlogits)],
+                hidden=(x, dh, x @ params["W1"] + params["b1"]) if key == "W1" else None)
 ### END HIDDEN TESTS

@@ -75,7 +75,7 @@ def check_adam(student, reference, shape, hyper):
             for which, got, due, tol in (("m", new_m, keras_form[1], 1e-12), ("v", new_v, keras_form[2], 1e-14)):
                 compare(f"{which}[{k!r}]", got[k], due[k], rtol=1e-8, atol=tol, what=step, quantities=quantities,
                         relatives=moment_relatives(which, grads[k], m[k], v[k], keras_form[1][k], keras_form[2][k],
-                                                   b1, b2, t))
+                                                   b1, b2, t, [params[k], keras_form[0][k], alg1[0][k]]))
             target = alg1[0][k] if np.allclose(new[k], alg1[0][k], rtol=1e-7, atol=1e-10) else keras_form[0][k]
             compare(f"params[{k!r}]", new[k], target, rtol=1e-7, atol=1e-10, what=step,
                     alternatives={key: forms and [f[k] for f in forms] for key, forms in mistakes.items()},
@@ -134,7 +134,8 @@ def check_updates_do_not_change_their_inputs(student, reference):
         for which, got, due, tol in (("m", new_m, forms["keras"][1], 1e-12), ("v", new_v, forms["keras"][2], 1e-14)):
             compare(f"{which}[{k!r}]", got[k], due[k], rtol=1e-8, atol=tol, what=messages.from_function("adam_update"),
                     quantities=adam_quantities(1e-3, 0.9, 0.999, 2), relatives=moment_relatives(
-                        which, grads[k], m[k], v[k], forms["keras"][1][k], forms["keras"][2][k], 0.9, 0.999, 2))
+                        which, grads[k], m[k], v[k], forms["keras"][1][k], forms["keras"][2][k], 0.9, 0.999, 2,
+                        [params[k], forms["keras"][0][k], forms["algorithm1"][0][k]]))
         if not any(_close(new[k], form[0][k]) for form in forms.values()):
             compare(f"params[{k!r}]", new[k], forms["keras"][0][k], rtol=1e-7, atol=1e-10,
                     what=messages.from_function("adam_update"), old=params[k],
