@@ -470,6 +470,23 @@ DZ1: Pair = ("your dz1 (the gradient at z1, recovered from dW1 = X.T @ dz1)",
              "ваш dz1 (градиент по z1, восстановленный из dW1 = X.T @ dz1)")
 
 
+def offset_by_term(name: str, term: str, times: int, what: Pair) -> Pair:
+    """got - expected is `times` * the offset `term` in every row."""
+    how = {-1: (f"{term} is not added", f"{term} не прибавлен"), 1: (f"{term} is added twice", f"{term} прибавлен дважды"),
+           -2: (f"{term} is subtracted instead of added", f"{term} вычитается вместо прибавления"),
+           2: (f"{term} is added three times", f"{term} прибавлен трижды")}[times]
+    return (f"{name} is wrong{what[0]}: it differs by the same row in every example, {times} * {term}: {how[0]}.",
+            f"{name} неверен{what[1]}: он отличается одной и той же строкой в каждом примере, {times} * {term}: "
+            f"{how[1]}.")
+
+
+def offset_by_row(name: str, shown: Pair, what: Pair) -> Pair:
+    return (f"{name} differs by the same row in every example{what[0]}{shown[0]}: a term that does not depend on the "
+            f"example (a bias) is wrong.",
+            f"{name} отличается одной и той же строкой в каждом примере{what[1]}{shown[1]}: неверно слагаемое, не "
+            f"зависящее от примера (смещение).")
+
+
 def mask_wrong(name: str, where: list, z: float, passes: bool, what: Pair) -> Pair:
     """The ReLU mask a dW1 implies differs from (z1 > 0): at `where` it passes (or blocks) the gradient."""
     if passes:

@@ -237,3 +237,11 @@ def test_a_wrong_relu_mask_is_recovered_from_dw1():
     # more examples than inputs: dz1 cannot be recovered, and nothing is claimed about it
     x = RNG.standard_normal((8, 3))
     assert dx.mask_relation("dW1", x.T @ (np.ones((8, 5))), ctx(hidden=(x, np.ones((8, 5)), np.ones((8, 5))))) is None
+
+
+def test_a_difference_that_is_the_same_row_everywhere_is_a_bias():
+    expected, b2 = RNG.standard_normal((4, 3)), RNG.standard_normal(3)
+    assert "b2 is not added" in said("logits", expected - b2, expected, offsets={"b2": b2}).en
+    assert "b2 is subtracted instead of added" in said("logits", expected - 2 * b2, expected, offsets={"b2": b2}).en
+    assert "a term that does not depend on the example" in said("logits", expected + 0.3, expected).en
+    assert dx.row_offset_relation("logits", expected + RNG.standard_normal((4, 3)), expected, ctx()) is None

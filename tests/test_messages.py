@@ -53,6 +53,8 @@ ARGUMENTS = {
     "wrong_upstream": ("dW2", ("your forward's logits", "логиты вашей forward"), (" (0.5)", " (0.5)"),
                        (" for N=5", " при N=5")),
     "shapes_differ": ((4, 3), (3, 4)),
+    "offset_by_term": ("logits", "b2", -1, (" for N=5", " при N=5")),
+    "offset_by_row": ("logits", (" (0.5)", " (0.5)"), (" for N=5", " при N=5")),
     "mask_wrong": ("dW1", [2, 1], -0.25, True, (" (N=4)", " (N=4)")),
     "first_entry": ([2, 1], 0.25, 0.5),
     "differs": ("dW1", (" (0.5)", " (0.5)"), ("dW1 = X.T @ dz1", "dW1 = X.T @ dz1"), (" for N=5", " при N=5")),
@@ -66,6 +68,8 @@ MORE_CALLS = [("no_network_py", ("alice.zip", False)),("not_an_adam_step", ("W1[
               ("relative", ("m['W1']", "moment_unchanged", ("", ""))), ("first_entry", ([], 0.25, 0.5)),
               ("step_returned", ("W1", False, ("", ""))), ("differs", ("loss", ("", ""), None, ("", ""))),
               ("mask_wrong", ("dW1", [2, 1], 0.25, False, ("", ""))),
+              ("offset_by_term", ("logits", "b2", 1, ("", ""))), ("offset_by_term", ("logits", "b2", -2, ("", ""))),
+              ("offset_by_term", ("logits", "b2", 2, ("", ""))),
               ("duration", (30.0,)), ("duration", (900.0,)), ("duration", (9000.0,)),
               ("training_too_slow", (3, 2400, 60.0, 600.0, 20.0, None))]
 

@@ -54,6 +54,8 @@ class Context:
       other learning rates, the default): "behaves as learning_rate=0.01"
     - hidden: for dW1, (X (N, D), dh = dlogits @ W2.T (N, H), z1 (N, H)), the reference's values
       around the ReLU: the student's dz1 is recovered from dW1 = X.T @ dz1 where X has rank N
+    - offsets: {name: vector} of terms added to every row (the biases b2, …): a difference
+      that is the same in every row is a term that does not depend on the example
     - fn: the function whose output this is, to say "your sgd_update ignores learning_rate"
     - promise: key of messages.PROMISES, what the contract says this value is
     - what: (en, ru) appended to the name (" for N=4, D=3, H=5, C=3")
@@ -69,6 +71,7 @@ class Context:
     usual: dict = field(default_factory=dict)
     fn: str | None = None
     hidden: tuple | None = None
+    offsets: dict = field(default_factory=dict)
     promise: str | None = None
     what: Pair = ("", "")
 
@@ -266,6 +269,22 @@ def step_relation(name: str, got: np.ndarray, expected: np.ndarray, ctx: Context
 
 
 # -- localization ---------------------------------------------------------------------------------
+def row_offset_relation(name: str, got: np.ndarray, expected: np.ndarray, ctx: Context) -> Pair | None:
+    """got - expected is one row vector repeated for every example (N > 1): a term that does not
+    depend on the example (a bias) is wrong; named where it is ±1 or ±2 times a known offset."""
+    if got.ndim != 2 or got.shape[0] < 2:
+        return None
+    diff = got.astype(np.float64) - expected
+    if not np.allclose(diff, diff[:1], rtol=1e-6, atol=1e-9):
+        return None
+    for term, vector in ctx.offsets.items():
+        for times in (-1, 1, -2, 2):
+            if np.shape(vector) == diff[0].shape and np.allclose(diff[0], times * np.asarray(vector), rtol=1e-6,
+                                                                atol=1e-9):
+                return messages.offset_by_term(name, term, times, ctx.what)
+    return messages.offset_by_row(name, first_difference(got[0], expected[0]), ctx.what)
+
+
 def mask_relation(name: str, got: np.ndarray, ctx: Context) -> Pair | None:
     """dW1 = X.T @ dz1: where X (N, D) has rank N the student's dz1 follows from their dW1. Its
     ratio to dh (the gradient before the ReLU) is the mask they applied; a 0/1 mask that differs
@@ -363,6 +382,7 @@ def diagnose(name: str, got: np.ndarray, expected: np.ndarray, ctx: Context, rto
                                                                                           rtol, atol))
              or factor_relation(name, got, expected, ctx)
              or (ctx.hidden is not None and mask_relation(name, got, ctx))
+             or row_offset_relation(name, got, expected, ctx)
              or (implied and probability_relation(name, implied[1], ctx.logits, ctx, implied[0])))
     return found or None
 
@@ -408,9 +428,10 @@ def moment_relatives(which: str, g, m, v, new_m, new_v, b1: float, b2: float, t:
     the gradient, the old moments and the reference's new ones; the call's betas and step t;
     params: the parameters before and after the step (either may come back in a moment's place)."""
     shared = {"params_due": list(params or [])}
-    if which == "m":
-        return {**shared, "v_due": new_v, "moment_unchanged": m, "gradient": g, "bias_corrected": new_m / (1 - b1**t),
+    if which == "m":  # the bias-corrected moment first: at t = 1 from zeros it is also the gradient
+        return {**shared, "v_due": new_v, "moment_unchanged": m, "bias_corrected": new_m / (1 - b1**t), "gradient": g,
                 "no_decay": (1 - b1) * g, "no_one_minus": b1 * m + g, "betas_swapped": b2 * m + (1 - b2) * g}
-    return {**shared, "m_due": new_m, "moment_unchanged": v, "gradient_squared": g * g, "bias_corrected": new_v / (1 - b2**t),
+    return {**shared, "m_due": new_m, "moment_unchanged": v, "bias_corrected": new_v / (1 - b2**t),
+            "gradient_squared": g * g,
             "no_decay": (1 - b2) * g * g, "no_one_minus": b2 * v + g * g, "g_not_squared": b2 * v + (1 - b2) * g,
             "betas_swapped": b1 * v + (1 - b1) * g * g}

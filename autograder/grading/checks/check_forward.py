@@ -50,7 +50,7 @@ def check_forward_returns_logits_and_cache(student, reference):
     # No points for the right shapes alone: the logits must be the network's (zeros are not).
     compare("logits", logits, reference.forward(params, x)[0], rtol=1e-6, atol=1e-9,
             alternatives=forward_mistakes(params, x), what=messages.for_shapes(5, 4, 3, 2),
-            dims={"N": 5, "D": 4, "H": 3, "C": 2})
+            dims={"N": 5, "D": 4, "H": 3, "C": 2}, offsets={"b2": params["b2"]})
 
 
 @pytest.mark.points(12)
@@ -64,6 +64,6 @@ def check_forward_matches_reference(student, reference, shape):
     logits, _ = logits_and_cache(student, params, x)
     expected, _ = reference.forward(params, x)
     compare("logits", logits, expected, rtol=1e-6, atol=1e-9, alternatives=forward_mistakes(params, x),
-            what=messages.for_shapes(n, d, h, c), dims={"N": n, "D": d, "H": h, "C": c})
+            what=messages.for_shapes(n, d, h, c), dims={"N": n, "D": d, "H": h, "C": c}, offsets={"b2": params["b2"]})
     if student.mutated:
         fail(*messages.forward_mutated(student.mutated))

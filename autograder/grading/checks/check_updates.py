@@ -64,7 +64,9 @@ def check_adam(student, reference, shape, hyper):
             return [shifted["keras"][0], shifted["algorithm1"][0]]
 
         mistakes = {"no_bias_correction": both_forms(10**9), "t_from_zero": both_forms(t - 1),
-                    "t_plus_one": both_forms(t + 1), "epsilon_inside_sqrt": [forms["epsilon_inside_sqrt"][0]]}
+                    "t_plus_one": both_forms(t + 1),
+                    "epsilon_inside_sqrt": [forms["epsilon_inside_sqrt"][0], epsilon_inside_keras(
+                        params, keras_form, t, lr, b1, b2, eps)]}
         step = messages.at_adam_step(t, lr, b1, b2, eps)
         ignored = ignored_hyperparameter(reference, (params, grads, m, v, t), (new, new_m, new_v), dict(
             learning_rate=lr, beta1=b1, beta2=b2, epsilon=eps), step)
@@ -83,6 +85,12 @@ def check_adam(student, reference, shape, hyper):
         params, m, v = new, new_m, new_v
 
 
+def epsilon_inside_keras(params, keras_form, t, lr, b1, b2, eps):
+    """Keras's form with epsilon inside the square root: p - lr_t m / sqrt(v + epsilon)."""
+    lr_t = lr * np.sqrt(1 - b2**t) / (1 - b1**t)
+    return {k: params[k] - lr_t * keras_form[1][k] / np.sqrt(keras_form[2][k] + eps) for k in params}
+
+
 def ignored_hyperparameter(reference, call, out, hyper, what):
     """(en, ru) where the student's Adam step is the reference's (either accepted form) with one
     hyperparameter replaced (by its default, another's value, the other check's), else None.
@@ -90,8 +98,8 @@ def ignored_hyperparameter(reference, call, out, hyper, what):
     if not all(isinstance(part[k], np.ndarray) and np.shape(part[k]) == np.shape(call[0][k]) and part[k].dtype.kind == "f"
                for part in out for k in KEYS):
         return None  # the comparisons below say what is wrong with the shapes or values
-    candidates = {"learning_rate": [1e-3, 1e-2], "beta1": [0.9, 0.8, hyper["beta2"], 0.0],
-                  "beta2": [0.999, 0.99, hyper["beta1"], 0.0], "epsilon": [1e-7, 1e-8, 0.0]}
+    candidates = {"learning_rate": [1e-3, 1e-2], "beta1": [0.9, 0.8, hyper["beta2"]],
+                  "beta2": [0.999, 0.99, hyper["beta1"]], "epsilon": [1e-7, 1e-8, 0.0]}
 
     def flat(parts):
         return [np.concatenate([np.ravel(part[k]) for k in KEYS]) for part in parts]
