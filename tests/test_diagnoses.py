@@ -119,17 +119,20 @@ def test_a_factor_within_one_percent_of_one_is_never_called_a_factor():
     expected = np.random.default_rng(0).standard_normal((5, 4))
     for factor in (1.002, 0.995, 1.0099):
         message = diagnosis(expected * factor, expected, rtol=1e-7)
-        assert "factor" not in message.en and "множител" not in message.ru
-        assert "does not match the expected values" in message.en
+        assert "times the right value" not in message.en and "умноженному на" not in message.ru
+        assert "first differing entry [0, 0]" in message.en  # the fallback: never only "does not match"
+    # 1.5 is a factor only where it is a ratio of the call's quantities (here N/C), said in their words
     message = diagnosis(expected * 1.5, expected, rtol=1e-7)
-    assert "constant factor of 1.5" in message.en and "постоянным множителем 1.5" in message.ru
+    assert "times the right value" not in message.en and "constant factor" not in message.en
+    message = diagnosis(expected * 1.5, expected, rtol=1e-7, n=3, c=2)
+    assert "N/C = 3/2 times the right value" in message.en and "умноженному на N/C = 3/2" in message.ru
 
 
 def test_float32_precision_is_not_claimed_for_a_small_real_error():
     """A float64 answer a little off (not every value a float32 number) is not blamed on float32."""
     expected = np.random.default_rng(1).standard_normal((5, 4))
     message = diagnosis(expected * (1 + 3e-6), expected, rtol=1e-7)
-    assert "float32" not in message.en and "does not match" in message.en
+    assert "float32" not in message.en and "differs from the reference" in message.en
 
 
 def test_a_loss_of_an_unusable_dtype_is_said_plainly(tmp_path):
