@@ -206,13 +206,6 @@ def wrong_shape(name: str, got: tuple, expected: tuple, what: Pair) -> Pair:
             f"{name} имеет форму {got}, а должен {expected}{what[1]}.")
 
 
-def not_finite(name: str, bad: int, what: Pair) -> Pair:
-    return (f"{name} holds {bad} NaN or infinite values{what[0]}. An overflowing exp? Subtract the row maximum "
-            f"before exponentiating, and compute log-probabilities without taking the log of 0.",
-            f"{name} содержит {bad} значений NaN или бесконечность{what[1]}. Переполнение exp? Вычтите максимум "
-            f"строки перед экспонентой и не берите логарифм от 0.")
-
-
 def known_mistake(name: str, mistake: str, what: Pair, shown: Pair) -> Pair:
     """A value that equals a known wrong answer: `mistake` is a key of KNOWN_MISTAKES; `shown` the evidence."""
     en, ru = KNOWN_MISTAKES[mistake]

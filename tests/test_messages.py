@@ -32,7 +32,6 @@ ARGUMENTS = {
     "evidence": (3.5e-3, [2, 1], 0.25, 0.5),
     "transposed": ("dW1", (3, 4), (4, 3), (" for N=5", " при N=5")),
     "wrong_shape": ("dW1", (3,), (4, 3), (" for N=5", " при N=5")),
-    "not_finite": ("logits", 3, (" for N=5", " при N=5")),
     "known_mistake": ("dW1", "no_relu_mask", (" for N=5", " при N=5"), (" (0.5)", " (0.5)")),
     "lower_precision": ("loss", 7, "float32", "float32", (" for N=5", " при N=5"), (" (0.5)", " (0.5)")),
     "numerical_gradient_disagrees": ("W1", 0.6, 1e-5, [4], 0.0841535, 0.336614, (4, 3, 5, 3)),
