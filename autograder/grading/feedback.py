@@ -1,10 +1,9 @@
-"""Failures a student can act on, and the diagnoses behind them (their words, en and ru, are
-in autograder/messages.py).
+"""Failures a student can act on (their words, en and ru, are in autograder/messages.py).
 
-A check fails by raising Feedback(en, ru). The diagnoses compare a student's array with
-the reference and name the usual mistakes: off by a factor of N (not averaged over the
-batch), sign flipped, transposed, the ReLU mask missing, a bias gradient averaged instead
-of summed, NaN from an overflowing softmax, Adam without its bias correction.
+A check fails by raising Feedback(en, ru). compare() is where a check's value meets the
+reference's: it keeps the project-wide rules (shape and finiteness first, the known wrong
+answers a check computes, float32 precision, N, 1/N, 1/C and −1) and asks the diagnosis engine
+(autograder/grading/diagnosis.py) for the relation between the two values otherwise.
 """
 from __future__ import annotations
 
