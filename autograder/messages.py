@@ -219,13 +219,6 @@ def wrong_shape(name: str, got: tuple, expected: tuple, what: Pair) -> Pair:
             f"{name} имеет форму {got}, а должен {expected}{what[1]}.")
 
 
-def not_finite(name: str, bad: int, what: Pair) -> Pair:
-    return (f"{name} holds {bad} NaN or infinite values{what[0]}. An overflowing exp? Subtract the row maximum "
-            f"before exponentiating, and compute log-probabilities without taking the log of 0.",
-            f"{name} содержит {bad} значений NaN или бесконечность{what[1]}. Переполнение exp? Вычтите максимум "
-            f"строки перед экспонентой и не берите логарифм от 0.")
-
-
 def known_mistake(name: str, mistake: str, what: Pair, shown: Pair) -> Pair:
     """A value that equals a known wrong answer: `mistake` is a key of KNOWN_MISTAKES; `shown` the evidence."""
     en, ru = KNOWN_MISTAKES[mistake]
@@ -280,6 +273,287 @@ def constant_factor(name: str, scale: float, what: Pair, shown: Pair) -> Pair:
 def mismatch(name: str, what: Pair, shown: Pair) -> Pair:
     return (f"{name} does not match the expected values{what[0]}.{shown[0]}",
             f"{name} не совпадает с ожидаемыми значениями{what[1]}.{shown[1]}")
+
+
+# -- the diagnosis engine's relations (grading/diagnosis.py) ----------------------------------------
+def shape_keepdims(name: str, got: tuple, expected: tuple, what: Pair) -> Pair:
+    return (f"{name} has shape {got} but should have {expected}{what[0]}: an extra axis of length 1 "
+            f"(keepdims=True, or a reshape) is left in it.",
+            f"{name} имеет форму {got}, а должен {expected}{what[1]}: в нём лишняя ось длины 1 "
+            f"(keepdims=True или reshape).")
+
+
+def shape_wrong_axis(name: str, got: tuple, expected: tuple, got_dim: str, due_dim: str, what: Pair) -> Pair:
+    """A 1-d result whose length is another dimension of the problem: reduced over the wrong axis."""
+    return (f"{name} has shape {got} but should have {expected}{what[0]}: {got[0]} is {got_dim}, {expected[0]} is "
+            f"{due_dim}. A sum or mean over the wrong axis: the axis of {due_dim} must remain, the other one be "
+            f"summed over (for an (N, …) array, axis=0 sums over the batch).",
+            f"{name} имеет форму {got}, а должен {expected}{what[1]}: {got[0]} — это {got_dim}, {expected[0]} — "
+            f"это {due_dim}. Сумма или среднее не по той оси: ось {due_dim} должна остаться, по другой нужно "
+            f"суммировать (для массива (N, …) axis=0 суммирует по батчу).")
+
+
+def shape_in_dims(name: str, got: tuple, expected: tuple, got_dims: str, due_dims: str, what: Pair) -> Pair:
+    return (f"{name} has shape {got} = {got_dims} but should have {expected} = {due_dims}{what[0]}: check which "
+            f"arrays the products and sums take, and in which order.",
+            f"{name} имеет форму {got} = {got_dims}, а должен {expected} = {due_dims}{what[1]}: проверьте, "
+            f"какие массивы входят в произведения и суммы и в каком порядке.")
+
+
+def integer_dtype(name: str, dtype: str, what: Pair) -> Pair:
+    return (f"{name} comes back as {dtype}{what[0]}, where floating-point numbers are due: an integer array "
+            f"(np.zeros(..., dtype=int), astype(int), //) drops everything after the point.",
+            f"{name} возвращается как {dtype}{what[1]}, а нужны числа с плавающей точкой: целочисленный массив "
+            f"(np.zeros(..., dtype=int), astype(int), //) теряет дробную часть.")
+
+
+def not_finite_at(name: str, bad: int, where: list, what: Pair) -> Pair:
+    return (f"{name} holds {bad} NaN or infinite values{what[0]}, the first at index {where}. An overflowing exp? "
+            f"Subtract the row maximum before exponentiating, and compute log-probabilities without taking the log "
+            f"of 0; a division by a sum that is 0?",
+            f"{name} содержит {bad} значений NaN или inf{what[1]}, первое в элементе {where}. Переполнение exp? "
+            f"Вычтите максимум строки перед экспонентой и не берите логарифм от 0; деление на сумму, равную 0?")
+
+
+def negative_probability(called: Pair, where: list, value: float, what: Pair) -> Pair:
+    return (f"a probability is negative in {called[0]}{what[0]}: {value:.6g} at index {where}. A softmax is "
+            f"exp(z - max z) / sum: every entry is in [0, 1].",
+            f"среди {called[1]} есть отрицательная вероятность{what[1]}: {value:.6g} в элементе {where}. Softmax — "
+            f"это exp(z - max z) / сумма: каждый элемент в [0, 1].")
+
+
+ROW_SUMS = {"batch": ("the whole array sums to 1: it is divided by the sum over the whole batch; divide each row "
+                      "by its own sum, exp.sum(axis=1, keepdims=True)",
+                      "весь массив в сумме даёт 1: он поделён на сумму по всему батчу; делите каждую строку на её "
+                      "собственную сумму, exp.sum(axis=1, keepdims=True)"),
+            "columns": ("each column sums to 1: it is normalized over axis=0, the batch; normalize each row, over "
+                        "the classes — max and sum with axis=1, keepdims=True",
+                        "каждый столбец в сумме даёт 1: нормировка по axis=0, по батчу; нормируйте каждую строку, "
+                        "по классам — max и sum с axis=1, keepdims=True"),
+            "undivided": ("these are the exponentials themselves: divide each row by its sum, "
+                          "exp / exp.sum(axis=1, keepdims=True)",
+                          "это сами экспоненты: поделите каждую строку на её сумму, "
+                          "exp / exp.sum(axis=1, keepdims=True)"),
+            "other": ("each row of a softmax sums to 1: exp(z - max z) / exp(z - max z).sum(axis=1, keepdims=True)",
+                      "каждая строка softmax в сумме даёт 1: exp(z - max z) / exp(z - max z).sum(axis=1, "
+                      "keepdims=True)")}
+
+
+def rows_do_not_sum_to_one(called: Pair, row: int, total: float, how: str, what: Pair) -> Pair:
+    """Probabilities whose row `row` sums to `total`; `how`: a key of ROW_SUMS, what sums to 1 instead."""
+    return (f"the rows of {called[0]} do not sum to 1{what[0]}: row {row} sums to {total:.6g}; {ROW_SUMS[how][0]}.",
+            f"строки {called[1]} не дают в сумме 1{what[1]}: строка {row} даёт {total:.6g}; {ROW_SUMS[how][1]}.")
+
+
+def shifted_by_column(called: Pair, what: Pair) -> Pair:
+    return (f"{called[0]} is the softmax of logits shifted by a different amount in each column{what[0]}: "
+            f"subtract one constant per row, the row maximum logits.max(axis=1, keepdims=True); a shift over "
+            f"axis=0 changes the probabilities.",
+            f"{called[1]} — softmax логитов, сдвинутых на разную величину в каждом столбце{what[1]}: вычитайте "
+            f"одну константу на строку, максимум строки logits.max(axis=1, keepdims=True); сдвиг по axis=0 "
+            f"меняет вероятности.")
+
+
+IMPLIED_PROBABILITIES: Pair = ("the probabilities in your dlogits (N·dlogits + Y)",
+                               "вероятностей в вашем dlogits (N·dlogits + Y)")
+
+
+def factor_of(name: str, kind: str, a: str, a_value: float, b: str, b_value: float, negative: bool, step: bool,
+              what: Pair) -> Pair:
+    """got = s * expected with s = a ("times"), 1/a ("over") or a/b ("ratio"), quantities of the call;
+    `negative`: s < 0 too; `step`: s relates the steps (new - old), not the values."""
+    subject = (f"the step of {name} (new - old)", f"шаг {name} (новое - старое)") if step else (name, name)
+    if kind == "ratio":
+        formula = f"{a}/{b} = {a_value:.4g}/{b_value:.4g}"
+        how = (f"divided by {b} = {b_value:.4g} where {a} = {a_value:.4g} was due (or multiplied by {a} and "
+               f"divided by {b})",
+               f"поделён на {b} = {b_value:.4g}, а нужно на {a} = {a_value:.4g} (или умножен на {a} и поделён на {b})")
+    elif kind == "times":
+        formula = f"{a} = {a_value:.4g}"
+        how = (f"multiplied by {a} once too often, or a division by {a} is missing",
+               f"лишнее умножение на {a} или нет деления на {a}")
+    elif kind == "product":
+        formula = f"{a}·{b} = {a_value:.4g}·{b_value:.4g}"
+        how = (f"multiplied by {a} and {b} where it is not due, or divisions by them are missing",
+               f"лишнее умножение на {a} и {b} или нет делений на них")
+    elif kind == "over_product":
+        formula = f"1/({a}·{b}) = 1/({a_value:.4g}·{b_value:.4g})"
+        how = (f"divided by {a} and {b} where it is not due (a division where a product was due?)",
+               f"лишнее деление на {a} и {b} (деление вместо умножения?)")
+    else:
+        formula = f"1/{a} = 1/{a_value:.4g}"
+        how = (f"divided by {a} where it is not due, or twice", f"лишнее деление на {a} или деление дважды")
+    sign = (", with the wrong sign", ", и с неверным знаком") if negative else ("", "")
+    return (f"{subject[0]} is {formula} times the right value{sign[0]}{what[0]}: {how[0]}.",
+            f"{subject[1]} равен верному значению, умноженному на {formula}{sign[1]}{what[1]}: {how[1]}.")
+
+
+def wrong_direction(name: str, what: Pair) -> Pair:
+    return (f"{name} moves the wrong way{what[0]}: its step (new - old) is exactly minus the right one. "
+            f"Descent goes against the gradient: p - step, not p + step.",
+            f"{name} сдвигается не в ту сторону{what[1]}: его шаг (новое - старое) — в точности минус верный. "
+            f"Спуск идёт против градиента: p - шаг, а не p + шаг.")
+
+
+def step_not_taken(name: str, what: Pair) -> Pair:
+    return (f"{name} is returned unchanged{what[0]}: no step was taken; return the parameters after the step.",
+            f"{name} возвращается без изменений{what[1]}: шаг не сделан; возвращайте параметры после шага.")
+
+
+def step_returned(name: str, negated: bool, what: Pair) -> Pair:
+    """The step itself (new - old, or old - new: learning_rate * dp) returned instead of the new value."""
+    which = ("the size of the step (learning_rate * dp, old - new)", "величина шага (learning_rate * dp, старое - новое)"
+             ) if negated else ("the step (new - old)", "шаг (новое - старое)")
+    return (f"{name} is {which[0]}, not the new value{what[0]}: return the parameters after the step, "
+            f"p - learning_rate * dp.",
+            f"{name} — это {which[1]}, а не новое значение{what[1]}: возвращайте параметры после шага, "
+            f"p - learning_rate * dp.")
+
+
+def hyperparameter_ignored(fn: str, key: str, used, given, what: Pair) -> Pair:
+    """fn behaves as if hyperparameter `key` were `used` though it was called with `given`."""
+    return (f"your {fn} ignores {key}: it behaves as {key}={used:g} when called with {given:g}{what[0]}. Use the "
+            f"argument, not a default or a constant.",
+            f"ваша {fn} не учитывает {key}: она ведёт себя как при {key}={used:g}, хотя вызвана с {given:g}{what[1]}. "
+            f"Используйте аргумент, а не значение по умолчанию или константу.")
+
+
+def in_output(label: str) -> Pair:
+    return f" (in its {label})", f" (в своём {label})"
+
+
+# Other values of the same call a wrong value may equal (diagnosis.relative_relation), by key.
+RELATIVES = {
+    "v_due": ("the new v (the second moment) where m was due: are m and v swapped in the returned tuple "
+              "(params, m, v)?",
+              "новый v (второй момент) вместо m: не перепутаны ли m и v в возвращаемом кортеже (params, m, v)?"),
+    "m_due": ("the new m (the first moment) where v was due: are m and v swapped in the returned tuple "
+              "(params, m, v)?",
+              "новый m (первый момент) вместо v: не перепутаны ли m и v в возвращаемом кортеже (params, m, v)?"),
+    "params_due": ("the parameters (before or after the step): is the returned tuple in the order (params, m, v)?",
+                   "параметры (до или после шага): возвращается ли кортеж в порядке (params, m, v)?"),
+    "gradient": ("the gradient g itself: the moment is an average, beta * old + (1 - beta) * g.",
+                 "сам градиент g: момент — это среднее, beta * старое + (1 - beta) * g."),
+    "gradient_squared": ("g**2 itself: the moment is an average, beta2 * v + (1 - beta2) * g**2.",
+                         "сам g**2: момент — это среднее, beta2 * v + (1 - beta2) * g**2."),
+    "bias_corrected": ("the bias-corrected moment (divided by 1 - beta^t): return the raw moment; the correction "
+                       "belongs to the step only, the next step starts from the raw m and v.",
+                       "момент с поправкой на смещение (делённый на 1 - beta^t): возвращайте сам момент; поправка "
+                       "нужна только для шага, следующий шаг начинается с исходных m и v."),
+    "no_decay": ("(1 - beta) * g without beta * old: the moment forgets the previous steps.",
+                 "(1 - beta) * g без beta * старое: момент забывает прежние шаги."),
+    "no_one_minus": ("beta * old + g: the gradient's weight (1 - beta) is missing.",
+                     "beta * старое + g: нет веса градиента (1 - beta)."),
+    "g_not_squared": ("beta2 * v + (1 - beta2) * g, with g not squared.",
+                      "beta2 * v + (1 - beta2) * g, g не возведён в квадрат."),
+    "betas_swapped": ("computed with the other beta: beta1 belongs to m, beta2 to v.",
+                      "вычислен с другим beta: beta1 относится к m, beta2 к v."),
+}
+
+
+def relative(name: str, key: str, what: Pair) -> Pair:
+    """name equals another value of the call: `key` of RELATIVES or KNOWN_MISTAKES."""
+    if key in RELATIVES:
+        en, ru = RELATIVES[key]
+        return f"{name} is wrong{what[0]}: it equals {en}", f"{name} неверен{what[1]}: это {ru}"
+    en, ru = KNOWN_MISTAKES[key]
+    return f"{name} is wrong{what[0]}: {en}", f"{name} неверен{what[1]}: {ru}"
+
+
+def wrong_upstream(name: str, label: Pair, shown: Pair, what: Pair) -> Pair:
+    """The first of the student's own intermediate values that is wrong, found while checking `name`."""
+    return (f"{name} is wrong{what[0]}, and the error starts before it: {label[0]} is already wrong{shown[0]}. "
+            f"Fix that first.",
+            f"{name} неверен{what[1]}, и ошибка возникает раньше: {label[1]} уже неверен{shown[1]}. "
+            f"Исправьте сначала это.")
+
+
+UPSTREAM = {"logits": ("your forward's logits", "логиты вашей forward"),
+            "dlogits": ("your softmax_cross_entropy's dlogits", "dlogits вашей softmax_cross_entropy")}
+
+
+DZ1: Pair = ("your dz1 (the gradient at z1, recovered from dW1 = X.T @ dz1)",
+             "ваш dz1 (градиент по z1, восстановленный из dW1 = X.T @ dz1)")
+
+
+def offset_by_term(name: str, term: str, times: int, what: Pair) -> Pair:
+    """got - expected is `times` * the offset `term` in every row."""
+    how = {-1: (f"{term} is not added", f"{term} не прибавлен"), 1: (f"{term} is added twice", f"{term} прибавлен дважды"),
+           -2: (f"{term} is subtracted instead of added", f"{term} вычитается вместо прибавления"),
+           2: (f"{term} is added three times", f"{term} прибавлен трижды")}[times]
+    return (f"{name} is wrong{what[0]}: it differs by the same row in every example, {times} * {term}: {how[0]}.",
+            f"{name} неверен{what[1]}: он отличается одной и той же строкой в каждом примере, {times} * {term}: "
+            f"{how[1]}.")
+
+
+def offset_by_row(name: str, shown: Pair, what: Pair) -> Pair:
+    return (f"{name} differs by the same row in every example{what[0]}{shown[0]}: a term that does not depend on the "
+            f"example (a bias) is wrong.",
+            f"{name} отличается одной и той же строкой в каждом примере{what[1]}{shown[1]}: неверно слагаемое, не "
+            f"зависящее от примера (смещение).")
+
+
+def mask_wrong(name: str, where: list, z: float, passes: bool, what: Pair) -> Pair:
+    """The ReLU mask a dW1 implies differs from (z1 > 0): at `where` it passes (or blocks) the gradient."""
+    if passes:
+        return (f"{name} is wrong{what[0]}: your ReLU mask passes the gradient at {where}, where z1 = {z:.4g} is not "
+                f"above 0; it must pass only where z1 > 0 (dz1 = dh * (z1 > 0)).",
+                f"{name} неверен{what[1]}: ваша маска ReLU пропускает градиент в {where}, где z1 = {z:.4g} не больше "
+                f"0; она должна пропускать его только там, где z1 > 0 (dz1 = dh * (z1 > 0)).")
+    return (f"{name} is wrong{what[0]}: your ReLU mask blocks the gradient at {where}, where z1 = {z:.4g} > 0; it must "
+            f"pass wherever z1 > 0 (dz1 = dh * (z1 > 0)).",
+            f"{name} неверен{what[1]}: ваша маска ReLU не пропускает градиент в {where}, где z1 = {z:.4g} > 0; она "
+            f"должна пропускать его везде, где z1 > 0 (dz1 = dh * (z1 > 0)).")
+
+
+def shapes_differ(got: tuple, expected: tuple) -> Pair:
+    return f" (shape {got}, expected {expected})", f" (форма {got}, ожидалась {expected})"
+
+
+def first_entry(where: list, got: float, expected: float) -> Pair:
+    if not where:  # one number
+        return f" (yours {got:.6g}, expected {expected:.6g})", f" (у вас {got:.6g}, ожидалось {expected:.6g})"
+    return (f" (first differing entry {where}: yours {got:.6g}, expected {expected:.6g})",
+            f" (первый отличающийся элемент {where}: у вас {got:.6g}, ожидалось {expected:.6g})")
+
+
+# What the contract says each value is (diagnosis.fallback), by the name the checks give it.
+_FORMULAS = {
+    'logits': ('logits = ReLU(X @ W1 + b1) @ W2 + b2',
+        'logits = ReLU(X @ W1 + b1) @ W2 + b2'),
+    'softmax': ('softmax(z) = exp(z - max z) / sum of exp(z - max z) over each row',
+        'softmax(z) = exp(z - max z) / сумма exp(z - max z) по каждой строке'),
+    'loss': ('loss = -(1/N) sum over i and c of Y[i, c] log softmax(logits)[i, c]',
+        'loss = -(1/N) сумма по i и c от Y[i, c] log softmax(logits)[i, c]'),
+    'dlogits': ('dlogits = (softmax(logits) - Y) / N',
+        'dlogits = (softmax(logits) - Y) / N'),
+    'dW2': ('dW2 = h.T @ dlogits',
+        'dW2 = h.T @ dlogits'),
+    'db2': ('db2 = dlogits.sum(axis=0)',
+        'db2 = dlogits.sum(axis=0)'),
+    'dW1': ('dW1 = X.T @ dz1, dz1 = (dlogits @ W2.T) * (z1 > 0)',
+        'dW1 = X.T @ dz1, dz1 = (dlogits @ W2.T) * (z1 > 0)'),
+    'db1': ('db1 = dz1.sum(axis=0), dz1 = (dlogits @ W2.T) * (z1 > 0)',
+        'db1 = dz1.sum(axis=0), dz1 = (dlogits @ W2.T) * (z1 > 0)'),
+    'sgd': ('p_new = p - learning_rate * dp',
+        'p_new = p - learning_rate * dp'),
+    'm': ('m_t = beta1 * m + (1 - beta1) * g',
+        'm_t = beta1 * m + (1 - beta1) * g'),
+    'v': ('v_t = beta2 * v + (1 - beta2) * g**2',
+        'v_t = beta2 * v + (1 - beta2) * g**2'),
+    'adam': ('p_new = p - lr_t * m_t / (sqrt(v_t) + epsilon), lr_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)',
+        'p_new = p - lr_t * m_t / (sqrt(v_t) + epsilon), lr_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)'),
+}
+PROMISES = {k: (f"The contract: {en}.", f"По условию: {ru}.") for k, (en, ru) in _FORMULAS.items()}
+
+
+def differs(name: str, shown: Pair, promise: Pair | None, what: Pair) -> Pair:
+    """No relation found: which value, the first entry that differs, and what the contract says it is."""
+    says = (" " + promise[0], " " + promise[1]) if promise else ("", "")
+    return (f"{name} differs from the reference{what[0]}{shown[0]}, and not by a sign, a factor of the problem's "
+            f"quantities or a swap with another value of the call.{says[0]}",
+            f"{name} отличается от эталона{what[1]}{shown[1]}, и не знаком, не множителем из величин задачи и не "
+            f"подменой другим значением вызова.{says[1]}")
 
 
 # The usual mistakes compare() recognises by an alternative answer that matches (its key names it).

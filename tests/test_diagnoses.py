@@ -68,6 +68,26 @@ SHAPED = {
              "has the wrong sign", "имеет неверный знак"),
     "transposed": ("gradients", [("dW2 = h.T @ dlogits", "dW2 = (h.T @ dlogits).T")],
                    "it is transposed", "он транспонирован"),
+    # the issue's mistakes nobody listed, named by a general relation
+    "Adam's step added": ("updates", [("new_params[k] = params[k] - lr_t", "new_params[k] = params[k] + lr_t")],
+                          "moves the wrong way", "сдвигается не в ту сторону"),
+    "(params, v, m)": ("updates", [("return new_params, new_m, new_v", "return new_params, new_v, new_m")],
+                       "it equals the new v (the second moment) where m was due", "это новый v (второй момент) вместо m"),
+    "the step returned": ("updates", [("return {k: params[k] - learning_rate * grads[k] for k in params}",
+                                       "return {k: learning_rate * grads[k] for k in params}")],
+                          "is the size of the step", "величина шага"),
+    "dlogits over C": ("softmax_loss", [("dlogits = (exp / sums - Y) / n", "dlogits = (exp / sums - Y) / Y.shape[1]")],
+                       "divided by C = 3 where N = 4 was due", "поделён на C = 3, а нужно на N = 4"),
+    "softmax over the batch": ("softmax_loss", [("return exp / exp.sum(axis=1, keepdims=True)",
+                                                 "return exp / exp.sum()")],
+                               "the whole array sums to 1", "весь массив в сумме даёт 1"),
+    "db2 over the classes": ("gradients", [("db2 = dlogits.sum(axis=0)", "db2 = dlogits.sum(axis=1)")],
+                             "4 is N, 3 is C", "4 — это N, 3 — это C"),
+    "beta2 hard-coded": ("updates", [("new_v[k] = beta2 * v[k] + (1 - beta2) * (g * g)",
+                                      "new_v[k] = 0.999 * v[k] + (1 - 0.999) * (g * g)")],
+                         "ignores beta2: it behaves as beta2=0.999 when called with 0.99", "beta2=0.999"),
+    "inverted ReLU mask": ("gradients", [("    dz1 *= h > 0", "    dz1 *= h <= 0")],
+                           "your ReLU mask", "маска ReLU"),
     "overflow": ("softmax_loss", [("shifted = logits - logits.max(axis=1, keepdims=True)\n    exp = np.exp(shifted)"
                                    "\n    return", "exp = np.exp(logits)\n    return")],
                  "NaN or inf", "NaN или inf"),
@@ -119,17 +139,20 @@ def test_a_factor_within_one_percent_of_one_is_never_called_a_factor():
     expected = np.random.default_rng(0).standard_normal((5, 4))
     for factor in (1.002, 0.995, 1.0099):
         message = diagnosis(expected * factor, expected, rtol=1e-7)
-        assert "factor" not in message.en and "множител" not in message.ru
-        assert "does not match the expected values" in message.en
+        assert "times the right value" not in message.en and "умноженному на" not in message.ru
+        assert "first differing entry [0, 0]" in message.en  # the fallback: never only "does not match"
+    # 1.5 is a factor only where it is a ratio of the call's quantities (here N/C), said in their words
     message = diagnosis(expected * 1.5, expected, rtol=1e-7)
-    assert "constant factor of 1.5" in message.en and "постоянным множителем 1.5" in message.ru
+    assert "times the right value" not in message.en and "constant factor" not in message.en
+    message = diagnosis(expected * 1.5, expected, rtol=1e-7, n=3, c=2)
+    assert "N/C = 3/2 times the right value" in message.en and "умноженному на N/C = 3/2" in message.ru
 
 
 def test_float32_precision_is_not_claimed_for_a_small_real_error():
     """A float64 answer a little off (not every value a float32 number) is not blamed on float32."""
     expected = np.random.default_rng(1).standard_normal((5, 4))
     message = diagnosis(expected * (1 + 3e-6), expected, rtol=1e-7)
-    assert "float32" not in message.en and "does not match" in message.en
+    assert "float32" not in message.en and "differs from the reference" in message.en
 
 
 def test_a_loss_of_an_unusable_dtype_is_said_plainly(tmp_path):

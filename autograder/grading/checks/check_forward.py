@@ -52,7 +52,8 @@ def check_forward_returns_logits_and_cache(student, reference, shape):
         fail(*messages.cache_unusable(_unsupported(cache) if isinstance(cache, dict) else ""))
     # No points for the right shapes alone: the logits must be the network's (zeros are not).
     compare("logits", logits, reference.forward(params, x)[0], rtol=1e-6, atol=1e-9,
-            alternatives=forward_mistakes(params, x), what=messages.for_shapes(n, d, h, c))
+            alternatives=forward_mistakes(params, x), what=messages.for_shapes(n, d, h, c),
+            dims={"N": n, "D": d, "H": h, "C": c}, offsets={"b2": params["b2"]})
 
 
 @pytest.mark.points(12)
@@ -66,4 +67,4 @@ def check_forward_matches_reference(student, reference, shape):
     logits, _ = logits_and_cache(student, params, x)
     expected, _ = reference.forward(params, x)
     compare("logits", logits, expected, rtol=1e-6, atol=1e-9, alternatives=forward_mistakes(params, x),
-            what=messages.for_shapes(n, d, h, c))
+            what=messages.for_shapes(n, d, h, c), dims={"N": n, "D": d, "H": h, "C": c}, offsets={"b2": params["b2"]})

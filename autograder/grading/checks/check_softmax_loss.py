@@ -20,7 +20,9 @@ def check_softmax_rows_sum_to_one(student, reference, shape):
     logits = np.random.default_rng(seed).standard_normal((n, c)) * 3
     probs = as_array(student.softmax(logits), "softmax(logits)")
     compare("softmax(logits)", probs, reference.softmax(logits), rtol=1e-7, atol=1e-12,
-            alternatives={"softmax_columns": columnwise(logits)})
+            alternatives={"softmax_columns": columnwise(logits)}, dims={"N": n, "C": c}, probabilities="rows",
+            logits=logits)
+
 
 
 def extreme_logits(shape):
@@ -44,10 +46,10 @@ def check_softmax_is_stable_and_shift_invariant(student, reference, shape):
     if probs.shape != extreme.shape or not np.all(np.isfinite(probs)):
         fail(*messages.SOFTMAX_OVERFLOW)
     compare("softmax of extreme logits", probs, reference.softmax(extreme), rtol=1e-7, atol=1e-12,
-            alternatives={"softmax_columns": columnwise(extreme)})
+            alternatives={"softmax_columns": columnwise(extreme)}, probabilities="rows", logits=extreme)
     shifted = as_array(student.softmax(moderate + 1000.0), "softmax(logits + 1000)")
     compare("softmax(logits + 1000)", shifted, reference.softmax(moderate), rtol=1e-7, atol=1e-12,
-            what=messages.SHIFTED_ROWS)
+            what=messages.SHIFTED_ROWS, probabilities="rows")
 
 
 def columnwise(logits):
@@ -82,7 +84,7 @@ def check_loss_value(student, reference, shape):
     if loss < 0:
         fail(*messages.negative_loss(loss))
     compare("loss", np.array(loss), np.array(expected), rtol=1e-6, atol=1e-10, n=n, c=logits.shape[1],
-            what=messages.for_batch(n))
+            what=messages.for_batch(n), dims={"N": n, "C": logits.shape[1]})
 
 
 @pytest.mark.points(3)
@@ -95,7 +97,9 @@ def check_dlogits(student, reference, shape):
     _, dlogits = loss_and_grad(student, logits, y)
     _, expected = reference.softmax_cross_entropy(logits, y)
     compare("dlogits", dlogits, expected, rtol=1e-6, atol=1e-10, n=n, c=logits.shape[1],
-            alternatives={"dlogits_no_softmax": (logits - y) / n}, what=messages.for_batch(n))
+            alternatives={"dlogits_no_softmax": (logits - y) / n}, what=messages.for_batch(n),
+            dims={"N": n, "C": logits.shape[1]}, logits=logits,
+            probabilities=(messages.IMPLIED_PROBABILITIES, lambda got: n * got + y))
     loss, dlogits = loss_and_grad(student, EXTREME, np.eye(3)[[0, 1, 2, 0]])
     if not np.isfinite(loss) or not np.all(np.isfinite(as_array(dlogits, "dlogits"))):
         fail(*messages.LOSS_OVERFLOW)
