@@ -141,3 +141,34 @@ def test_local_checks_stop_an_endless_loop_at_import(tmp_path):
     run = run_local(tmp_path / "network.py", ["forward"])
     assert "did not finish importing within 20 s: is there an endless loop" in run.why.en
     assert run.results and all(r.score == 0 and r.en == run.why.en for r in run.results)
+
+
+def test_the_stop_rule_is_asked_at_best_validation_epochs_only_and_ends_training_there(subset):
+    """The training check's loop asks its stop rule at each epoch that is the best on validation
+    so far, with the weights this process holds; True ends training with those weights kept."""
+    from autograder.grading.reference import live_reference
+    from autograder.grading.training import InProcess, drive
+
+    x, y = subset
+
+    def run(stop_from: int):
+        asked = []
+
+        def rule(epoch, params):
+            asked.append((epoch, params))
+            return epoch >= stop_from
+
+        result = drive(InProcess(reference, x, y, lambda action, seconds: action()), live_reference(), x, y,
+                       budget=300, epochs=6, n_hidden=16, restore_best_weights=True, stop=rule)
+        return result, asked
+
+    full, asked = run(99)  # never decided: every epoch trained, the best validation epoch kept
+    val = full["history"]["val_accuracy"]
+    assert len(val) == 6
+    best_so_far = [e for e in range(6) if val[e] > max(val[:e], default=-1.0)]
+    assert [e for e, _ in asked] == best_so_far and full["history"]["best_epoch"] == best_so_far[-1]
+    assert full["params"] is asked[-1][1]
+    stop_at = best_so_far[1] if len(best_so_far) > 1 else best_so_far[0]
+    stopped, asked = run(stop_at)  # decided at that epoch: nothing trained after it
+    assert len(stopped["history"]["val_accuracy"]) == stop_at + 1 and stopped["params"] is asked[-1][1]
+    assert stopped["history"]["val_accuracy"] == val[:stop_at + 1]  # the same run, cut short: deterministic

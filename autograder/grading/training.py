@@ -21,6 +21,7 @@ and steps drawn from a secret seed the submission cannot know:
 - the parameters this process evaluates (validation, restore-best, the test set) are its
   own copy, checked against the entries it verified.
 The Pace stops training as soon as it cannot finish within the budget, saying the speed.
+The check's `stop` rule ends it as soon as the points are decided (see check_training.py).
 """
 from __future__ import annotations
 
@@ -267,7 +268,7 @@ class Pace:
 
 def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, epochs: int, batch_size: int = 200,
           optimizer: str = "adam", n_hidden: int = 800, seed: int = 0, restore_best_weights: bool = False,
-          validation_split: float = 0.2, verify: bool | None = None, secret: int | None = None) -> dict:
+          validation_split: float = 0.2, stop=None, verify: bool | None = None, secret: int | None = None) -> dict:
     """Train with the student's steps through `transport`, verified, within `budget` seconds.
 
     Inputs:
@@ -276,6 +277,9 @@ def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, 
       measures validation accuracy, its adam_forms verify the steps (where it has them: the
       student release carries no reference, so its local check does not verify)
     - x (N, D), y (N,): the training set; the other arguments as assignment.training.fit's
+    - stop(epoch, params): as run_epochs's: asked at each best-validation-so-far epoch, with
+      the parameters this process holds; True ends training there (the check's rule: stop
+      once the points are decided)
     - verify: default, where the reference can; secret: the verifier's seed (tests only)
 
     Returns {"params": the parameters this process holds, "history": History.to_dict()}.
@@ -327,5 +331,5 @@ def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, 
                                   n_train=len(x_tr), n_val=len(x_val)))
     params, history = run_epochs(steps, snapshot, (lambda p: evaluate(net, p, x_val, y_val)) if len(x_val) else None,
                                  len(x_tr), history, epochs=epochs, batch_size=batch_size, seed=seed,
-                                 restore_best_weights=restore_best_weights)
+                                 restore_best_weights=restore_best_weights, stop=stop)
     return {"params": params, "history": history.to_dict()}

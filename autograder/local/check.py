@@ -85,6 +85,10 @@ def report(results: list[CheckResult], areas, lang: str = "ru", details: bool = 
         table.add_row(area.title_ru if ru else area.title_en, f"{got:g} / {of:g}", verdict)
     out.print(table)
     for r in results if details else ():
+        note = r.note(local=True)
+        if r.status == "passed" and note:  # training stopped early: at which epoch, and that the grader's may differ
+            out.print(Text.assemble(("✓", "green"), " ", inert.terminal_text(r.title(ru), "bold"), "\n  ",
+                                    note[1] if ru else note[0]))
         if r.status != "passed":  # the explanation may quote the student's exception: printed as text, cleaned
             out.print(Text.assemble(("✗", "red"), " ", inert.terminal_text(r.title(ru), "bold"), "\n  ",
                                     inert.terminal_text(r.ru if ru else r.en)))
@@ -94,8 +98,8 @@ def report(results: list[CheckResult], areas, lang: str = "ru", details: bool = 
 @app.command()
 def check(network: Path = typer.Argument(Path("network.py"), help="Your network.py (or its directory)."),
           area: list[str] = typer.Option(None, help="Only this area (repeatable): " + ", ".join(scheme.AUTOGRADED_KEYS)),
-          training: bool = typer.Option(False, help="Also train for 12 epochs and measure test accuracy "
-                                        "(about half a minute)."),
+          training: bool = typer.Option(False, help="Also train (up to 12 epochs, stopping once "
+                                        "full marks are reached) and measure test accuracy (about half a minute at most)."),
           lang: str = typer.Option("ru", help="ru or en: the language of the explanations."),
           as_json: bool = typer.Option(False, "--json", help="Print the results as JSON (each check named as in the "
                                        "grader's results.json) instead of the table."),
@@ -138,4 +142,5 @@ def to_report(run: LocalRun, lang: str) -> dict:
     return {"score": round(sum(r.score for r in results), 4), "max_score": sum(r.max_score for r in results),
             "import_error": inert.field(why.ru if ru else why.en) if why else "", "output": inert.clean(run.output),
             "tests": [{"name": r.gradescope_name(), "area": r.area, "score": r.score, "max_score": r.max_score,
-                       "status": r.status, "message": inert.field(r.ru if ru else r.en)} for r in results]}
+                       "status": r.status, "message": inert.field(r.ru if ru else r.en) if r.status != "passed"
+                       else messages.say(r.note(local=True) or ("", ""), lang)} for r in results]}
