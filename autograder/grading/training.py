@@ -137,11 +137,24 @@ class InProcess:
             return grads, float(loss), int(np.sum(np.argmax(logits, axis=1) == self.y_tr[idx]))
 
         grads, loss, correct = self.call(action, timeout)
-        self.params, self.grads = self.state["params"], grads
+        self.params, self.grads = as_in_a_bank(self.state["params"]), as_in_a_bank(grads)
         return loss, correct
 
     def abort(self):
         pass
+
+
+def as_in_a_bank(value):
+    """What the worker's shared float32 bank would hold of a step's params or grads (a dict of
+    arrays): each numeric array as float32, so that a float64 step is verified here as when
+    grading; anything else as it is, for the verifier to refuse."""
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for k, v in value.items():
+        array = np.asarray(v) if isinstance(v, (np.ndarray, np.generic)) else None
+        out[k] = array.astype(np.float32, copy=False) if array is not None and np.issubdtype(array.dtype, np.number) else v
+    return out
 
 
 def _loss_and_correct(answer) -> tuple[float, int]:
