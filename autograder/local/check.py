@@ -15,6 +15,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -22,12 +23,10 @@ from rich.text import Text
 
 from assignment.cli import DataDir, console, fail, load_data_or_fail, out
 from autograder import inert, messages, scheme
-from autograder.grading.calls import Unimportable
-from autograder.grading.plugin import run_checks
-from autograder.local.answers import local_reference
-from autograder.local.capture import Printed
-from autograder.local.student import LocalStudent, NotImported, load_student
 from autograder.results import CheckResult
+
+if TYPE_CHECKING:
+    from autograder.local.student import NotImported
 
 app = typer.Typer()
 
@@ -45,6 +44,13 @@ class LocalRun:
 def run_local(network_py, areas=scheme.QUICK_KEYS, data_dir=None) -> LocalRun:
     """The public checks of `areas` on network_py, in this process. A network.py that does
     not import fails every check, with why."""
+    # imported here, not with the command line: `mnist-hw grade`'s process has no use for pytest
+    from autograder.grading.calls import Unimportable
+    from autograder.grading.plugin import run_checks
+    from autograder.local.answers import local_reference
+    from autograder.local.capture import Printed
+    from autograder.local.student import LocalStudent, NotImported, load_student
+
     printed = Printed()
     try:
         module, why = load_student(network_py, printed), None
