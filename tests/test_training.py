@@ -187,7 +187,7 @@ def test_check_training_stops_at_full_marks_and_says_the_grader_may_differ(tmp_p
         assert result.exit_code == 0, result.output
         (training,) = json.loads(result.stdout)["tests"]
         assert training["score"] == training["max_score"] == 20 and said in training["message"], training
-        assert warned in training["message"] and "of 12" in training["message"] or "из 12" in training["message"]
+        assert warned in training["message"] and ("of 12" in training["message"] or "из 12" in training["message"])
         epoch = int(training["message"].split("epoch " if lang == "en" else "эпохе ")[1].split()[0])
         assert 1 <= epoch < 12
 
