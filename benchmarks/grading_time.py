@@ -3,7 +3,7 @@ process divided by the time of one training epoch measured in the same grading (
 check's own per-epoch times, in grade.json's history), so that the figure holds on any
 machine and under any load that stays the same within a grading.
 
-    python benchmarks/grading_time.py [--tree DIR] [--forms 3] [--batch] [--out DIR]
+    python benchmarks/grading_time.py [--tree DIR] [--forms 3] [--batch] [--breakdown] [--out FILE]
 
 - one at a time: the reference and the first --forms correct forms (tests/corpus/correct),
   each by its own `mnist-hw grade` process; per grading: the wall time, the training check's
@@ -11,6 +11,9 @@ machine and under any load that stays the same within a grading.
 - --batch: 16 gradings (the examples twice, the copies made distinct by a comment so that the
   journal grades them again) by one `mnist-hw grade --jobs 2`: the wall time, and the wall
   time over the median epoch of all 16.
+--breakdown: what a grading does besides training, each part timed alone in a fresh process
+(so each includes the interpreter's start, which is given first), in epochs' worth of the
+first grading's epoch (run with the gradings, or alone with --epoch SECONDS).
 --tree: the source tree whose engine grades (default: this one), e.g. an earlier commit
 unpacked with `git archive`, to compare before and after under the same load.
 Prints the machine's load (uptime) before and after: ratios within one run are what count.
@@ -87,6 +90,52 @@ def batch(tree: Path, work: Path) -> dict:
     return result
 
 
+PARTS = {  # name: code run in a fresh interpreter (the reference in sys.argv[1], a scratch folder in argv[2])
+    "interpreter start": "pass",
+    "numpy import": "import numpy",
+    "mnist-hw grade's own imports (CLI, batch)": "import autograder.cli, autograder.commands, autograder.batch.run",
+    "canary (a sandbox started, probed)": "from autograder.sandbox import canary; canary.check()",
+    "grading process's imports (pytest, hypothesis, checks)": "import autograder.grading.grade, hypothesis, pytest",
+    "sandbox start (worker, numpy, network.py)": (
+        "import sys; from pathlib import Path; from autograder.sandbox.box import Sandbox, Limits; "
+        "s = Sandbox(Path(sys.argv[1]), None, Limits()); s.start(); s.close()"),
+    "the checks without training (grade --skip-training, its process)": (
+        "import sys; from pathlib import Path; from autograder.grading.grade import grade; "
+        "grade(Path(sys.argv[1]), skip_training=True)"),
+    "reports of one grading (feedback, history.png, gradebook, summary, page)": (
+        "import sys, json; from pathlib import Path; from autograder.results import Grade; "
+        "from autograder.batch import reports, page; out = Path(sys.argv[2]); "
+        "g = Grade.read(Path(sys.argv[3])); reports.write_submission_reports(out / 'r', 'r', g); "
+        "reports.write_gradebook(out, {'r': g}); reports.write_grades(out, {'r': g}); "
+        "reports.write_summary(out, {'r': g}); page.write_batch_page(out, {'r': g}, {'r': b'x = 1'})"),
+}
+
+
+EPOCH = ("import time; from assignment import data; from assignment.training import fit; "
+         "from solution import network; x, y = data.load_mnist().x_train, data.load_mnist().y_train; "
+         "t = time.perf_counter(); fit(network, x, y, epochs=1); print(time.perf_counter() - t)")
+
+
+def breakdown(tree: Path, reference: Path, grade_json: Path, work: Path, epoch: float | None) -> dict:
+    """{part: seconds} of PARTS, each in a fresh interpreter with the engine in tree; without
+    `epoch`, one epoch of the kit's fit (one BLAS thread, as in the worker) is the unit."""
+    if epoch is None:
+        done = subprocess.run([sys.executable, "-c", EPOCH], check=True, capture_output=True, text=True, cwd=str(tree),
+                              env={**os.environ, "PYTHONPATH": str(tree), "OPENBLAS_NUM_THREADS": "1",
+                                   "OMP_NUM_THREADS": "1"})
+        epoch = float(done.stdout.strip().splitlines()[-1])
+        print(f"  one epoch of fit (the unit): {epoch:.2f} s", flush=True)
+    found = {"epoch": epoch}
+    for name, code in PARTS.items():
+        scratch = Path(tempfile.mkdtemp(dir=work))
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code, str(reference), str(scratch), str(grade_json)], check=True,
+                       capture_output=True, env={**os.environ, "PYTHONPATH": str(tree)}, cwd=str(tree))
+        found[name] = time.perf_counter() - started
+        print(f"  {name:75} {found[name]:6.2f} s  {found[name] / epoch:4.2f} epochs' worth", flush=True)
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tree", type=Path, default=ROOT)
@@ -94,6 +143,9 @@ def main():
     parser.add_argument("--batch", action="store_true")
     parser.add_argument("--no-single", action="store_true")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--breakdown", action="store_true")
+    parser.add_argument("--grade-json", help="a grade.json with training, for --breakdown without gradings")
+    parser.add_argument("--epoch", type=float, help="seconds of one epoch, for --breakdown without gradings")
     a = parser.parse_args()
     tree = a.tree.resolve()
     print(f"tree {tree}\nload before: {uptime()}", flush=True)
@@ -103,6 +155,11 @@ def main():
     result = {"tree": str(tree), "load_before": uptime()}
     if not a.no_single:
         result["single"] = one_at_a_time(tree, submissions, work)
+    if a.breakdown:
+        epoch = a.epoch or (result["single"][0]["epoch"] if "single" in result else None)
+        name = result["single"][0]["name"] if "single" in result else None
+        grade_json = work / "out" / name / name / "grade.json" if name else Path(a.grade_json)
+        result["breakdown"] = breakdown(tree, submissions["reference"], grade_json, work, epoch)
     if a.batch:
         result["batch"] = batch(tree, work)
     result["load_after"] = uptime()
