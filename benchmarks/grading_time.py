@@ -60,6 +60,9 @@ def one_at_a_time(tree: Path, submissions: dict[str, Path], work: Path) -> list[
         shutil.copy(source, work / "in" / name / "network.py")
         wall = mnist_hw(tree, "grade", work / "in" / name, "--out", work / "out" / name, "--jobs", "1")
         seconds, score = training_of(work / "out" / name / name / "grade.json")
+        if not seconds:  # training did not run (e.g. stopped by its pace on an overloaded machine): no unit
+            print(f"  {name:40} score {score:5g}  wall {wall:6.1f} s  no epoch trained", flush=True)
+            continue
         epoch = statistics.median(seconds)
         rows.append({"name": name, "score": score, "wall": wall, "epoch": epoch, "epochs": len(seconds),
                      "whole": wall / epoch, "rest": (wall - sum(seconds)) / epoch})
