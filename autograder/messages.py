@@ -680,6 +680,18 @@ def accuracy_below_target(accuracy: float, epochs: int, counted: float, target: 
 
 
 # -- training (autograder/grading/training.py) ---------------------------------------------------
+def training_stopped(epoch: int, epochs: int, local: bool = False) -> Pair:
+    """The training check stopped early: `epoch` (from 1) of `epochs` was the best on validation
+    so far and its test accuracy earned full marks. `local`: said by `mnist-hw check`, whose
+    machine and BLAS are the student's, so the grader's epoch may differ."""
+    en = f"full marks reached at epoch {epoch} of {epochs}: training stopped."
+    ru = f"полный балл достигнут на эпохе {epoch} из {epochs}: обучение остановлено."
+    if local:
+        en += " The grader may stop at another epoch: its machine and BLAS differ from yours."
+        ru += " Грейдер может остановиться на другой эпохе: у него другая машина и BLAS."
+    return en, ru
+
+
 def training_rejected(t: int, why: Pair) -> Pair:
     return (f"training earns no points: {why[0]} (step {t}). Training points count for weights that follow, step by "
             f"step from the given initial weights, from forward, softmax_cross_entropy, backward and adam_update; "

@@ -31,6 +31,12 @@ class CheckResult:
         """The check's name in Russian (where it has one) or English."""
         return (self.name_ru or self.name) if ru else self.name
 
+    def note(self, local: bool = False) -> tuple[str, str] | None:
+        """(en, ru) a passed check says besides its points: the training check, where it stopped
+        early (its metrics stopped_at, epochs); None otherwise. `local`: said by `mnist-hw check`."""
+        stopped = (self.metrics or {}).get("stopped_at")
+        return messages.training_stopped(stopped, self.metrics.get("epochs", stopped), local) if stopped else None
+
     def gradescope_name(self) -> str:
         """The name in results.json (and `mnist-hw check --json`): both languages."""
         return f"{self.name_ru} / {self.name}" if self.name_ru and self.name_ru != self.name else self.name
@@ -128,7 +134,8 @@ class Grade:
                           "visibility": "visible", "output": f"{error}\n\n{messages.DOES_NOT_IMPORT[1]}: "
                                                              f"{inert.field(self.import_error_ru) or error}", **text})
         for number, check in enumerate(self.checks, 1):
-            output = "" if check.status == "passed" else f"{inert.field(check.ru)}\n\n{inert.field(check.en)}"
+            en, ru = (check.en, check.ru) if check.status != "passed" else check.note() or (None, None)
+            output = "" if en is None else f"{inert.field(ru)}\n\n{inert.field(en)}"
             tests.append({"name": check.gradescope_name(), "number": str(number), "score": check.score,
                           "max_score": check.max_score,
                           "status": check.status, "output": output, "tags": [check.area],
@@ -185,7 +192,9 @@ class Grade:
         elif self.checks:
             lines += [say["all_passed"][i], ""]
         if self.test_accuracy is not None:
-            lines += [f"{say['test_accuracy'][i]}: {self.test_accuracy:.2%}", "", "![](history.png)", ""]
+            notes = [note[i] for c in self.checks if (note := c.note())]  # where training stopped early
+            lines += [f"{say['test_accuracy'][i]}: {self.test_accuracy:.2%}", "", *notes, *([""] if notes else []),
+                      "![](history.png)", ""]
         if self.output.strip():
             lines += [f"## {say['printed'][i]}", "", inert.markdown_code(inert.capped(self.output.strip(), 5000)), ""]
         missing = [messages.PROTECTIONS.get(n, (n, n))[i] for n, ok in self.protections.items() if not ok]

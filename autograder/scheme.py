@@ -67,3 +67,17 @@ def training_fraction(accuracy: float, keras_test_accuracy: float) -> float:
     target = round((keras_test_accuracy - TRAINING_MARGIN) / ACCURACY_STEP)
     floor = round(TRAINING_FLOOR / ACCURACY_STEP)
     return min(1.0, max(0.0, (steps - floor) / (target - floor)))
+
+
+def training_decided(accuracy: float, keras_test_accuracy: float) -> bool:
+    """Whether a test accuracy already earns every training point, so that training may stop.
+
+    The training check's rule: it trains up to its epochs, and stops at the first epoch that
+    is the best on validation so far AND whose test accuracy earns full marks (this); where
+    that never happens, it trains every epoch and the best validation epoch's test accuracy
+    gives the points. Epochs are chosen by validation alone: the test accuracy is measured
+    only at an epoch validation chose, and only decides whether to go on. A submission whose
+    last best-validation epoch earns full marks passed the bar at that epoch or earlier, so
+    no submission loses points by stopping; one whose best-validation epoch passed the bar
+    and a later, better-on-validation one fell below it keeps full marks (README: the gains)."""
+    return training_fraction(accuracy, keras_test_accuracy) >= 1.0

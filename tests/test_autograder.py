@@ -42,7 +42,8 @@ def test_example_submissions_get_their_exact_scores(tmp_path, mnist_dir):
     grades = batch.grade_batch(paths, tmp_path / "out", jobs=2, data_dir=mnist_dir)
     assert {name: g.score for name, g in grades.items()} == expected_scores()
     reference = grades["reference"]
-    assert reference.score == reference.max_score == scheme.AUTOGRADED and reference.test_accuracy >= 0.978
+    assert reference.score == reference.max_score == scheme.AUTOGRADED  # training stops at the bar, counted at 0.1 pp
+    assert scheme.counted_accuracy(reference.test_accuracy) >= 0.978
     # Each bug loses the points of its own area and keeps the others.
     areas = {name: {c.area for c in g.checks if c.status == "failed"} for name, g in grades.items()}
     assert areas["no_batch_mean"] == {"softmax_loss", "gradients"}
@@ -240,3 +241,24 @@ def test_a_numerical_backward_earns_no_points_for_equalling_the_reference(tmp_pa
     hidden = next(c for c in gradients.values() if c.visibility == "hidden")
     assert hidden.score == 0 and "did not finish" in hidden.en
     assert sum(c.score for c in gradients.values()) <= 10
+
+
+@pytest.mark.slow
+def test_a_correct_submission_stops_training_at_full_marks_the_same_way_twice(tmp_path, mnist_dir):
+    """The grader's training check stops at the first best-validation epoch whose test accuracy
+    earns full marks: before the 12th for the reference, at the same epoch, with the same
+    points and accuracy, on a second grading; the feedback says so in both languages."""
+    path = next(p for p in write_examples(tmp_path / "s") if p.name == "reference")
+    runs = [batch.grade_one(path, tmp_path / f"out{i}", data_dir=mnist_dir) for i in (1, 2)]
+    training = [next(c for c in g.checks if c.area == "training") for g in runs]
+    assert all(g.score == scheme.AUTOGRADED for g in runs) and all(c.score == 20 for c in training)
+    stopped = [c.metrics["stopped_at"] for c in training]
+    assert stopped[0] == stopped[1] and 1 <= stopped[0] < 12, stopped
+    assert len(training[0].metrics["history"]["epoch"]) == stopped[0]
+    assert training[0].metrics["history"]["best_epoch"] == stopped[0] - 1
+    assert runs[0].test_accuracy == runs[1].test_accuracy and scheme.counted_accuracy(runs[0].test_accuracy) >= 0.978
+    said = f"full marks reached at epoch {stopped[0]} of 12: training stopped"
+    assert said in (tmp_path / "out1" / "reference" / "feedback.en.md").read_text()
+    assert f"полный балл достигнут на эпохе {stopped[0]} из 12" in (tmp_path / "out1" / "reference" / "feedback.md").read_text()
+    results = json.loads((tmp_path / "out1" / "reference" / "results.json").read_text())
+    assert any(said in t["output"] for t in results["tests"] if t["status"] == "passed")

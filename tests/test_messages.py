@@ -25,6 +25,7 @@ SAMPLES = {"module": "scipy", "path": "network.py", "seconds": 2.5, "fn": "backw
 # the function's own arguments.
 ARGUMENTS = {
     "location": ("network.py line 40, in backward: dW1 = X.T @ dz",),
+    "training_stopped": (5, 12, True),
     "raised": ("backward", "ValueError: 7", (" (network.py line 40, in backward: x)",
                                              " (network.py, строка 40, в backward: x)")),
     "called_exit": ("backward", "SystemExit: 3", (" (network.py line 40, in backward: x)",

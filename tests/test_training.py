@@ -143,3 +143,68 @@ def test_local_checks_stop_an_endless_loop_at_import(tmp_path):
     run = run_local(tmp_path / "network.py", ["forward"])
     assert "did not finish importing within 20 s: is there an endless loop" in run.why.en
     assert run.results and all(r.score == 0 and r.en == run.why.en for r in run.results)
+
+
+def test_the_stop_rule_is_asked_at_best_validation_epochs_only_and_ends_training_there(subset):
+    """The training check's loop asks its stop rule at each epoch that is the best on validation
+    so far, with the weights this process holds; True ends training with those weights kept."""
+    from autograder.grading.reference import live_reference
+    from autograder.grading.training import InProcess, drive
+
+    x, y = subset
+
+    def run(stop_from: int):
+        asked = []
+
+        def rule(epoch, params):
+            asked.append((epoch, params))
+            return epoch >= stop_from
+
+        result = drive(InProcess(reference, x, y, lambda action, seconds: action()), live_reference(), x, y,
+                       budget=300, epochs=6, n_hidden=16, restore_best_weights=True, stop=rule)
+        return result, asked
+
+    full, asked = run(99)  # never decided: every epoch trained, the best validation epoch kept
+    val = full["history"]["val_accuracy"]
+    assert len(val) == 6
+    best_so_far = [e for e in range(6) if val[e] > max(val[:e], default=-1.0)]
+    assert [e for e, _ in asked] == best_so_far and full["history"]["best_epoch"] == best_so_far[-1]
+    assert full["params"] is asked[-1][1]
+    stop_at = best_so_far[1] if len(best_so_far) > 1 else best_so_far[0]
+    stopped, asked = run(stop_at)  # decided at that epoch: nothing trained after it
+    assert len(stopped["history"]["val_accuracy"]) == stop_at + 1 and stopped["params"] is asked[-1][1]
+    assert stopped["history"]["val_accuracy"] == val[:stop_at + 1]  # the same run, cut short: deterministic
+
+
+@pytest.mark.slow
+def test_check_training_stops_at_full_marks_and_says_the_grader_may_differ(tmp_path, mnist_dir):
+    """`mnist-hw check --training` on a correct network.py: full marks, training stopped at the
+    first best-validation epoch that earns them (before the 12th), said in both languages
+    with the warning that the grader's epoch may differ."""
+    shutil.copy(SOLUTION, tmp_path / "network.py")
+    for lang, said, warned in (("en", "full marks reached at epoch", "The grader may stop at another epoch"),
+                               ("ru", "полный балл достигнут на эпохе", "Грейдер может остановиться")):
+        result = CliRunner().invoke(grader_app(), ["check", str(tmp_path / "network.py"), "--area", "training",
+                                                   "--json", "--lang", lang, "--data-dir", str(mnist_dir)])
+        assert result.exit_code == 0, result.output
+        (training,) = json.loads(result.stdout)["tests"]
+        assert training["score"] == training["max_score"] == 20 and said in training["message"], training
+        assert warned in training["message"] and ("of 12" in training["message"] or "из 12" in training["message"])
+        epoch = int(training["message"].split("epoch " if lang == "en" else "эпохе ")[1].split()[0])
+        assert 1 <= epoch < 12
+
+
+@pytest.mark.slow
+def test_a_bar_that_is_never_reached_trains_the_whole_budget(tmp_path, mnist_dir, monkeypatch):
+    """Where no best-validation epoch earns full marks (here: a bar above 100%), the check trains
+    all 12 epochs and the best validation epoch's test accuracy gives the points, as before."""
+    from autograder import scheme
+    from autograder.local.check import run_local
+
+    monkeypatch.setattr(scheme, "TRAINING_MARGIN", -0.05)
+    shutil.copy(SOLUTION, tmp_path / "network.py")
+    (result,) = run_local(tmp_path / "network.py", ["training"], mnist_dir).results
+    history = result.metrics["history"]
+    assert len(history["epoch"]) == 12 and result.metrics["stopped_at"] is None and result.note() is None
+    assert history["best_epoch"] == int(np.argmax(history["val_accuracy"]))
+    assert 0 < result.score < 20 and "after 12 epochs" in result.en, result.en

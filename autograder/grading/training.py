@@ -22,6 +22,7 @@ and steps drawn from a secret seed the submission cannot know:
 - the parameters this process evaluates (validation, restore-best, the test set) are its
   own copy, checked against the entries it verified.
 The Pace stops training as soon as it cannot finish within the budget, saying the speed.
+The check's `stop` rule ends it as soon as the points are decided (see check_training.py).
 """
 from __future__ import annotations
 
@@ -158,7 +159,7 @@ class InProcess:
             return grads, float(loss), int(np.sum(np.argmax(logits, axis=1) == self.y_tr[idx]))
 
         grads, loss, correct = self.call(action, timeout)
-        self.params, self.grads = self.state["params"], grads
+        self.params, self.grads = as_in_a_bank(self.state["params"]), as_in_a_bank(grads)
         return loss, correct
 
     def abort(self):
@@ -178,6 +179,19 @@ def step_report(t: int, loss, correct, batch: int) -> tuple[float, int]:
     if not 0 <= correct <= batch:
         raise rejected(t, messages.step_count_impossible(int(correct), batch))
     return float(loss), int(correct)
+
+
+def as_in_a_bank(value):
+    """What the worker's shared float32 bank would hold of a step's params or grads (a dict of
+    arrays): each numeric array as float32, so that a float64 step is verified here as when
+    grading; anything else as it is, for the verifier to refuse."""
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for k, v in value.items():
+        array = np.asarray(v) if isinstance(v, (np.ndarray, np.generic)) else None
+        out[k] = array.astype(np.float32, copy=False) if array is not None and np.issubdtype(array.dtype, np.number) else v
+    return out
 
 
 def rejected(t: int, why: tuple[str, str]) -> Feedback:
@@ -320,7 +334,7 @@ class Pace:
 
 def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, epochs: int, batch_size: int = 200,
           optimizer: str = "adam", n_hidden: int = 800, seed: int = 0, restore_best_weights: bool = False,
-          validation_split: float = 0.2, verify: bool | None = None, secret: int | None = None) -> dict:
+          validation_split: float = 0.2, stop=None, verify: bool | None = None, secret: int | None = None) -> dict:
     """Train with the student's steps through `transport`, verified, within `budget` seconds.
 
     Inputs:
@@ -329,6 +343,9 @@ def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, 
       measures validation accuracy, its adam_forms verify the steps (where it has them: the
       student release carries no reference, so its local check does not verify)
     - x (N, D), y (N,): the training set; the other arguments as assignment.training.fit's
+    - stop(epoch, params): as run_epochs's: asked at each best-validation-so-far epoch, with
+      the parameters this process holds; True ends training there (the check's rule: stop
+      once the points are decided)
     - verify: default, where the reference can; secret: the verifier's seed (tests only)
 
     Returns {"params": the parameters this process holds, "history": History.to_dict()}.
@@ -381,5 +398,5 @@ def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, 
                                   n_train=len(x_tr), n_val=len(x_val)))
     params, history = run_epochs(steps, snapshot, (lambda p: evaluate(net, p, x_val, y_val)) if len(x_val) else None,
                                  len(x_tr), history, epochs=epochs, batch_size=batch_size, seed=seed,
-                                 restore_best_weights=restore_best_weights)
+                                 restore_best_weights=restore_best_weights, stop=stop)
     return {"params": params, "history": history.to_dict()}

@@ -15,6 +15,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -22,12 +23,10 @@ from rich.text import Text
 
 from assignment.cli import DataDir, console, fail, load_data_or_fail, out
 from autograder import inert, messages, scheme
-from autograder.grading.calls import Unimportable
-from autograder.grading.plugin import run_checks
-from autograder.local.answers import local_reference
-from autograder.local.capture import Printed
-from autograder.local.student import LocalStudent, NotImported, load_student
 from autograder.results import CheckResult
+
+if TYPE_CHECKING:
+    from autograder.local.student import NotImported
 
 app = typer.Typer()
 
@@ -45,6 +44,13 @@ class LocalRun:
 def run_local(network_py, areas=scheme.QUICK_KEYS, data_dir=None) -> LocalRun:
     """The public checks of `areas` on network_py, in this process. A network.py that does
     not import fails every check, with why."""
+    # imported here, not with the command line: `mnist-hw grade`'s process has no use for pytest
+    from autograder.grading.calls import Unimportable
+    from autograder.grading.plugin import run_checks
+    from autograder.local.answers import local_reference
+    from autograder.local.capture import Printed
+    from autograder.local.student import LocalStudent, NotImported, load_student
+
     printed = Printed()
     try:
         module, why = load_student(network_py, printed), None
@@ -85,6 +91,10 @@ def report(results: list[CheckResult], areas, lang: str = "ru", details: bool = 
         table.add_row(area.title_ru if ru else area.title_en, f"{got:g} / {of:g}", verdict)
     out.print(table)
     for r in results if details else ():
+        note = r.note(local=True)
+        if r.status == "passed" and note:  # training stopped early: at which epoch, and that the grader's may differ
+            out.print(Text.assemble(("✓", "green"), " ", inert.terminal_text(r.title(ru), "bold"), "\n  ",
+                                    note[1] if ru else note[0]))
         if r.status != "passed":  # the explanation may quote the student's exception: printed as text, cleaned
             out.print(Text.assemble(("✗", "red"), " ", inert.terminal_text(r.title(ru), "bold"), "\n  ",
                                     inert.terminal_text(r.ru if ru else r.en)))
@@ -94,8 +104,8 @@ def report(results: list[CheckResult], areas, lang: str = "ru", details: bool = 
 @app.command()
 def check(network: Path = typer.Argument(Path("network.py"), help="Your network.py (or its directory)."),
           area: list[str] = typer.Option(None, help="Only this area (repeatable): " + ", ".join(scheme.AUTOGRADED_KEYS)),
-          training: bool = typer.Option(False, help="Also train for 12 epochs and measure test accuracy "
-                                        "(about half a minute)."),
+          training: bool = typer.Option(False, help="Also train (up to 12 epochs, stopping once "
+                                        "full marks are reached) and measure test accuracy (about half a minute at most)."),
           lang: str = typer.Option("ru", help="ru or en: the language of the explanations."),
           as_json: bool = typer.Option(False, "--json", help="Print the results as JSON (each check named as in the "
                                        "grader's results.json) instead of the table."),
@@ -138,4 +148,5 @@ def to_report(run: LocalRun, lang: str) -> dict:
     return {"score": round(sum(r.score for r in results), 4), "max_score": sum(r.max_score for r in results),
             "import_error": inert.field(why.ru if ru else why.en) if why else "", "output": inert.clean(run.output),
             "tests": [{"name": r.gradescope_name(), "area": r.area, "score": r.score, "max_score": r.max_score,
-                       "status": r.status, "message": inert.field(r.ru if ru else r.en)} for r in results]}
+                       "status": r.status, "message": inert.field(r.ru if ru else r.en) if r.status != "passed"
+                       else messages.say(r.note(local=True) or ("", ""), lang)} for r in results]}
