@@ -30,6 +30,7 @@ import contextlib
 import os
 import secrets
 import time
+import weakref
 
 import numpy as np
 
@@ -83,13 +84,14 @@ class InSandbox:
     SLOTS = 4  # 4 x 2 x 2.5 MB for MNIST's 636,010 parameters
 
     def __init__(self, sandbox):
-        self.sandbox, self.pending, self._fd = sandbox, 0, None
+        self.sandbox, self.pending = sandbox, 0
 
     def begin(self, params: dict, learning_rate: float, validation_split: float):
         self._layout = layout(params)
         self._bank_bytes = 4 * sum(int(np.prod(s)) for _, s, _ in self._layout)
         here, in_box = self.sandbox.shared_file(self.SLOTS * 2 * self._bank_bytes)
         self._fd = os.open(here, os.O_RDONLY | os.O_CLOEXEC)
+        weakref.finalize(self, os.close, self._fd)  # kept across the epochs (abort ends each), closed with this
         self.sandbox.request({"op": "train_begin", "params": params, "learning_rate": learning_rate,
                               "validation_split": validation_split, "shared": str(in_box), "slots": self.SLOTS,
                               "layout": [[k, list(s), o] for k, s, o in self._layout]})
@@ -121,10 +123,7 @@ class InSandbox:
 
     def abort(self):
         """Steps asked ahead and not received would put the worker's answers out of step:
-        end it (the next check starts another). The file is closed here in any case."""
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        end it (the next check starts another)."""
         if self.pending:
             self.sandbox.kill()
             self.sandbox.dead = WorkerError.said("died", messages.STOPPED_IN_TRAINING)
