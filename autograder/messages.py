@@ -476,6 +476,14 @@ DZ1: Pair = ("your dz1 (the gradient at z1, recovered from dW1 = X.T @ dz1)",
              "ваш dz1 (градиент по z1, восстановленный из dW1 = X.T @ dz1)")
 
 
+def other_weights(name: str, symbols: list, got: list, due: list, what: Pair) -> Pair:
+    """name is a weighted sum of `symbols` with weights `got` where `due` were due."""
+    have = " + ".join(f"{w:.4g} * {s}" for s, w in zip(symbols, got))
+    want = " + ".join(f"{w:.4g} * {s}" for s, w in zip(symbols, due))
+    return (f"{name} is {have}{what[0]}, where {want} was due: the weights of its terms are wrong.",
+            f"{name} равен {have}{what[1]}, а нужно {want}: веса его слагаемых неверны.")
+
+
 def offset_by_term(name: str, term: str, times: int, what: Pair) -> Pair:
     """got - expected is `times` * the offset `term` in every row."""
     how = {-1: (f"{term} is not added", f"{term} не прибавлен"), 1: (f"{term} is added twice", f"{term} прибавлен дважды"),

@@ -169,7 +169,9 @@ def outputs(net, seed: int) -> list:
     v = {k: rng.random(p.shape) * 0.1 for k, p in params.items()}
     inputs = [params, x, y, logits, grads, m, v]
     before = copy.deepcopy(inputs)
-    got = [net.softmax(logits), net.softmax_cross_entropy(logits, y)]
+    extreme = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4], [1e4, 1e4, -3.0]])  # the contract: no overflow
+    got = [net.softmax(logits), net.softmax_cross_entropy(logits, y), net.softmax(extreme),
+           net.softmax_cross_entropy(extreme, np.eye(3))]
     out, cache = net.forward(params, x)
     _, dlogits = net.softmax_cross_entropy(out, y)
     got += [out, net.backward(params, cache, dlogits), net.sgd_update(params, grads, 0.05),
@@ -253,7 +255,7 @@ def main(argv=None) -> int:
     marked_down = [r for r in rows if r[2] and r[3] < r[4]]
     named = [r for r in killed if r[6] or names_cause(r[0], r[5])]
     print(f"\n{len(rows)} mutants, {len(rows) - len(live)} equivalent, in {elapsed:.0f} s "
-          f"({elapsed / max(1, len(rows)):.2f} s a mutant)")
+          f"({elapsed / max(1, len(rows)):.2f} s a mutant; {time.process_time():.0f} s of CPU)")
     print(f"mutation score: {len(killed)}/{len(live)} non-equivalent mutants lose points "
           f"({len(killed) / max(1, len(live)):.1%})")
     print(f"equivalent mutants marked down: {len(marked_down)}")

@@ -245,3 +245,11 @@ def test_a_difference_that_is_the_same_row_everywhere_is_a_bias():
     assert "b2 is subtracted instead of added" in said("logits", expected - 2 * b2, expected, offsets={"b2": b2}).en
     assert "a term that does not depend on the example" in said("logits", expected + 0.3, expected).en
     assert dx.row_offset_relation("logits", expected + RNG.standard_normal((4, 3)), expected, ctx()) is None
+
+
+def test_a_moment_with_other_weights_names_them():
+    g, m = RNG.standard_normal((3, 2)), RNG.standard_normal((3, 2))
+    terms = dx.moment_terms("m", g, m, 0.9)
+    message = said("m['W1']", 0.9 * m + 1.9 * g, 0.9 * m + 0.1 * g, terms=terms, rtol=1e-8, atol=1e-12)
+    assert "0.9 * m + 1.9 * g" in message.en and "0.9 * m + 0.1 * g was due" in message.en
+    assert dx.weights_relation("m", 0.9 * m + 0.1 * g + 0.01 * g * g, ctx(terms=terms)) is None

@@ -55,6 +55,7 @@ ARGUMENTS = {
     "wrong_upstream": ("dW2", ("your forward's logits", "логиты вашей forward"), (" (0.5)", " (0.5)"),
                        (" for N=5", " при N=5")),
     "shapes_differ": ((4, 3), (3, 4)),
+    "other_weights": ("m['W1']", ["m", "g"], [0.9, 1.9], [0.9, 0.1], (" at step t=2", " на шаге t=2")),
     "offset_by_term": ("logits", "b2", -1, (" for N=5", " при N=5")),
     "offset_by_row": ("logits", (" (0.5)", " (0.5)"), (" for N=5", " при N=5")),
     "mask_wrong": ("dW1", [2, 1], -0.25, True, (" (N=4)", " (N=4)")),

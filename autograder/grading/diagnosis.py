@@ -56,6 +56,8 @@ class Context:
       around the ReLU: the student's dz1 is recovered from dW1 = X.T @ dz1 where X has rank N
     - offsets: {name: vector} of terms added to every row (the biases b2, …): a difference
       that is the same in every row is a term that does not depend on the example
+    - terms: ((symbol, array, due weight), …): the value is due as a weighted sum of these (a
+      moment: beta1 * m + (1 - beta1) * g); the weights the student's value has are found
     - fn: the function whose output this is, to say "your sgd_update ignores learning_rate"
     - promise: key of messages.PROMISES, what the contract says this value is
     - what: (en, ru) appended to the name (" for N=4, D=3, H=5, C=3")
@@ -72,6 +74,7 @@ class Context:
     fn: str | None = None
     hidden: tuple | None = None
     offsets: dict = field(default_factory=dict)
+    terms: tuple = ()
     promise: str | None = None
     what: Pair = ("", "")
 
@@ -269,6 +272,23 @@ def step_relation(name: str, got: np.ndarray, expected: np.ndarray, ctx: Context
 
 
 # -- localization ---------------------------------------------------------------------------------
+def weights_relation(name: str, got: np.ndarray, ctx: Context) -> Pair | None:
+    """got is another weighted sum of the value's terms (beta1 * m + (1 - beta1) * g with other
+    weights): fit the weights by least squares over the terms that are not zero; an exact fit
+    with other weights names them against the due ones."""
+    terms = [(s, np.asarray(a, np.float64).ravel(), w) for s, a, w in ctx.terms
+             if np.shape(a) == got.shape and np.any(a)]
+    if not terms:
+        return None
+    basis = np.stack([a for _, a, _ in terms], axis=1)
+    weights, *_ = np.linalg.lstsq(basis, got.astype(np.float64).ravel(), rcond=None)
+    if not np.allclose(basis @ weights, got.ravel(), rtol=1e-7, atol=1e-12) or np.allclose(
+            weights, [w for *_, w in terms], rtol=1e-6):
+        return None
+    return messages.other_weights(name, [s for s, _, _ in terms], [float(x) for x in weights],
+                                  [w for *_, w in terms], ctx.what)
+
+
 def row_offset_relation(name: str, got: np.ndarray, expected: np.ndarray, ctx: Context) -> Pair | None:
     """got - expected is one row vector repeated for every example (N > 1): a term that does not
     depend on the example (a bias) is wrong; named where it is ±1 or ±2 times a known offset."""
@@ -383,6 +403,7 @@ def diagnose(name: str, got: np.ndarray, expected: np.ndarray, ctx: Context, rto
              or factor_relation(name, got, expected, ctx)
              or (ctx.hidden is not None and mask_relation(name, got, ctx))
              or row_offset_relation(name, got, expected, ctx)
+             or weights_relation(name, got, ctx)
              or (implied and probability_relation(name, implied[1], ctx.logits, ctx, implied[0])))
     return found or None
 
@@ -420,6 +441,11 @@ def adam_quantities(lr: float, b1: float, b2: float, t: int) -> list:
     """[(symbol, value)] of an Adam call: a factor of its step or moments is named from these."""
     return [("learning_rate", lr), ("1 - beta1", 1 - b1), ("1 - beta2", 1 - b2), ("1 - beta1^t", 1 - b1**t),
             ("1 - beta2^t", 1 - b2**t), ("sqrt(1 - beta2^t)", float(np.sqrt(1 - b2**t)))]
+
+
+def moment_terms(which: str, g, old, beta: float) -> tuple:
+    """The terms of a moment with their due weights: (("m", m, beta1), ("g", g, 1 - beta1)) or v's with g**2."""
+    return ((which, old, beta), ("g", g, 1 - beta)) if which == "m" else ((which, old, beta), ("g**2", g * g, 1 - beta))
 
 
 def moment_relatives(which: str, g, m, v, new_m, new_v, b1: float, b2: float, t: int, params=None) -> dict:

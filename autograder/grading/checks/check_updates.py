@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from autograder import messages
 from autograder.grading.feedback import PARAM_KEYS as KEYS
-from autograder.grading.diagnosis import adam_quantities, hyperparameter_relation, moment_relatives
+from autograder.grading.diagnosis import adam_quantities, hyperparameter_relation, moment_relatives, moment_terms
 from autograder.grading.feedback import compare, fail, params_dict
 from autograder.grading.problems import SHAPES, copy_params, problem, with_examples
 
@@ -77,7 +77,8 @@ def check_adam(student, reference, shape, hyper):
             for which, got, due, tol in (("m", new_m, keras_form[1], 1e-12), ("v", new_v, keras_form[2], 1e-14)):
                 compare(f"{which}[{k!r}]", got[k], due[k], rtol=1e-8, atol=tol, what=step, quantities=quantities,
                         relatives=moment_relatives(which, grads[k], m[k], v[k], keras_form[1][k], keras_form[2][k],
-                                                   b1, b2, t, [params[k], keras_form[0][k], alg1[0][k]]))
+                                                   b1, b2, t, [params[k], keras_form[0][k], alg1[0][k]]),
+                        terms=moment_terms(which, grads[k], (m if which == "m" else v)[k], b1 if which == "m" else b2))
             target = alg1[0][k] if np.allclose(new[k], alg1[0][k], rtol=1e-7, atol=1e-10) else keras_form[0][k]
             compare(f"params[{k!r}]", new[k], target, rtol=1e-7, atol=1e-10, what=step,
                     alternatives={key: forms and [f[k] for f in forms] for key, forms in mistakes.items()},
