@@ -25,6 +25,34 @@ def import_refused(module: str) -> Pair:
             f"эту часть на numpy; `mnist-hw check` и система оценки отказывают одинаково.")
 
 
+def own_module(module: str) -> Pair:
+    """A network.py that imports a module of the student's own beside it (nn_utils.py)."""
+    return (f"only network.py is graded: put {module}.py's functions into network.py (network.py imports "
+            f"`{module}`, a file of yours beside it, which the grader does not receive).",
+            f"оценивается только network.py: перенесите функции из {module}.py в network.py (network.py "
+            f"импортирует `{module}`, ваш файл рядом с ним, а система оценки его не получает).")
+
+
+# What network.py does at import when it calls the kit there, by the kit's module (the relation: the
+# kit's data layer loads, its training loop trains, its plots draw), in both languages.
+IMPORT_WORK = {"data": ("loads MNIST", "загружает MNIST"), "fetch": ("downloads MNIST", "скачивает MNIST"),
+               "training": ("trains a network", "обучает сеть"), "plots": ("draws plots", "рисует графики"),
+               "runs": ("reads or saves training runs", "читает или сохраняет запуски обучения")}
+
+
+def import_time_work(kit_call: str, error: str, where: Pair) -> Pair:
+    """network.py called the kit (`assignment.data.load_mnist`) at module level and that failed:
+    the cause is the work done at import, not what the kit's function needed there."""
+    module, fn = kit_call.split(".")[1], kit_call.rsplit(".", 1)[-1]
+    en, ru = IMPORT_WORK.get(module, (f"calls {fn}()", f"вызывает {fn}()"))
+    return (f"network.py {en} when it is imported ({fn}(){where[0]}): move it under "
+            f'`if __name__ == "__main__":`, so that importing network.py only defines its functions. '
+            f"(At import it failed with {error}.)",
+            f"network.py {ru} при импорте ({fn}(){where[1]}): перенесите это под "
+            f'`if __name__ == "__main__":`, чтобы импорт network.py только определял функции. '
+            f"(При импорте это завершилось ошибкой {error}.)")
+
+
 DOES_NOT_IMPORT: Pair = ("network.py does not import", "network.py не импортируется")
 
 
@@ -453,10 +481,12 @@ def duration(seconds: float) -> Pair:
 def training_too_slow(done: int, n_steps: int, elapsed: float, budget: float, step_seconds: float,
                       projected: float | None) -> Pair:
     """Training that cannot finish within its budget: how far it got, and what usually causes it."""
-    if projected is None:  # not even one more step within the limit
+    if projected is None:  # not even one more step within the limit: every step left takes longer than it
         rate = (f"{done:,} of {n_steps:,} steps in {elapsed:.0f} s, the next one not done within {step_seconds:.0f} s",
                 f"{done:,} из {n_steps:,} шагов за {elapsed:.0f} с, следующий не завершился за {step_seconds:.0f} с")
-        need = ("training cannot finish in time", "обучение не успеет завершиться")
+        took = duration(elapsed + (n_steps - done) * step_seconds)
+        need = (f"a training step is too slow: training would need more than {took[0]}",
+                f"шаг обучения слишком медленный: обучению понадобилось бы больше {took[1]}")
     else:
         rate = (f"{done:,} of {n_steps:,} steps in {elapsed:.0f} s", f"{done:,} из {n_steps:,} шагов за {elapsed:.0f} с")
         took = duration(projected)

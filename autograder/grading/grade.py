@@ -60,9 +60,11 @@ class SandboxedStudent(StudentCode):
 
 
 def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = False, areas=None,
-          limits: Limits | None = None, unsafe: bool = False) -> Grade:
+          limits: Limits | None = None, unsafe: bool = False, own=frozenset()) -> Grade:
     """Run every check on one network.py and return its Grade. `unsafe`: without isolation where
-    none can be had (else the sandbox raises SandboxUnavailable)."""
+    none can be had (else the sandbox raises SandboxUnavailable). `own`: the names of the
+    submission's other modules beside network.py (only network.py is graded; a refusal to import
+    one names it as the student's own)."""
     started = time.perf_counter()
     tempdirs.sweep()  # what graders killed earlier left behind
     data_dir = data.resolve_data_dir(data_dir)
@@ -70,6 +72,7 @@ def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = 
     train_files = None if "training" not in selected else (data.locate(data_dir, "train-images-idx3-ubyte"),
                                                            data.locate(data_dir, "train-labels-idx1-ubyte"))
     student = SandboxedStudent(Path(network_py), train_files, limits or Limits(), unsafe)
+    student.own = frozenset(own)
     max_score = scheme.max_score(areas, skip_training)
 
     def ended(checks=(), **kwargs) -> Grade:
@@ -87,7 +90,8 @@ def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = 
             return ended(import_error=str(exc))
         if not sandbox.ready.get("ok"):
             en, ru = explain_import(str(sandbox.ready.get("error", "it does not import")),
-                                    str(sandbox.ready.get("where", "")))
+                                    str(sandbox.ready.get("where", "")), str(sandbox.ready.get("kit_call", "")),
+                                    own=student.own)
             return ended(import_error=en, import_error_ru=ru if ru != en else "")
         plugin = run_checks(student, live_reference(), data_dir, selected)
         return ended(plugin.results)
@@ -105,8 +109,10 @@ def main(argv=None):
     parser.add_argument("--skip-training", action="store_true")
     parser.add_argument("--area", action="append")
     parser.add_argument("--unsafe-no-sandbox", action="store_true")
+    parser.add_argument("--own-module", action="append", default=[])
     a = parser.parse_args(argv)
-    grade(Path(a.network), a.data_dir, a.skip_training, a.area, unsafe=a.unsafe_no_sandbox).write(Path(a.result))
+    grade(Path(a.network), a.data_dir, a.skip_training, a.area, unsafe=a.unsafe_no_sandbox,
+          own=frozenset(a.own_module)).write(Path(a.result))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from rich.text import Text
 from assignment.cli import DataDir, console, fail, load_data_or_fail, out
 from autograder import inert, messages, scheme
 from autograder.grading.calls import Unimportable
+from autograder.sandbox import imports
 from autograder.grading.plugin import run_checks
 from autograder.local.answers import local_reference
 from autograder.local.capture import Printed
@@ -49,6 +50,7 @@ def run_local(network_py, areas=scheme.QUICK_KEYS, data_dir=None) -> LocalRun:
     try:
         module, why = load_student(network_py, printed), None
         student, reference = LocalStudent(module, data_dir, printed), local_reference(module)
+        student.own = imports.own_modules_in(network_py)
     except NotImported as exc:
         why = exc
         student, reference = Unimportable((exc.en, exc.ru)), local_reference(None)
