@@ -56,6 +56,60 @@ def import_time_work(kit_call: str, error: str, where: Pair) -> Pair:
 DOES_NOT_IMPORT: Pair = ("network.py does not import", "network.py не импортируется")
 
 
+# Constructs of Pythons newer than the grader's (autograder/sandbox/source.py), and how to write each instead.
+NEWER_SYNTAX = {
+    'type_alias': ('a `type` alias (Python 3.12, PEP 695)',
+                   'псевдоним `type` (Python 3.12, PEP 695)'),
+    'generics': ('a type parameter list `[T]` after a name (Python 3.12, PEP 695)',
+                 'список параметров типа `[T]` после имени (Python 3.12, PEP 695)'),
+    'fstring_quotes': ('an f-string that reuses its own quotes inside `{}` (Python 3.12, PEP 701)',
+                       'f-строка, повторяющая свои кавычки внутри `{}` (Python 3.12, PEP 701)'),
+    'fstring_backslash': ("a backslash inside an f-string's `{}` (Python 3.12, PEP 701)",
+                          'обратная косая черта внутри `{}` f-строки (Python 3.12, PEP 701)'),
+    'fstring_comment': ("a comment inside an f-string's `{}` (Python 3.12, PEP 701)",
+                        'комментарий внутри `{}` f-строки (Python 3.12, PEP 701)'),
+    'fstring_newline': ('a line break inside the `{}` of a one-line f-string (Python 3.12, PEP 701)',
+                        'перенос строки внутри `{}` однострочной f-строки (Python 3.12, PEP 701)'),
+}
+NEWER_SYNTAX_FIX = {
+    'type_alias': ('assign it instead: `Params = dict[str, np.ndarray]`',
+                   'присвойте его: `Params = dict[str, np.ndarray]`'),
+    'generics': ("remove the `[...]` after the function's or class's name",
+                 'уберите `[...]` после имени функции или класса'),
+    'fstring_quotes': ('use the other quotes inside the braces: `f"{params[\'W1\'].shape}"`',
+                       'используйте внутри скобок другие кавычки: `f"{params[\'W1\'].shape}"`'),
+    'fstring_backslash': ('compute the value on the line before, and put its name in the braces',
+                          'вычислите значение строкой выше и поставьте в скобки его имя'),
+    'fstring_comment': ('move the comment out of the f-string',
+                        'вынесите комментарий из f-строки'),
+    'fstring_newline': ('keep the expression on one line',
+                        'запишите выражение в одну строку'),
+}
+
+
+def newer_syntax(line: int, code: str, construct: str) -> Pair:
+    """network.py uses a construct the grader's Python cannot read (it scores 0, as in the grader)."""
+    from autograder.manifest import GRADER_PYTHON_TEXT as version
+
+    (what_en, what_ru), (fix_en, fix_ru) = NEWER_SYNTAX[construct], NEWER_SYNTAX_FIX[construct]
+    return (f"network.py line {line} uses {what_en}: the grader runs Python {version}, which cannot read it, so "
+            f"network.py would score 0. To fix it, {fix_en}. (line {line}: `{code}`)",
+            f"в network.py, строка {line}, используется {what_ru}: система оценки работает на Python {version}, "
+            f"который этого не читает, и network.py получил бы 0. Чтобы исправить, {fix_ru}. "
+            f"(строка {line}: `{code}`)")
+
+
+def syntax_error(line: int, code: str, error: str) -> Pair:
+    """network.py is not valid Python for the grader's Python (scores 0)."""
+    from autograder.manifest import GRADER_PYTHON_TEXT as version
+
+    shown = f" (`{code}`)" if code else ""
+    return (f"network.py line {line} is not valid Python {version} (the grader's Python): SyntaxError: "
+            f"{error}{shown}.",
+            f"network.py, строка {line}, не является корректным кодом Python {version} (на нём работает система "
+            f"оценки): SyntaxError: {error}{shown}.")
+
+
 def import_too_slow(path, seconds: float) -> Pair:
     """The local check: importing network.py did not finish within the call time limit."""
     return (f"{path} did not finish importing within {seconds:g} s: is there an endless loop outside the functions?",

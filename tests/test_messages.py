@@ -38,11 +38,18 @@ ARGUMENTS = {
     "numerical_gradient_disagrees": ("W1", 0.6, 1e-5, [4], 0.0841535, 0.336614, (4, 3, 5, 3)),
     "not_an_adam_step": ("W1[3, 2]", 0.125, 0.25, True),
     "accuracy_below_target": (0.9712, 12, 0.971, 0.9763, 0.005, 0.95),
+    "import_time_work": ("assignment.data.load_mnist", "ModuleNotFoundError: No module named 'platformdirs'",
+                         (" (network.py line 40, in <module>: x)", " (network.py, строка 40, в <module>: x)")),
+    "newer_syntax": (4, "type Params = dict[str, np.ndarray]", "type_alias"),
+    "syntax_error": (4, "x = 1 +", "invalid syntax"),
 }
 MORE_CALLS = [("no_network_py", ("alice.zip", False)),("not_an_adam_step", ("W1[3, 2]", 0.125, 0.25, False)),
               ("lower_precision", ("loss", 7, "float32", None, ("", ""), ("", ""))),("worker_death", (-9,)), ("worker_death", (-24,)), ("worker_death", (-11,)), ("worker_death", (None,)),
               ("duration", (30.0,)), ("duration", (900.0,)), ("duration", (9000.0,)),
-              ("training_too_slow", (3, 2400, 60.0, 600.0, 20.0, None))]
+              ("training_too_slow", (3, 2400, 60.0, 600.0, 20.0, None)),
+              ("import_time_work", ("assignment.training.fit", "ValueError: 7", ("", ""))),
+              ("import_time_work", ("assignment.data.nothing_named", "ValueError: 7", ("", "")))]
+MORE_CALLS += [("newer_syntax", (4, "x = f'{1}'", construct)) for construct in messages.NEWER_SYNTAX]
 
 
 def public(kind):

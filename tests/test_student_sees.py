@@ -100,3 +100,16 @@ def test_a_training_step_over_its_limit_is_called_slow(tmp_path, mnist_dir):
     assert [t["score"] for t in training] == [0]
     assert "a training step is too slow: training would need more than" in training[0]["message"]
     assert "infinite loop" not in training[0]["message"]
+
+
+@pytest.mark.parametrize("construct, line", [
+    ("import numpy as np\ntype Params = dict[str, np.ndarray]\n", "`type` alias"),
+    ("def first[T](xs: list[T]) -> T:\n    return xs[0]\n", "type parameter list"),
+    ('def shown(params):\n    return f"{params["W1"].shape}"\n', "reuses its own quotes"),
+], ids=["type_alias", "generics", "fstring"])
+def test_python_312_syntax_gets_the_same_message_and_0_from_check_and_the_grader(tmp_path, construct, line):
+    folder = submission(tmp_path, "py312", SOLUTION + "\n\n" + construct)
+    local, results = both(folder, tmp_path)
+    assert results["score"] == local["score"] == 0
+    assert line in local["import_error"] and "the grader runs Python" in local["import_error"]
+    assert local["import_error"] in results["tests"][0]["output"]
