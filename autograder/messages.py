@@ -682,13 +682,30 @@ LOCAL: dict[str, Pair] = {  # `mnist-hw check`'s report
     "not_imported": ("network.py does not import, so no check passes: ",
                      "network.py не импортируется, ни одна проверка не прошла: "),
     "total": ("Public checks total", "Итого открытых проверок"),
-    "hidden_later": ("Hidden checks (against the reference on drawn shapes) run when grading.",
-                     "Скрытые проверки (сверка с эталоном на случайных формах) запускаются при оценке."),
     "printed": ("network.py printed (grading puts this in the feedback):",
                 "network.py напечатал (при оценке это попадёт в отзыв):"),
     "more_lines": ("more lines", "строк ещё"),
     "no_training": ("Training was not checked: add --training.", "Обучение не проверялось: добавьте --training."),
+    "grader_only": ("Only the grader checks", "Проверяет только система оценки"),
+    "what": ("what", "что"),
+    "hidden_checks": ("hidden checks: against the reference on drawn shapes",
+                      "скрытые проверки: сверка с эталоном на случайных формах"),
+    "not_run_here": ("not checked here (run `mnist-hw check` without --area)",
+                     "здесь не проверялось (запустите `mnist-hw check` без --area)"),
+    "training_by_grader": ("graded by the grader's own run: it trains your network itself",
+                           "оценивается по собственному запуску системы оценки: она сама обучает вашу сеть"),
+    "training_previewed": ("graded by the grader's own run; the run here is a preview (counted above)",
+                           "оценивается по собственному запуску системы оценки; запуск здесь — предварительный "
+                           "(учтён выше)"),
 }
+
+
+def adds_up(public: float, grader_only: float, total: float) -> Pair:
+    """The local report's last line: its points and the grader's alone make the assignment's."""
+    return (f"Public {public:g} + only the grader {grader_only:g} = {total:g} points, the assignment's autograded "
+            "points (the written derivation is graded by the instructor).",
+            f"Открытые {public:g} + только система оценки {grader_only:g} = {total:g} баллов, автоматически "
+            "оцениваемые баллы задания (письменный вывод оценивает преподаватель).")
 
 
 def say(pair: Pair, lang: str) -> str:

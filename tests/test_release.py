@@ -230,7 +230,7 @@ def test_student_check_reports_per_area_and_fails_until_fixed(student_copy):
                            cwd=student_copy, env=bundle_env(student_copy), capture_output=True, text=True)
     assert str(student_copy) in where.stdout  # the release's own copy, with its recorded answers
     stub = student_run(student_copy, "check", "--lang", "en")
-    assert stub.returncode == 1 and "not implemented yet" in stub.stdout and "0 / 47" in stub.stdout
+    assert stub.returncode == 1 and "not implemented yet" in stub.stdout and "0 / 51" in stub.stdout
     (student_copy / "network.py").write_text(buggy("no_batch_mean"))
     bug = student_run(student_copy, "check", "--lang", "en")
     assert bug.returncode == 1 and "times too large" in bug.stdout and "divided by N" in bug.stdout
@@ -238,7 +238,7 @@ def test_student_check_reports_per_area_and_fails_until_fixed(student_copy):
     assert ru.returncode == 1 and "Обратное распространение" in ru.stdout and "Прямой проход" not in ru.stdout
     shutil.copyfile(ROOT / "solution/network.py", student_copy / "network.py")
     good = student_run(student_copy, "check", "--lang", "en")
-    assert good.returncode == 0 and "47 / 47" in good.stdout, good.stdout + good.stderr
+    assert good.returncode == 0 and "51 / 51" in good.stdout, good.stdout + good.stderr
     unknown = student_run(student_copy, "check", "--area", "backprop")
     assert unknown.returncode == 1 and "no area backprop" in unknown.stderr
 

@@ -93,6 +93,36 @@ def report(results: list[CheckResult], areas, lang: str = "ru", details: bool = 
     return sum(r.score for r in results), sum(r.max_score for r in results)
 
 
+def grader_only(results: list[CheckResult], areas) -> list[dict]:
+    """What only the grader checks, as rows {"area", "points", "what"} (what: an autograder.messages
+    LOCAL key): per autograded area, its points in the scheme less those of the public checks
+    run here (the hidden checks'; a whole area not run here), and training, graded by the
+    grader's own run. With the public checks' points they make scheme.AUTOGRADED."""
+    rows = []
+    for area in scheme.AUTOGRADED_AREAS:
+        public = sum(r.max_score for r in results if r.area == area.key)
+        if area.key == "training":
+            what = "training_previewed" if area.key in areas else "training_by_grader"
+        else:
+            what = "hidden_checks" if area.key in areas else "not_run_here"
+        if area.points - public or area.key == "training":
+            rows.append({"area": area.key, "points": area.points - public, "what": what})
+    return rows
+
+
+def grader_only_report(rows: list[dict], lang: str = "ru") -> None:
+    """Print what only the grader checks, a row per area with its points."""
+    ru = lang == "ru"
+    say = {key: messages.say(pair, lang) for key, pair in messages.LOCAL.items()}
+    titles = {a.key: a.title_ru if ru else a.title_en for a in scheme.AREAS}
+    table = Table(title=say["grader_only"])
+    for column in ("area", "points", "what"):
+        table.add_column(say[column])
+    for row in rows:
+        table.add_row(titles[row["area"]], f"{row['points']:g}", say.get(row["what"], row["what"]))
+    out.print(table)
+
+
 @app.command()
 def check(network: Path = typer.Argument(Path("network.py"), help="Your network.py (or its directory)."),
           area: list[str] = typer.Option(None, help="Only this area (repeatable): " + ", ".join(scheme.AUTOGRADED_KEYS)),
@@ -114,14 +144,17 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
     run = run_local(network, areas, data_dir)
     results, why = run.results, run.why
     if as_json:
-        print(json.dumps(to_report(run, lang), ensure_ascii=False, indent=1))
+        print(json.dumps(to_report(run, lang, areas), ensure_ascii=False, indent=1))
         raise typer.Exit(1 if not results or any(r.status != "passed" for r in results) else 0)
     ru = lang == "ru"
     say = {key: messages.say(pair, lang) for key, pair in messages.LOCAL.items()}
     if why:
         out.print(Text.assemble(say["not_imported"], inert.terminal_text(why.ru if ru else why.en)))
     points, of = report(results, areas, lang, details=why is None)
-    out.print(f"{say['total']}: [bold]{points:g} / {of:g}[/]. {say['hidden_later']}")
+    out.print(f"{say['total']}: [bold]{points:g} / {of:g}[/].")
+    rows = grader_only(results, areas)
+    grader_only_report(rows, lang)
+    out.print(messages.say(messages.adds_up(of, sum(r["points"] for r in rows), scheme.AUTOGRADED), lang))
     if run.output:
         out.print(say["printed"], highlight=False)
         lines = run.output.split("\n")  # newlines only: CR, U+2028 are shown, not obeyed (autograder.inert)
@@ -133,11 +166,14 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
         raise typer.Exit(1)
 
 
-def to_report(run: LocalRun, lang: str) -> dict:
+def to_report(run: LocalRun, lang: str, areas=scheme.QUICK_KEYS) -> dict:
     """`check --json`: the public checks' results, each named as in the grader's results.json,
-    so a script can compare the two check by check; and what network.py printed."""
+    so a script can compare the two check by check; what network.py printed; and what only the
+    grader checks (grader_only's rows, "what" said in `lang`)."""
     ru, results, why = lang == "ru", run.results, run.why
+    rows = [{**row, "what": messages.say(messages.LOCAL[row["what"]], lang)} for row in grader_only(results, areas)]
     return {"score": round(sum(r.score for r in results), 4), "max_score": sum(r.max_score for r in results),
             "import_error": inert.field(why.ru if ru else why.en) if why else "", "output": inert.clean(run.output),
             "tests": [{"name": r.gradescope_name(), "area": r.area, "score": r.score, "max_score": r.max_score,
-                       "status": r.status, "message": inert.field(r.ru if ru else r.en)} for r in results]}
+                       "status": r.status, "message": inert.field(r.ru if ru else r.en)} for r in results],
+            "grader_only": rows, "assignment_points": scheme.AUTOGRADED}
