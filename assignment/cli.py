@@ -30,6 +30,17 @@ DataDir = typer.Option(None, "--data-dir", help="Where the MNIST files live "
                        "(default: $MNIST_HW_DATA_DIR, else the per-user cache directory).")
 
 
+def locale_lang(environ=None) -> str:
+    """The language a student's command speaks when not told (--lang): "ru" where the locale
+    says Russian — the first of LC_ALL, LC_MESSAGES, LANG that is set, as POSIX reads them,
+    starts with "ru" — else "en"."""
+    import os
+
+    environ = os.environ if environ is None else environ
+    locale = next((environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(name)), "")
+    return "ru" if locale.lower().startswith("ru") else "en"
+
+
 def fail(message: str, code: int = 1):
     """Say `message` on stderr after 'error:' and exit with `code`. The message is printed as
     text, cleaned: it may quote a student's exception or a file's name (autograder.inert)."""

@@ -700,6 +700,14 @@ LOCAL: dict[str, Pair] = {  # `mnist-hw check`'s report
 }
 
 
+def quick_run_no_training(epochs: str) -> Pair:
+    """The notebook's training check cell in a quick run (MNIST_HW_EPOCHS set)."""
+    return (f"A quick run (MNIST_HW_EPOCHS={epochs}): the training check (12 epochs) is left out here; the grader "
+            "trains your network itself. Run the notebook without MNIST_HW_EPOCHS, or `mnist-hw check --training`.",
+            f"Быстрый прогон (MNIST_HW_EPOCHS={epochs}): проверка обучения (12 эпох) здесь пропущена; система "
+            "оценки сама обучит вашу сеть. Запустите блокнот без MNIST_HW_EPOCHS или `mnist-hw check --training`.")
+
+
 def adds_up(public: float, grader_only: float, total: float) -> Pair:
     """The local report's last line: its points and the grader's alone make the assignment's."""
     return (f"Public {public:g} + only the grader {grader_only:g} = {total:g} points, the assignment's autograded "

@@ -108,6 +108,7 @@ def test_the_import_rule_is_the_same_in_check_and_grade(tmp_path, module, allowe
     assert en in local["import_error"]
     assert en in results["tests"][0]["output"]
     assert f"network.py импортирует `{top}`, которого нет при оценке" in results["tests"][0]["output"]
-    ru = json.loads(mnist_hw("check", tmp_path / "in" / "s" / "network.py", "--json", check=False).stdout)
+    ru = json.loads(mnist_hw("check", tmp_path / "in" / "s" / "network.py", "--json", "--lang", "ru",
+                             check=False).stdout)
     assert f"network.py импортирует `{top}`" in ru["import_error"]
     assert ru["score"] == 0

@@ -77,3 +77,31 @@ def test_the_local_report_adds_up_to_the_assignments_points(tmp_path, capsys):
     check.grader_only_report(grader_only, "en")
     printed = capsys.readouterr().out
     assert "Only the grader checks" in printed and "Training on MNIST" in printed
+
+
+@pytest.mark.parametrize("environ, lang", [
+    ({"LANG": "ru_RU.UTF-8"}, "ru"), ({"LANG": "en_US.UTF-8"}, "en"), ({}, "en"), ({"LANG": "C.UTF-8"}, "en"),
+    ({"LANG": "en_US.UTF-8", "LC_ALL": "ru_RU.UTF-8"}, "ru"), ({"LANG": "ru_RU.UTF-8", "LC_MESSAGES": "en_GB"}, "en"),
+    ({"LC_ALL": "", "LANG": "ru_UA"}, "ru"),
+])
+def test_the_report_speaks_the_locales_language(environ, lang):
+    from assignment.cli import locale_lang
+
+    assert locale_lang(environ) == lang
+
+
+def test_check_follows_the_locale_and_lang_overrides_it(monkeypatch, capsys):
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    ru = runner.invoke(check.app, [str(SOLUTION), "--area", "forward"], env={"LANG": "ru_RU.UTF-8", "LC_ALL": ""})
+    en = runner.invoke(check.app, [str(SOLUTION), "--area", "forward"], env={"LANG": "en_US.UTF-8", "LC_ALL": ""})
+    told = runner.invoke(check.app, [str(SOLUTION), "--area", "forward", "--lang", "en"],
+                         env={"LANG": "ru_RU.UTF-8", "LC_ALL": ""})
+    assert "Прямой проход" in ru.output and "Forward pass" in en.output and "Forward pass" in told.output
+
+
+def test_the_notebooks_quick_run_leaves_the_training_check_out(monkeypatch, capsys):
+    monkeypatch.setenv("MNIST_HW_EPOCHS", "1")
+    assert check.check_area("training", str(SOLUTION), "en") == 0.0
+    assert "A quick run (MNIST_HW_EPOCHS=1)" in capsys.readouterr().out

@@ -43,6 +43,7 @@ ARGUMENTS = {
     "newer_syntax": (4, "type Params = dict[str, np.ndarray]", "type_alias"),
     "syntax_error": (4, "x = 1 +", "invalid syntax"),
     "adds_up": (51, 39, 90),
+    "quick_run_no_training": ("1",),
 }
 MORE_CALLS = [("no_network_py", ("alice.zip", False)),("not_an_adam_step", ("W1[3, 2]", 0.125, 0.25, False)),
               ("lower_precision", ("loss", 7, "float32", None, ("", ""), ("", ""))),("worker_death", (-9,)), ("worker_death", (-24,)), ("worker_death", (-11,)), ("worker_death", (None,)),

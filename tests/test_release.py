@@ -234,7 +234,7 @@ def test_student_check_reports_per_area_and_fails_until_fixed(student_copy):
     (student_copy / "network.py").write_text(buggy("no_batch_mean"))
     bug = student_run(student_copy, "check", "--lang", "en")
     assert bug.returncode == 1 and "times too large" in bug.stdout and "divided by N" in bug.stdout
-    ru = student_run(student_copy, "check", "--area", "gradients")
+    ru = student_run(student_copy, "check", "--area", "gradients", "--lang", "ru")
     assert ru.returncode == 1 and "Обратное распространение" in ru.stdout and "Прямой проход" not in ru.stdout
     shutil.copyfile(ROOT / "solution/network.py", student_copy / "network.py")
     good = student_run(student_copy, "check", "--lang", "en")
