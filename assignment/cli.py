@@ -263,7 +263,8 @@ def compare(run_paths: Optional[list[Path]] = typer.Argument(None, metavar="[RUN
     except runs.RunError as exc:
         fail(str(exc))
     writable_dir_or_fail(out_file.parent, "--out's folder")
-    plot_comparison([(r.label, r.history) for r in loaded], out_file, title="numpy vs Keras on MNIST", show=show)
+    plot_comparison([(r.label, r.history) for r in loaded], out_file, title="numpy vs Keras on MNIST", show=show,
+                    faint=[i for i, r in enumerate(loaded) if r.kind == "reference"])
     out.print(runs.table(loaded))
     if not run_paths and not any(r.kind == "reference" for r in loaded):
         console.print("reference.json was not found (it ships with the assignment, beside mnist.ipynb): "

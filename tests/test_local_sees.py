@@ -105,3 +105,18 @@ def test_the_notebooks_quick_run_leaves_the_training_check_out(monkeypatch, caps
     monkeypatch.setenv("MNIST_HW_EPOCHS", "1")
     assert check.check_area("training", str(SOLUTION), "en") == 0.0
     assert "A quick run (MNIST_HW_EPOCHS=1)" in capsys.readouterr().out
+
+
+def test_compare_draws_the_reference_faint_behind_the_students_runs():
+    """A 2-epoch run beside the reference's 30: the reference faint and under it, the epoch
+    axis cut to the run's epochs."""
+    from assignment.plots import plot_comparison
+
+    def history(epochs):
+        return {m: [0.5 + 0.01 * e for e in range(epochs)] for m in ("loss", "val_loss", "accuracy", "val_accuracy")}
+
+    figure = plot_comparison([("yours", history(2)), ("reference", history(30))], faint=[1])
+    lines = figure.axes[0].get_lines()
+    assert [line.get_alpha() for line in lines] == [None, None, 0.35, 0.35]
+    assert max(line.get_zorder() for line in lines[2:]) < min(line.get_zorder() for line in lines[:2])
+    assert figure.axes[-1].get_xlim() == (0.5, 2.5)
