@@ -131,7 +131,7 @@ def test_student_release_ships_the_reference_and_the_keras_extra(built):
     assert {"assignment/keras_model.py", "assignment/runs.py"} <= set(student)
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     released = tomllib.loads(student["pyproject.toml"].decode())["project"]["optional-dependencies"]
-    assert released == {"keras": project["keras"]} and any(r.startswith("tensorflow") for r in released["keras"])
+    assert released == {"keras": project["keras"], "notebook": project["notebook"]} and any(r.startswith("tensorflow") for r in released["keras"])
     kit = "".join(student[p].decode() for p in student if p.startswith("assignment/"))
     assert "solution.keras_reference" not in kit and "import keras" in student["assignment/keras_model.py"].decode()
 
