@@ -700,6 +700,14 @@ LOCAL: dict[str, Pair] = {  # `mnist-hw check`'s report
 }
 
 
+def training_terms() -> Pair:
+    """The training check's terms, as every text says them (scheme.TRAINING_EPOCHS, TRAINING_SECONDS)."""
+    from autograder.scheme import TRAINING_EPOCHS as epochs, TRAINING_SECONDS as seconds
+
+    return (f"{epochs} epochs, the best validation epoch kept, within {seconds} s",
+            f"{epochs} эпох, берётся лучшая эпоха по валидации, не более {seconds} с")
+
+
 def quick_run_no_training(epochs: str) -> Pair:
     """The notebook's training check cell in a quick run (MNIST_HW_EPOCHS set)."""
     return (f"A quick run (MNIST_HW_EPOCHS={epochs}): the training check (12 epochs) is left out here; the grader "

@@ -120,3 +120,16 @@ def test_compare_draws_the_reference_faint_behind_the_students_runs():
     assert [line.get_alpha() for line in lines] == [None, None, 0.35, 0.35]
     assert max(line.get_zorder() for line in lines[2:]) < min(line.get_zorder() for line in lines[:2])
     assert figure.axes[-1].get_xlim() == (0.5, 2.5)
+
+
+def test_the_training_checks_terms_are_said_once_the_same_everywhere():
+    from typer.testing import CliRunner
+
+    from autograder import messages
+
+    terms = messages.training_terms()[0]
+    assert terms == "12 epochs, the best validation epoch kept, within 300 s"
+    readme = (SOLUTION.parents[1] / "autograder/authoring/templates/student-README.md").read_text()
+    assert terms in readme and terms in (SOLUTION.parents[1] / "README.md").read_text().replace("\n", " ")
+    helped = CliRunner().invoke(check.app, ["--help"], env={"COLUMNS": "400"}).output
+    assert terms in " ".join(helped.split())

@@ -135,8 +135,8 @@ def grader_only_report(rows: list[dict], lang: str = "ru") -> None:
 @app.command()
 def check(network: Path = typer.Argument(Path("network.py"), help="Your network.py (or its directory)."),
           area: list[str] = typer.Option(None, help="Only this area (repeatable): " + ", ".join(scheme.AUTOGRADED_KEYS)),
-          training: bool = typer.Option(False, help="Also train for 12 epochs and measure test accuracy "
-                                        "(about half a minute)."),
+          training: bool = typer.Option(False, help="Also run the training check and measure test accuracy ("
+                                        + messages.training_terms()[0] + ")."),
           lang: str = typer.Option(None, help="ru or en: the language of the report (default: the locale's; "
                                    "LANG, LC_ALL or LC_MESSAGES starting with ru gives Russian)."),
           as_json: bool = typer.Option(False, "--json", help="Print the results as JSON (each check named as in the "
