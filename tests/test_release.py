@@ -112,7 +112,8 @@ def test_a_wheel_of_the_project_carries_the_release_templates(tmp_path):
 def test_student_release_holds_no_solution_hidden_check_or_answer():
     student = archive.read_tree(RELEASE / "student")
     secrets = leaks.secrets()
-    assert len(secrets["solution/network.py"]) >= 20 and len(secrets["autograder/grading/checks/check_updates.py"]) >= 10
+    # check_updates' hidden Adam check is a thin loop since the public one shares its step comparison (issue 25)
+    assert len(secrets["solution/network.py"]) >= 20 and len(secrets["autograder/grading/checks/check_updates.py"]) >= 5
     assert len(secrets["solution/derivation-ru.md"]) >= 20
     assert leaks.find_leaks(student) == []
     # what should be there is
