@@ -9,7 +9,10 @@ TensorFlow and Jupyter (~600 MB) already installed on this machine instead of do
 (the packages still resolve through the README's own `pip install` line); the training commands
 run with their epochs cut to 1 (MNIST_HW_EPOCHS=1 and `--epochs 1`), the quick run the README and
 the notebook name; `jupyter notebook` (which waits for a browser) runs as `python -m jupyter nbconvert
---execute`, headless, by the venv's Python (so that its kernel is the venv's)."""
+--execute`, headless, by the venv's Python (so that its kernel is the venv's); and `mnist-hw check
+--training`, the grader's 12-epoch check within its 300 s budget, is left out (on a machine
+shared by several test runs its budget, not the kit, would decide; test_agreement and
+test_training_integrity run it)."""
 from __future__ import annotations
 
 import json
@@ -36,8 +39,13 @@ def readme_commands(readme: str) -> list[str]:
             not line.lstrip().startswith("#")]
 
 
+LEFT_OUT = ("mnist-hw check --training",)
+
+
 def as_run_here(command: str) -> str:
     """A README command as this test runs it (see the module's docstring for why each change)."""
+    if command.startswith(LEFT_OUT):
+        return "true"
     if command.startswith("python3 -m venv"):
         return command + " --system-site-packages"
     if command.startswith("jupyter notebook"):
@@ -66,7 +74,7 @@ def student(tmp_path_factory, mnist_dir):
            "MNIST_HW_DATA_DIR": str(mnist_dir), "MNIST_HW_EPOCHS": "1", "COLUMNS": "200",
            "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     done = subprocess.run(["bash", "-c", script], cwd=copy, env=env, capture_output=True, text=True, timeout=3000)
-    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+    assert done.returncode == 0, done.stdout[-3000:] + "\n--- stderr ---\n" + done.stderr[-1500:]
     return copy, commands, done.stdout, env
 
 
