@@ -25,7 +25,89 @@ def import_refused(module: str) -> Pair:
             f"эту часть на numpy; `mnist-hw check` и система оценки отказывают одинаково.")
 
 
+def own_module(module: str) -> Pair:
+    """A network.py that imports a module of the student's own beside it (nn_utils.py)."""
+    return (f"only network.py is graded: put {module}.py's functions into network.py (network.py imports "
+            f"`{module}`, a file of yours beside it, which the grader does not receive).",
+            f"оценивается только network.py: перенесите функции из {module}.py в network.py (network.py "
+            f"импортирует `{module}`, ваш файл рядом с ним, а система оценки его не получает).")
+
+
+# What network.py does at import when it calls the kit there, by the kit's module (the relation: the
+# kit's data layer loads, its training loop trains, its plots draw), in both languages.
+IMPORT_WORK = {"data": ("loads MNIST", "загружает MNIST"), "fetch": ("downloads MNIST", "скачивает MNIST"),
+               "training": ("trains a network", "обучает сеть"), "plots": ("draws plots", "рисует графики"),
+               "runs": ("reads or saves training runs", "читает или сохраняет запуски обучения")}
+
+
+def import_time_work(kit_call: str, error: str, where: Pair) -> Pair:
+    """network.py called the kit (`assignment.data.load_mnist`) at module level and that failed:
+    the cause is the work done at import, not what the kit's function needed there."""
+    module, fn = kit_call.split(".")[1], kit_call.rsplit(".", 1)[-1]
+    en, ru = IMPORT_WORK.get(module, (f"calls {fn}()", f"вызывает {fn}()"))
+    return (f"network.py {en} when it is imported ({fn}(){where[0]}): move it under "
+            f'`if __name__ == "__main__":`, so that importing network.py only defines its functions. '
+            f"(At import it failed with {error}.)",
+            f"network.py {ru} при импорте ({fn}(){where[1]}): перенесите это под "
+            f'`if __name__ == "__main__":`, чтобы импорт network.py только определял функции. '
+            f"(При импорте это завершилось ошибкой {error}.)")
+
+
 DOES_NOT_IMPORT: Pair = ("network.py does not import", "network.py не импортируется")
+
+
+# Constructs of Pythons newer than the grader's (autograder/sandbox/source.py), and how to write each instead.
+NEWER_SYNTAX = {
+    'type_alias': ('a `type` alias (Python 3.12, PEP 695)',
+                   'псевдоним `type` (Python 3.12, PEP 695)'),
+    'generics': ('a type parameter list `[T]` after a name (Python 3.12, PEP 695)',
+                 'список параметров типа `[T]` после имени (Python 3.12, PEP 695)'),
+    'fstring_quotes': ('an f-string that reuses its own quotes inside `{}` (Python 3.12, PEP 701)',
+                       'f-строка, повторяющая свои кавычки внутри `{}` (Python 3.12, PEP 701)'),
+    'fstring_backslash': ("a backslash inside an f-string's `{}` (Python 3.12, PEP 701)",
+                          'обратная косая черта внутри `{}` f-строки (Python 3.12, PEP 701)'),
+    'fstring_comment': ("a comment inside an f-string's `{}` (Python 3.12, PEP 701)",
+                        'комментарий внутри `{}` f-строки (Python 3.12, PEP 701)'),
+    'fstring_newline': ('a line break inside the `{}` of a one-line f-string (Python 3.12, PEP 701)',
+                        'перенос строки внутри `{}` однострочной f-строки (Python 3.12, PEP 701)'),
+}
+NEWER_SYNTAX_FIX = {
+    'type_alias': ('assign it instead: `Params = dict[str, np.ndarray]`',
+                   'присвойте его: `Params = dict[str, np.ndarray]`'),
+    'generics': ("remove the `[...]` after the function's or class's name",
+                 'уберите `[...]` после имени функции или класса'),
+    'fstring_quotes': ('use the other quotes inside the braces: `f"{params[\'W1\'].shape}"`',
+                       'используйте внутри скобок другие кавычки: `f"{params[\'W1\'].shape}"`'),
+    'fstring_backslash': ('compute the value on the line before, and put its name in the braces',
+                          'вычислите значение строкой выше и поставьте в скобки его имя'),
+    'fstring_comment': ('move the comment out of the f-string',
+                        'вынесите комментарий из f-строки'),
+    'fstring_newline': ('keep the expression on one line',
+                        'запишите выражение в одну строку'),
+}
+
+
+def newer_syntax(line: int, code: str, construct: str) -> Pair:
+    """network.py uses a construct the grader's Python cannot read (it scores 0, as in the grader)."""
+    from autograder.manifest import GRADER_PYTHON_TEXT as version
+
+    (what_en, what_ru), (fix_en, fix_ru) = NEWER_SYNTAX[construct], NEWER_SYNTAX_FIX[construct]
+    return (f"network.py line {line} uses {what_en}: the grader runs Python {version}, which cannot read it, so "
+            f"network.py would score 0. To fix it, {fix_en}. (line {line}: `{code}`)",
+            f"в network.py, строка {line}, используется {what_ru}: система оценки работает на Python {version}, "
+            f"который этого не читает, и network.py получил бы 0. Чтобы исправить, {fix_ru}. "
+            f"(строка {line}: `{code}`)")
+
+
+def syntax_error(line: int, code: str, error: str) -> Pair:
+    """network.py is not valid Python for the grader's Python (scores 0)."""
+    from autograder.manifest import GRADER_PYTHON_TEXT as version
+
+    shown = f" (`{code}`)" if code else ""
+    return (f"network.py line {line} is not valid Python {version} (the grader's Python): SyntaxError: "
+            f"{error}{shown}.",
+            f"network.py, строка {line}, не является корректным кодом Python {version} (на нём работает система "
+            f"оценки): SyntaxError: {error}{shown}.")
 
 
 def import_too_slow(path, seconds: float) -> Pair:
@@ -785,10 +867,12 @@ def duration(seconds: float) -> Pair:
 def training_too_slow(done: int, n_steps: int, elapsed: float, budget: float, step_seconds: float,
                       projected: float | None) -> Pair:
     """Training that cannot finish within its budget: how far it got, and what usually causes it."""
-    if projected is None:  # not even one more step within the limit
+    if projected is None:  # not even one more step within the limit: every step left takes longer than it
         rate = (f"{done:,} of {n_steps:,} steps in {elapsed:.0f} s, the next one not done within {step_seconds:.0f} s",
                 f"{done:,} из {n_steps:,} шагов за {elapsed:.0f} с, следующий не завершился за {step_seconds:.0f} с")
-        need = ("training cannot finish in time", "обучение не успеет завершиться")
+        took = duration(elapsed + (n_steps - done) * step_seconds)
+        need = (f"a training step is too slow: training would need more than {took[0]}",
+                f"шаг обучения слишком медленный: обучению понадобилось бы больше {took[1]}")
     else:
         rate = (f"{done:,} of {n_steps:,} steps in {elapsed:.0f} s", f"{done:,} из {n_steps:,} шагов за {elapsed:.0f} с")
         took = duration(projected)
@@ -944,13 +1028,46 @@ LOCAL: dict[str, Pair] = {  # `mnist-hw check`'s report
     "not_imported": ("network.py does not import, so no check passes: ",
                      "network.py не импортируется, ни одна проверка не прошла: "),
     "total": ("Public checks total", "Итого открытых проверок"),
-    "hidden_later": ("Hidden checks (against the reference on drawn shapes) run when grading.",
-                     "Скрытые проверки (сверка с эталоном на случайных формах) запускаются при оценке."),
     "printed": ("network.py printed (grading puts this in the feedback):",
                 "network.py напечатал (при оценке это попадёт в отзыв):"),
     "more_lines": ("more lines", "строк ещё"),
     "no_training": ("Training was not checked: add --training.", "Обучение не проверялось: добавьте --training."),
+    "grader_only": ("Only the grader checks", "Проверяет только система оценки"),
+    "what": ("what", "что"),
+    "hidden_checks": ("hidden checks: against the reference on drawn shapes",
+                      "скрытые проверки: сверка с эталоном на случайных формах"),
+    "not_run_here": ("not checked here (run `mnist-hw check` without --area)",
+                     "здесь не проверялось (запустите `mnist-hw check` без --area)"),
+    "training_by_grader": ("graded by the grader's own run: it trains your network itself",
+                           "оценивается по собственному запуску системы оценки: она сама обучает вашу сеть"),
+    "training_previewed": ("graded by the grader's own run; the run here is a preview (counted above)",
+                           "оценивается по собственному запуску системы оценки; запуск здесь — предварительный "
+                           "(учтён выше)"),
 }
+
+
+def training_terms() -> Pair:
+    """The training check's terms, as every text says them (scheme.TRAINING_EPOCHS, TRAINING_SECONDS)."""
+    from autograder.scheme import TRAINING_EPOCHS as epochs, TRAINING_SECONDS as seconds
+
+    return (f"up to {epochs} epochs, the best validation epoch kept, stopping at full marks, within {seconds} s",
+            f"до {epochs} эпох, берётся лучшая эпоха по валидации, остановка на полном балле, не более {seconds} с")
+
+
+def quick_run_no_training(epochs: str) -> Pair:
+    """The notebook's training check cell in a quick run (MNIST_HW_EPOCHS set)."""
+    return (f"A quick run (MNIST_HW_EPOCHS={epochs}): the training check (up to 12 epochs) is left out here; the grader "
+            "trains your network itself. Run the notebook without MNIST_HW_EPOCHS, or `mnist-hw check --training`.",
+            f"Быстрый прогон (MNIST_HW_EPOCHS={epochs}): проверка обучения (до 12 эпох) здесь пропущена; система "
+            "оценки сама обучит вашу сеть. Запустите блокнот без MNIST_HW_EPOCHS или `mnist-hw check --training`.")
+
+
+def adds_up(public: float, grader_only: float, total: float) -> Pair:
+    """The local report's last line: its points and the grader's alone make the assignment's."""
+    return (f"Public {public:g} + only the grader {grader_only:g} = {total:g} points, the assignment's autograded "
+            "points (the written derivation is graded by the instructor).",
+            f"Открытые {public:g} + только система оценки {grader_only:g} = {total:g} баллов, автоматически "
+            "оцениваемые баллы задания (письменный вывод оценивает преподаватель).")
 
 
 def say(pair: Pair, lang: str) -> str:

@@ -59,7 +59,7 @@ def assert_same_public_points(local: dict, results: dict, name: str):
 
 
 def test_correct_forms_get_full_marks_and_the_same_public_points(tmp_path, mnist_dir):
-    """Every correct form: 90/90 from the grader (training included), 47/47 from the local
+    """Every correct form: 90/90 from the grader (training included), 51/51 from the local
     check, and the same points check by check."""
     assert len(CORRECT) >= 6
     paths = submissions(tmp_path, {p.stem: p for p in CORRECT})
@@ -100,13 +100,14 @@ def test_the_import_rule_is_the_same_in_check_and_grade(tmp_path, module, allowe
     top = module.split(".")[0]
     if allowed:
         assert results["score"] == scheme.AUTOGRADED - 20
-        assert local["score"] == local["max_score"] == 47
+        assert local["score"] == local["max_score"] == 51
         return
     assert results["score"] == local["score"] == 0
     en = f"network.py imports `{top}`, which the grader does not provide: the assignment allows numpy only"
     assert en in local["import_error"]
     assert en in results["tests"][0]["output"]
     assert f"network.py импортирует `{top}`, которого нет при оценке" in results["tests"][0]["output"]
-    ru = json.loads(mnist_hw("check", tmp_path / "in" / "s" / "network.py", "--json", check=False).stdout)
+    ru = json.loads(mnist_hw("check", tmp_path / "in" / "s" / "network.py", "--json", "--lang", "ru",
+                             check=False).stdout)
     assert f"network.py импортирует `{top}`" in ru["import_error"]
     assert ru["score"] == 0

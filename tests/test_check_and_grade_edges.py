@@ -54,7 +54,7 @@ def test_what_the_grader_cannot_read_check_cannot_either(tmp_path, name, content
     local, results, status = both(tmp_path, name, content)
     if not refused:
         assert results["score"] == 70
-        assert local["score"] == local["max_score"] == 47
+        assert local["score"] == local["max_score"] == 51
         assert status == 0
         return
     assert results["score"] == local["score"] == 0

@@ -146,7 +146,7 @@ def test_student_release_ships_the_reference_and_the_keras_extra(built):
     assert {"assignment/keras_model.py", "assignment/runs.py"} <= set(student)
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     released = tomllib.loads(student["pyproject.toml"].decode())["project"]["optional-dependencies"]
-    assert released == {"keras": project["keras"]} and any(r.startswith("tensorflow") for r in released["keras"])
+    assert released == {"keras": project["keras"], "notebook": project["notebook"]} and any(r.startswith("tensorflow") for r in released["keras"])
     kit = "".join(student[p].decode() for p in student if p.startswith("assignment/"))
     assert "solution.keras_reference" not in kit and "import keras" in student["assignment/keras_model.py"].decode()
 
@@ -263,7 +263,7 @@ def test_with_keras_the_student_trains_both_and_compares(with_keras, mnist_dir):
     assert any("image/png" in o.get("data", {}) for o in comparison.outputs)
     assert "numpy · network.py" in text_of(comparison) and "reference · reference.json" in text_of(comparison)
     assert row_names(comparison) == ["numpy", "Keras", "reference"]
-    assert points(cell(notebook, "updates")) == 7 and points(cell(notebook, "training")) >= 0  # ran to the end
+    assert points(cell(notebook, "updates")) == 11 and points(cell(notebook, "training")) == 0  # ran to the end
     assert json.loads((copy / "runs/notebook/history.json").read_text())["epoch"] == [0]
 
 
@@ -284,4 +284,4 @@ def test_without_keras_the_kit_says_how_to_install_it_and_the_notebook_still_run
     comparison = cell(notebook, "comparison")
     assert any("image/png" in o.get("data", {}) for o in comparison.outputs)
     assert row_names(comparison) == ["numpy", "reference"]
-    assert points(cell(notebook, "updates")) == 7 and points(cell(notebook, "training")) >= 0
+    assert points(cell(notebook, "updates")) == 11 and points(cell(notebook, "training")) == 0

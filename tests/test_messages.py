@@ -61,6 +61,12 @@ ARGUMENTS = {
     "mask_wrong": ("dW1", [2, 1], -0.25, True, (" (N=4)", " (N=4)")),
     "first_entry": ([2, 1], 0.25, 0.5),
     "differs": ("dW1", (" (0.5)", " (0.5)"), ("dW1 = X.T @ dz1", "dW1 = X.T @ dz1"), (" for N=5", " при N=5")),
+    "import_time_work": ("assignment.data.load_mnist", "ModuleNotFoundError: No module named 'platformdirs'",
+                         (" (network.py line 40, in <module>: x)", " (network.py, строка 40, в <module>: x)")),
+    "newer_syntax": (4, "type Params = dict[str, np.ndarray]", "type_alias"),
+    "syntax_error": (4, "x = 1 +", "invalid syntax"),
+    "adds_up": (51, 39, 90),
+    "quick_run_no_training": ("1",),
 }
 MORE_CALLS = [("no_network_py", ("alice.zip", False)),("not_an_adam_step", ("W1[3, 2]", 0.125, 0.25, False)),
               ("lower_precision", ("loss", 7, "float32", None, ("", ""), ("", ""))),("worker_death", (-9,)), ("worker_death", (-24,)), ("worker_death", (-11,)), ("worker_death", (None,)),
@@ -74,7 +80,10 @@ MORE_CALLS = [("no_network_py", ("alice.zip", False)),("not_an_adam_step", ("W1[
               ("offset_by_term", ("logits", "b2", 1, ("", ""))), ("offset_by_term", ("logits", "b2", -2, ("", ""))),
               ("offset_by_term", ("logits", "b2", 2, ("", ""))),
               ("duration", (30.0,)), ("duration", (900.0,)), ("duration", (9000.0,)),
-              ("training_too_slow", (3, 2400, 60.0, 600.0, 20.0, None))]
+              ("training_too_slow", (3, 2400, 60.0, 600.0, 20.0, None)),
+              ("import_time_work", ("assignment.training.fit", "ValueError: 7", ("", ""))),
+              ("import_time_work", ("assignment.data.nothing_named", "ValueError: 7", ("", "")))]
+MORE_CALLS += [("newer_syntax", (4, "x = f'{1}'", construct)) for construct in messages.NEWER_SYNTAX]
 
 
 def public(kind):

@@ -21,7 +21,10 @@ numpy_scalars = st.sampled_from(DTYPES).flatmap(
     lambda dtype: hnp.from_dtype(np.dtype(dtype)).map(lambda x: np.dtype(dtype).type(x)))
 python_scalars = st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=True) | st.text(
     max_size=20)
-keys = st.text(max_size=8) | st.integers(-5, 5) | st.booleans() | st.none()
+scalar_keys = st.text(max_size=8) | st.integers(-5, 5) | st.booleans() | st.none() | st.floats(-4, 4) | st.sampled_from(
+    ["int64", "int32", "uint8", "bool"]).flatmap(lambda dtype: hnp.from_dtype(np.dtype(dtype)).map(np.dtype(dtype).type))
+# a layer-by-layer cache's ("z", 1), a numpy-integer layer index: any hashable plain key (issue 25)
+keys = st.recursive(scalar_keys, lambda inner: st.lists(inner, max_size=3).map(tuple), max_leaves=4)
 values = st.recursive(
     arrays | numpy_scalars | python_scalars,
     lambda inner: (st.lists(inner, max_size=4) | st.lists(inner, max_size=4).map(tuple)
@@ -36,7 +39,7 @@ def same(a, b) -> bool:
     if isinstance(a, (np.ndarray, np.generic)):
         return a.dtype == b.dtype and np.shape(a) == np.shape(b) and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
     if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+        return len(a) == len(b) and all(same(k, j) and same(a[k], b[j]) for k, j in zip(a, b))
     if isinstance(a, (list, tuple)):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
     if isinstance(a, float) and a != a:
@@ -68,7 +71,28 @@ def test_what_cannot_cross_is_described_not_sent():
                      "z": {"__unsupported__": "generator"}}
 
 
+def test_a_tuple_or_numpy_keyed_cache_arrives_as_sent():
+    cache = {("z", 1): np.ones(2), ("a", np.int64(1)): np.zeros(1), np.int64(2): 3, (): None, (1.5, (True, None)): "x"}
+    back = protocol.roundtrip(protocol.plain(cache))
+    assert same(back, cache) and back[("a", 1)].shape == (1,)
+
+
+def test_a_key_that_cannot_cross_is_named_with_the_rule():
+    with pytest.raises(protocol.ProtocolError) as caught:
+        protocol.encode(protocol.plain({frozenset({1}): np.ones(1)}))
+    assert "the dict key frozenset({1}) (a frozenset) cannot be sent" in str(caught.value)
+    assert protocol.KEY_RULE in str(caught.value)
+    import enum
+
+    class Layer(enum.IntEnum):
+        ONE = 1
+
+    assert same(protocol.roundtrip(protocol.plain({("z", Layer.ONE): 1})), {("z", 1): 1})
+
+
 @pytest.mark.parametrize("frame", [
+    b'{"tree": {"__dict__": [[{"__tuple__": [["k"]]}, 1]]}, "arrays": []}',  # a list inside a tuple key
+    b'{"tree": {"__dict__": [[{"__array__": 0}, 1]]}, "arrays": [{"dtype": "float64", "shape": [2]}]}',
     b'{"tree": {"__scalar__": 0}, "arrays": [{"dtype": "float64", "shape": [2]}]}',  # a scalar that is not 0-d
     b'{"tree": {"__dict__": [[["k"], 1]]}, "arrays": []}',  # a key that is not a scalar
     b'{"tree": {"__tuple__": 5}, "arrays": []}',

@@ -112,7 +112,8 @@ def test_a_wheel_of_the_project_carries_the_release_templates(tmp_path):
 def test_student_release_holds_no_solution_hidden_check_or_answer():
     student = archive.read_tree(RELEASE / "student")
     secrets = leaks.secrets()
-    assert len(secrets["solution/network.py"]) >= 20 and len(secrets["autograder/grading/checks/check_updates.py"]) >= 10
+    # check_updates' hidden Adam check is a thin loop since the public one shares its step comparison (issue 25)
+    assert len(secrets["solution/network.py"]) >= 20 and len(secrets["autograder/grading/checks/check_updates.py"]) >= 5
     assert len(secrets["solution/derivation-ru.md"]) >= 20
     assert leaks.find_leaks(student) == []
     # what should be there is
@@ -230,15 +231,15 @@ def test_student_check_reports_per_area_and_fails_until_fixed(student_copy):
                            cwd=student_copy, env=bundle_env(student_copy), capture_output=True, text=True)
     assert str(student_copy) in where.stdout  # the release's own copy, with its recorded answers
     stub = student_run(student_copy, "check", "--lang", "en")
-    assert stub.returncode == 1 and "not implemented yet" in stub.stdout and "0 / 47" in stub.stdout
+    assert stub.returncode == 1 and "not implemented yet" in stub.stdout and "0 / 51" in stub.stdout
     (student_copy / "network.py").write_text(buggy("no_batch_mean"))
     bug = student_run(student_copy, "check", "--lang", "en")
     assert bug.returncode == 1 and "times too large" in bug.stdout and "divided by N" in bug.stdout
-    ru = student_run(student_copy, "check", "--area", "gradients")
+    ru = student_run(student_copy, "check", "--area", "gradients", "--lang", "ru")
     assert ru.returncode == 1 and "Обратное распространение" in ru.stdout and "Прямой проход" not in ru.stdout
     shutil.copyfile(ROOT / "solution/network.py", student_copy / "network.py")
     good = student_run(student_copy, "check", "--lang", "en")
-    assert good.returncode == 0 and "47 / 47" in good.stdout, good.stdout + good.stderr
+    assert good.returncode == 0 and "51 / 51" in good.stdout, good.stdout + good.stderr
     unknown = student_run(student_copy, "check", "--area", "backprop")
     assert unknown.returncode == 1 and "no area backprop" in unknown.stderr
 

@@ -105,7 +105,8 @@ compared = [runs.from_dict(run, label) for label, run in (("numpy · network.py"
             if run]
 compared += [runs.load(path) for path in [runs.find_reference()] if path]  # reference.json
 rich.print(runs.table(compared))
-plot_comparison([(r.label, r.history) for r in compared], "runs/compare.png", title="numpy vs Keras on MNIST")"""
+plot_comparison([(r.label, r.history) for r in compared], "runs/compare.png", title="numpy vs Keras on MNIST",
+                faint=[i for i, r in enumerate(compared) if r.kind == "reference"])  # the reference behind yours"""
 
 
 def test_cell(area: str) -> str:

@@ -8,7 +8,7 @@ import string
 
 from autograder import manifest
 
-STUDENT_EXTRAS = ("keras",)  # `pip install -e '.[keras]'` in the student release: the project's own pins
+STUDENT_EXTRAS = ("keras", "notebook")  # `pip install -e '.[keras]'` in the student release: the project's own pins
 
 
 def _project() -> dict:

@@ -125,9 +125,10 @@ def grader_bundle(release: Release):
 
 
 def gradescope(release: Release):
-    """Gradescope's two scripts: setup.sh builds the image, run_autograder grades one submission."""
+    """Gradescope's two scripts: setup.sh builds the image (with the grader's Python,
+    manifest.GRADER_PYTHON), run_autograder grades one submission."""
     for name in ("setup.sh", "run_autograder"):
-        release.grader[name] = _template(name)
+        release.grader[name] = _template(name).replace(b"@GRADER_PYTHON@", manifest.GRADER_PYTHON_TEXT.encode())
 
 
 STEPS = (stub_network, student_kit, texts, keras_reference, public_checks, student_notebook, student_packaging,

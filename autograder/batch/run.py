@@ -32,9 +32,11 @@ ROOT = manifest.ROOT
 
 
 # -- grading one ----------------------------------------------------------------------------
-def grade_content(content: bytes, data_dir=None, skip_training: bool = False, unsafe: bool = False) -> dict:
+def grade_content(content: bytes, data_dir=None, skip_training: bool = False, unsafe: bool = False,
+                  own=frozenset()) -> dict:
     """Grade one network.py's bytes in a separate grading process (whose worker is sandboxed);
-    return the Grade as a dict. What a Dask worker runs, too."""
+    return the Grade as a dict. What a Dask worker runs, too. `own`: the submission's other
+    modules' names (Submission.own)."""
     with tempdirs.temporary("grade") as tmp:
         (tmp / "network.py").write_bytes(content)
         command = [sys.executable, "-m", "autograder.grading.grade", str(tmp / "network.py"), str(tmp / "grade.json")]
@@ -47,6 +49,7 @@ def grade_content(content: bytes, data_dir=None, skip_training: bool = False, un
         # The grading process is trusted code: if it does not end with its grade.json, the grader
         # failed (its memory cap, an exception of its own, the safety kill) — never the submission's
         # result, which the grading process always writes (a worker's crash, hang or forgery included).
+        command += [f"--own-module={name}" for name in sorted(own)]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=GRADING_SECONDS,
                                   stdin=subprocess.DEVNULL, cwd=str(ROOT),
@@ -68,7 +71,8 @@ def grade_one(path: Path, out: Path, data_dir=None, skip_training: bool = False,
     if submission.problem:
         grade = Grade.zero(submission.problem, skip_training, submission.problem_ru)
     else:
-        grade = Grade.from_dict(grade_content(submission.content, data_dir, skip_training, unsafe))
+        grade = Grade.from_dict(grade_content(submission.content, data_dir, skip_training, unsafe,
+                                                 submission.own))
     return reports.write_reports_or_error(out / submission.name, submission.name, grade)
 
 
@@ -111,6 +115,7 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
 
     pending: dict[str, list[str]] = {}  # key -> names with that content
     contents: dict[str, bytes] = {}
+    owns: dict[str, frozenset] = {}
     codes: dict[str, bytes] = {}  # name -> network.py, for the similarity report
     for submission in submissions:
         if submission.content is not None:
@@ -118,19 +123,21 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
         if submission.problem:
             finish(submission.name, Grade.zero(submission.problem, skip_training, submission.problem_ru))
             continue
-        key = grading_key(submission.content, options)
+        # the submission's own modules change only a refusal's words, but they are its words: keyed too
+        key = grading_key(submission.content, options + (json.dumps(sorted(submission.own)) if submission.own else ""))
         done = None if force else journal.get(key)
         if done is not None:
             finish(submission.name, done, reused=True)
         else:
             pending.setdefault(key, []).append(submission.name)
             contents[key] = submission.content
+            owns[key] = submission.own
     if pending:
         if not cluster:  # a cluster's workers are their own machines: their gradings say their protections
             check_sandbox(unsafe)
         runner = DaskCluster(cluster) if cluster else LocalPool(jobs)
         try:
-            futures = {runner.submit(key, grade_content, contents[key], data_dir, skip_training, unsafe): key
+            futures = {runner.submit(key, grade_content, contents[key], data_dir, skip_training, unsafe, owns[key]): key
                        for key in pending}
             for future in runner.as_completed(list(futures)):
                 key = futures[future]

@@ -89,9 +89,11 @@ class SandboxedStudent(StudentCode):
 
 
 def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = False, areas=None,
-          limits: Limits | None = None, unsafe: bool = False) -> Grade:
+          limits: Limits | None = None, unsafe: bool = False, own=frozenset()) -> Grade:
     """Run every check on one network.py and return its Grade. `unsafe`: without isolation where
-    none can be had (else the sandbox raises SandboxUnavailable)."""
+    none can be had (else the sandbox raises SandboxUnavailable). `own`: the names of the
+    submission's other modules beside network.py (only network.py is graded; a refusal to import
+    one names it as the student's own)."""
     started = time.perf_counter()
     tempdirs.sweep()  # what graders killed earlier left behind
     data_dir = data.resolve_data_dir(data_dir)
@@ -99,6 +101,7 @@ def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = 
     train_files = None if "training" not in selected else (data.locate(data_dir, "train-images-idx3-ubyte"),
                                                            data.locate(data_dir, "train-labels-idx1-ubyte"))
     student = SandboxedStudent(Path(network_py), train_files, limits or Limits(), unsafe)
+    student.own = frozenset(own)
     max_score = scheme.max_score(areas, skip_training)
 
     def ended(checks=(), **kwargs) -> Grade:
@@ -116,7 +119,8 @@ def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = 
             return ended(import_error=str(exc))
         if not sandbox.ready.get("ok"):
             en, ru = explain_import(bounded_text(sandbox.ready.get("error")) or "it does not import",
-                                    bounded_text(sandbox.ready.get("where"), WHERE_CHARS))
+                                    bounded_text(sandbox.ready.get("where"), WHERE_CHARS),
+                                    bounded_text(sandbox.ready.get("kit_call"), WHERE_CHARS), own=student.own)
             return ended(import_error=en, import_error_ru=ru if ru != en else "")
         plugin = run_checks(student, live_reference(), data_dir, selected)
         if plugin.out_of_memory:  # a check stopped by this process's own cap: no result to give
@@ -149,10 +153,12 @@ def main(argv=None):
     parser.add_argument("--skip-training", action="store_true")
     parser.add_argument("--area", action="append")
     parser.add_argument("--unsafe-no-sandbox", action="store_true")
+    parser.add_argument("--own-module", action="append", default=[])
     a = parser.parse_args(argv)
     cap_own_memory()
     try:
-        result = grade(Path(a.network), a.data_dir, a.skip_training, a.area, unsafe=a.unsafe_no_sandbox)
+        result = grade(Path(a.network), a.data_dir, a.skip_training, a.area, unsafe=a.unsafe_no_sandbox,
+                       own=frozenset(a.own_module))
     except MemoryError:
         result = Grade.failed_grader(messages.GRADER_OUT_OF_MEMORY, a.skip_training)
     result.write(Path(a.result))

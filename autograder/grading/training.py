@@ -326,8 +326,12 @@ class Pace:
         if elapsed >= WARMUP_SECONDS and elapsed * self.n_steps / t > self.budget:
             raise self.too_slow(t, elapsed, elapsed * self.n_steps / t)
 
-    def too_slow(self, done: int, elapsed: float, projected: float | None = None) -> Feedback:
-        return Feedback(*messages.training_too_slow(done, self.n_steps, elapsed, self.budget, self.step_seconds(),
+    def too_slow(self, done: int, elapsed: float, projected: float | None = None,
+                 step_seconds: float | None = None) -> Feedback:
+        """Why training stops: `done` steps in `elapsed` s, at the `projected` total; where a step
+        outlasted its limit (`step_seconds`), the total is at least every step left taking as long."""
+        step_seconds = self.step_seconds() if step_seconds is None else step_seconds
+        return Feedback(*messages.training_too_slow(done, self.n_steps, elapsed, self.budget, step_seconds,
                                                     projected))
 
 
@@ -372,11 +376,14 @@ def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, 
                 while sent < len(batches) and sent < t - t0 + transport.window:
                     transport.send(t0 + sent, batches[sent])
                     sent += 1
+                limit = pace.step_seconds()
                 try:
-                    reported = transport.receive(t, pace.step_seconds())
+                    reported = transport.receive(t, limit)
                 except WorkerError as exc:
-                    if exc.kind == "timeout" and t > 1:
-                        raise pace.too_slow(t - 1, time.perf_counter() - pace.started) from None
+                    # the first step too: one that outlasts its limit is slow, and says how slow at least
+                    # (the checks before training met the same functions on small inputs and saw them end)
+                    if exc.kind == "timeout":
+                        raise pace.too_slow(t - 1, time.perf_counter() - pace.started, step_seconds=limit) from None
                     raise
                 loss, correct = step_report(t, *reported, len(idx))  # where the step's report enters: checked
                 if verifier:
