@@ -96,7 +96,8 @@ def write_summary(out: Path, grades: dict[str, Grade]) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    scores = [g.score for g in grades.values()]
+    scores = [g.score for g in grades.values() if not g.ungraded]  # no grade is not a 0
+    ungraded = sorted(n for n, g in grades.items() if g.ungraded)
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.hist(scores, bins=range(0, int(scheme.AUTOGRADED) + 6, 5), edgecolor="white")
     ax.set_xlabel("score")
@@ -111,7 +112,11 @@ def write_summary(out: Path, grades: dict[str, Grade]) -> None:
             rates.setdefault(c.name, []).append(c.status == "passed")
     out_of = max((g.max_score for g in grades.values()), default=scheme.AUTOGRADED)  # 70 without training
     lines = ["# Summary", "", f"{len(grades)} submissions, mean score {sum(scores) / max(1, len(scores)):.1f} / "
-             f"{out_of:g}", "", "![](scores.png)", "", "| check | passed |", "|---|---|"]
+             f"{out_of:g}", ""]
+    if ungraded:
+        lines += [f"**{len(ungraded)} ungraded** (the grader itself failed; graded again on the next run): "
+                  + inert.markdown_inline(inert.field(", ".join(ungraded), 500)), ""]
+    lines += ["![](scores.png)", "", "| check | passed |", "|---|---|"]
     lines += [f"| {inert.markdown_inline(name, table=True)} | {sum(r)}/{len(r)} ({sum(r) / len(r):.0%}) |"
               for name, r in rates.items()]
     write_atomic(out / "summary.md", ("\n".join(lines) + "\n").encode())

@@ -451,6 +451,7 @@ class Sandbox:
             if self._confined:
                 self._confined.close()
         self._requests = os.fdopen(self._req_w, "wb")
+        os.set_blocking(self._req_w, False)  # a worker that stops reading its requests must not stall us (send)
         threading.Thread(target=self._read_answers, daemon=True).start()
         threading.Thread(target=self._watch_disk, daemon=True).start()
         self.ready = self._answer(self.limits.call_seconds)
@@ -543,11 +544,30 @@ class Sandbox:
         if self.dead:
             raise self.dead
         try:
-            wire.write_message(self._requests, message)
+            self._write_request(wire.encode(message))
+        except TimeoutError:  # it stopped reading its requests (a call hanging while a thread answers for it)
+            self.kill()
+            self.dead = WorkerError.said("timeout", messages.timed_out(self.limits.call_seconds))
+            raise self.dead from None
         except (BrokenPipeError, OSError):
             code = self.process.wait()
             self.dead = WorkerError.said("died", self._over or messages.worker_death(code))
             raise self.dead from None
+
+    def _write_request(self, data: bytes) -> None:
+        """Write one request within a call's time: the pipe is non-blocking, so a worker that does
+        not read it costs at most that long (TimeoutError), never a grading process stalled."""
+        import select
+
+        view, deadline = memoryview(data), time.monotonic() + self.limits.call_seconds
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([], [self._req_w], [], left)[1]:
+                raise TimeoutError
+            try:
+                view = view[os.write(self._req_w, view):]
+            except BlockingIOError:
+                continue
 
     def receive(self, timeout: float | None = None):
         """The answer to the oldest request not yet answered."""
