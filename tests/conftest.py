@@ -96,6 +96,7 @@ def xdist_group(item) -> str:
     return shared[0] if shared else item.path.name
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups into the test ids
 def pytest_collection_modifyitems(items):
     for item in items:
         if END_TO_END_FIXTURES & set(item.fixturenames):
