@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder import manifest
+
 from autograder.authoring import archive, leaks, release as rel
 from autograder.authoring.bundle import validate_bundle
 from autograder.authoring.examples import buggy, expected_scores
@@ -75,8 +77,10 @@ def test_the_bundles_texts_come_from_the_template_files(built):
     could be taken for the bundle's own Gradescope scripts."""
     assert built.student["README.md"] == (rel.TEMPLATES / "student-README.md").read_bytes()
     assert built.grader["README.md"] == (rel.TEMPLATES / "grader-README.md").read_bytes()
-    for script in ("setup.sh", "run_autograder"):
-        assert built.grader[script] == (rel.TEMPLATES / script).read_bytes()
+    for script in ("setup.sh", "run_autograder"):  # the grader's Python filled in where the template names it
+        assert built.grader[script] == (rel.TEMPLATES / script).read_bytes().replace(
+            b"@GRADER_PYTHON@", manifest.GRADER_PYTHON_TEXT.encode())
+    assert b"@GRADER_PYTHON@" not in built.grader["setup.sh"]
     assert [p for p in built.grader if p.startswith("autograder/authoring/templates/")] == []
 
 

@@ -52,8 +52,9 @@ class Context:
       the order they are computed: the first that differs is where the error starts
     - usual: {hyperparameter: [values]} a step off by a factor may be behaving as (the checks'
       other learning rates, the default): "behaves as learning_rate=0.01"
-    - hidden: for dW1, (X (N, D), dh = dlogits @ W2.T (N, H), z1 (N, H)), the reference's values
-      around the ReLU: the student's dz1 is recovered from dW1 = X.T @ dz1 where X has rank N
+    - hidden: for dW1, (X (N, D), dh (N, H): the gradient arriving at the ReLU's output, z1 (N, H)),
+      the reference's values around the ReLU (the hidden check's): the student's dz1 is recovered
+      from their dW1 where X has rank N
     - offsets: {name: vector} of terms added to every row (the biases b2, …): a difference
       that is the same in every row is a term that does not depend on the example
     - terms: ((symbol, array, due weight), …): the value is due as a weighted sum of these (a
@@ -306,7 +307,7 @@ def row_offset_relation(name: str, got: np.ndarray, expected: np.ndarray, ctx: C
 
 
 def mask_relation(name: str, got: np.ndarray, ctx: Context) -> Pair | None:
-    """dW1 = X.T @ dz1: where X (N, D) has rank N the student's dz1 follows from their dW1. Its
+    """dW1 is linear in dz1 through X: where X (N, D) has rank N the student's dz1 follows from their dW1. Its
     ratio to dh (the gradient before the ReLU) is the mask they applied; a 0/1 mask that differs
     from (z1 > 0) is named at its first wrong entry with z1 there; another dz1 is where the error
     starts. Inputs: got (D, H); ctx.hidden = (X, dh, z1)."""

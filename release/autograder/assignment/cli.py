@@ -30,6 +30,17 @@ DataDir = typer.Option(None, "--data-dir", help="Where the MNIST files live "
                        "(default: $MNIST_HW_DATA_DIR, else the per-user cache directory).")
 
 
+def locale_lang(environ=None) -> str:
+    """The language a student's command speaks when not told (--lang): "ru" where the locale
+    says Russian — the first of LC_ALL, LC_MESSAGES, LANG that is set, as POSIX reads them,
+    starts with "ru" — else "en"."""
+    import os
+
+    environ = os.environ if environ is None else environ
+    locale = next((environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(name)), "")
+    return "ru" if locale.lower().startswith("ru") else "en"
+
+
 def fail(message: str, code: int = 1):
     """Say `message` on stderr after 'error:' and exit with `code`. The message is printed as
     text, cleaned: it may quote a student's exception or a file's name (autograder.inert)."""
@@ -252,7 +263,8 @@ def compare(run_paths: Optional[list[Path]] = typer.Argument(None, metavar="[RUN
     except runs.RunError as exc:
         fail(str(exc))
     writable_dir_or_fail(out_file.parent, "--out's folder")
-    plot_comparison([(r.label, r.history) for r in loaded], out_file, title="numpy vs Keras on MNIST", show=show)
+    plot_comparison([(r.label, r.history) for r in loaded], out_file, title="numpy vs Keras on MNIST", show=show,
+                    faint=[i for i, r in enumerate(loaded) if r.kind == "reference"])
     out.print(runs.table(loaded))
     if not run_paths and not any(r.kind == "reference" for r in loaded):
         console.print("reference.json was not found (it ships with the assignment, beside mnist.ipynb): "

@@ -13,7 +13,9 @@ and without it `import_keras` raises KerasMissing, whose message says how to ins
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import time
 
 from . import data
@@ -42,6 +44,38 @@ class KerasMissing(ImportError):
     """Keras or TensorFlow cannot be imported; the message names the command that installs them."""
 
 
+# What TensorFlow's C++ side writes to stderr while it starts, before its log level is read
+# (absl's pre-initialisation notice, oneDNN's announcement): said to no one, so dropped.
+START_UP_NOISE = re.compile(r"WARNING: All log messages before absl::InitializeLog\(\)|^[IW]\d{4} .*oneDNN custom "
+                            r"operations are on|^[IW]\d{4} .*(cpu_feature_guard|cuda_|Unable to register)")
+
+
+@contextlib.contextmanager
+def quiet_start_up():
+    """While TensorFlow is imported, file descriptor 2 goes to a temporary file (its C++ code
+    writes there, below Python's sys.stderr); afterwards every line but START_UP_NOISE's is
+    written to stderr as it came, so a real error is still seen."""
+    import sys
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            kept = [line for line in caught.read().decode("utf-8", "replace").splitlines(keepends=True)
+                    if not START_UP_NOISE.search(line)]
+            if kept:
+                sys.stderr.write("".join(kept))
+                sys.stderr.flush()
+
+
 def import_keras():
     """Import and return the keras module (TensorFlow backend, its C++ log quiet).
 
@@ -51,8 +85,9 @@ def import_keras():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     try:
-        import keras
-        import tensorflow  # noqa: F401 - the backend; Keras alone would fail later, less clearly
+        with quiet_start_up():
+            import keras
+            import tensorflow  # noqa: F401 - the backend; Keras alone would fail later, less clearly
     except ImportError as exc:
         raise KerasMissing(
             f"Keras is not installed ({exc}). Install Keras 3 on TensorFlow (CPU) in the assignment's folder with "
@@ -66,12 +101,13 @@ def build_model(seed: int = 42):
     """Dense(800, relu) -> Dense(10, softmax), both kernel_initializer="normal", compiled as the lesson:
     categorical cross-entropy, Adam(1e-3), accuracy. 636,010 parameters."""
     keras = import_keras()
-    keras.utils.set_random_seed(seed)
-    model = keras.Sequential([
-        keras.Input(shape=(784,)),
-        keras.layers.Dense(800, activation="relu", kernel_initializer="normal"),
-        keras.layers.Dense(10, activation="softmax", kernel_initializer="normal"),
-    ])
+    with quiet_start_up():  # the first operation starts TensorFlow's runtime, which announces itself again
+        keras.utils.set_random_seed(seed)
+        model = keras.Sequential([
+            keras.Input(shape=(784,)),
+            keras.layers.Dense(800, activation="relu", kernel_initializer="normal"),
+            keras.layers.Dense(10, activation="softmax", kernel_initializer="normal"),
+        ])
     model.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.Adam(learning_rate=1e-3),
                   metrics=["accuracy"])
     return model

@@ -28,13 +28,16 @@ def plot_history(history: dict, path: os.PathLike | str | None = None, title: st
 
 
 def plot_comparison(runs: list[tuple[str, dict]], path: os.PathLike | str | None = None, title: str | None = None,
-                    show: bool = False):
+                    show: bool = False, faint=()):
     """The same two panels with several runs overlaid: one colour per run, train solid,
     validation dashed, so that runs of different lengths (10 numpy epochs, Keras's 30) share the axes.
 
     Inputs:
     - runs: [(label, history)], history as in plot_history
     - path, title, show: as in plot_history
+    - faint: indices into `runs` of the backdrop (the recorded reference): drawn faint, under
+      the others, and the epoch axis cut to the others' longest run, so that a 2-epoch run of
+      the student's is not lost beside the reference's 30
 
     Returns the matplotlib Figure: 2 axes (accuracy, loss), each with 2 lines per run, in the
     order of `runs`, labelled "LABEL: train" and "LABEL: validation".
@@ -43,10 +46,14 @@ def plot_comparison(runs: list[tuple[str, dict]], path: os.PathLike | str | None
 
     fig, axes = _panels(show, layout="constrained")  # leaves room for the legend below the panels
     for i, (label, history) in enumerate(runs):
+        style = dict(alpha=0.35, linewidth=1, zorder=1) if i in faint else dict(zorder=2)
         for ax, (metric, _, _) in zip(axes, PANELS):
-            ax.plot(_epochs(history), history[metric], color=f"C{i}", marker=".", label=f"{label}: train")
+            ax.plot(_epochs(history), history[metric], color=f"C{i}", marker=".", label=f"{label}: train", **style)
             ax.plot(_epochs(history), history[f"val_{metric}"], color=f"C{i}", marker=".", linestyle="--",
-                    label=f"{label}: validation")
+                    label=f"{label}: validation", **style)
+    shown = [len(history["loss"]) for i, (_, history) in enumerate(runs) if i not in faint]
+    if faint and shown:  # the backdrop cut to the runs' epochs (at least 2, so that one epoch is not a dot)
+        axes[-1].set_xlim(0.5, max(2, max(shown)) + 0.5)
     # One legend for both panels, below them, where it hides no curve: a colour per run, a style per split.
     handles = [Line2D([], [], color=f"C{i}", marker=".", label=label) for i, (label, _) in enumerate(runs)]
     handles += [Line2D([], [], color="grey", label="train"), Line2D([], [], color="grey", linestyle="--",

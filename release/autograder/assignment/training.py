@@ -72,6 +72,7 @@ EpochCallback = Callable[[int, dict], None]  # (epoch index from 0, logs of that
 BatchCallback = Callable[[int, int, float, float], None]  # (batch, n_batches, running loss, running accuracy)
 # (t of the first step, the epoch's batches as index arrays) -> (loss, correct predictions) of each step, in order
 Steps = Callable[[int, list], Iterable[tuple[float, int]]]
+StopRule = Callable[[int, dict], bool]  # (epoch index from 0, that epoch's params) -> stop here
 
 
 def train_step(net: ModuleType, state: dict, t: int, xb: np.ndarray, Yb: np.ndarray, optimizer: str,
@@ -103,7 +104,8 @@ def train_step(net: ModuleType, state: dict, t: int, xb: np.ndarray, Yb: np.ndar
 def run_epochs(steps: Steps, snapshot: Callable[[], dict], validate: Callable[[dict], tuple[float, float]] | None,
                n_train: int, history: History, *, epochs: int, batch_size: int, seed: int,
                restore_best_weights: bool = False, on_epoch: EpochCallback | None = None,
-               on_batch: BatchCallback | None = None, time_budget: float | None = None) -> tuple[dict, History]:
+               on_batch: BatchCallback | None = None, time_budget: float | None = None,
+               stop: StopRule | None = None) -> tuple[dict, History]:
     """The loop of `fit`, whatever does the steps: shuffled minibatches, per-epoch metrics,
     the best validation epoch kept. `fit` runs it with the student's functions in this
     process; the autograder runs it with every step done, and verified, in the sandbox.
@@ -117,6 +119,10 @@ def run_epochs(steps: Steps, snapshot: Callable[[], dict], validate: Callable[[d
     - n_train: N, the size of the training part; history: the History to fill
     - epochs, batch_size, seed (the shuffling), restore_best_weights, on_epoch, on_batch,
       time_budget: as in `fit`
+    - stop(epoch, params): asked at each epoch that is the best on validation so far (with
+      restore_best_weights), with that epoch's parameters; True ends training there, those
+      parameters kept. The autograder stops once the points are decided; the epochs it asks
+      about are chosen by validation alone.
 
     Returns a tuple (params, history).
     """
@@ -147,11 +153,14 @@ def run_epochs(steps: Steps, snapshot: Callable[[], dict], validate: Callable[[d
             history.history[key].append(logs[key])
         history.epoch.append(epoch)
         history.seconds.append(time.perf_counter() - t0)
-        if restore_best_weights and logs["val_accuracy"] > best[0]:
+        improved = restore_best_weights and logs["val_accuracy"] > best[0]
+        if improved:
             best = (logs["val_accuracy"], current)
             history.best_epoch = epoch
         if on_epoch:
             on_epoch(epoch, logs)
+        if improved and stop is not None and stop(epoch, current):
+            break
         if time_budget is not None and time.perf_counter() - started > time_budget:
             break
     if restore_best_weights and best[1] is not None:

@@ -246,6 +246,9 @@ def notebook():
 export_app = typer.Typer(help="Write the grades and feedback of `mnist-hw grade --out OUT` into what Moodle or "
                          "Canvas takes back.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+AllowUngraded = typer.Option(False, "--allow-ungraded", help="Export even where the grader itself failed on "
+                             "some submissions: their grade cell is emptied and their comment says they are not "
+                             "graded and why. Without it such an export refuses, naming them.")
 Scale = typer.Option(None, "--scale", min=0.0, help="The LMS's maximum grade: the autograded points are mapped to "
                      "it (points / max_score * SCALE; max_score is 90, or 70 with --skip-training). Without it "
                      "the points are written as they are.")
@@ -261,9 +264,10 @@ def _exported(report, lms: str) -> None:
         console.print(inert.terminal_text(f"{len(report.unplaced)} graded submission(s) have no row in the {lms} "
                                           f"file, so no grade there (feedback written): "
                                           f"{', '.join(report.unplaced[:10])}", "yellow"))
-    if report.left_out:
-        console.print(inert.terminal_text(f"the grader itself failed on {len(report.left_out)} submission(s), left "
-                                          f"out (grade them again): {', '.join(report.left_out[:10])}", "red"))
+    if report.ungraded:
+        console.print(inert.terminal_text(f"the grader itself failed on {len(report.ungraded)} submission(s), "
+                                          f"written UNGRADED (cell emptied, comment says why; grade them again): "
+                                          f"{', '.join(report.ungraded[:10])}", "red"))
 
 
 @export_app.command("moodle")
@@ -278,7 +282,8 @@ def export_moodle(out_dir: Path = typer.Argument(..., help="The directory `mnist
                   grade_column: Optional[str] = typer.Option(None, help="Its Grade header, likewise."),
                   modified_column: Optional[str] = typer.Option(None, help="Its 'Last modified (grade)' header."),
                   feedback_column: Optional[str] = typer.Option(None, help="Its 'Feedback comments' header."),
-                  group_column: Optional[str] = typer.Option(None, help="Its Group header (with --teams).")):
+                  group_column: Optional[str] = typer.Option(None, help="Its Group header (with --teams)."),
+                  allow_ungraded: bool = AllowUngraded):
     """Moodle: OUT/moodle/grading-worksheet.csv (Upload grading worksheet) and feedback.zip (Upload multiple
     feedback files in a zip)."""
     from autograder.lms import export
@@ -286,7 +291,7 @@ def export_moodle(out_dir: Path = typer.Argument(..., help="The directory `mnist
     columns = {"id": id_column, "grade": grade_column, "modified": modified_column, "feedback": feedback_column,
                "group": group_column}
     try:
-        report = export.moodle_export(out_dir, worksheet, scale, teams, columns)
+        report = export.moodle_export(out_dir, worksheet, scale, teams, columns, allow_ungraded)
     except export.ExportError as exc:
         fail(str(exc))
     _exported(report, "Moodle")
@@ -297,12 +302,12 @@ def export_canvas(out_dir: Path = typer.Argument(..., help="The directory `mnist
                   gradebook: Path = typer.Option(..., help="The gradebook CSV exported from Canvas (Grades → "
                                                  "Export → Export Entire Gradebook)."),
                   assignment: str = typer.Option(..., help='The assignment\'s column header, exactly: "Title (id)".'),
-                  scale: Optional[float] = Scale):
+                  scale: Optional[float] = Scale, allow_ungraded: bool = AllowUngraded):
     """Canvas: OUT/canvas/gradebook.csv (Grades → Import) and OUT/canvas/feedback/."""
     from autograder.lms import export
 
     try:
-        report = export.canvas_export(out_dir, gradebook, assignment, scale)
+        report = export.canvas_export(out_dir, gradebook, assignment, scale, allow_ungraded)
     except export.ExportError as exc:
         fail(str(exc))
     _exported(report, "Canvas")

@@ -12,6 +12,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The grader's Python, one fact: the Gradescope bundle installs it (templates/setup.sh), the
+# README and the assignment text name it, and a network.py whose syntax it cannot read scores 0
+# in `mnist-hw check` as in the grader, whichever Python either runs on (sandbox/source.py).
+# The student kit itself installs on Python 3.10 to 3.13.
+GRADER_PYTHON = (3, 11)
+GRADER_PYTHON_TEXT = ".".join(map(str, GRADER_PYTHON))
+
 # The student kit: the data layer, training loop, plots and student commands (all of assignment/).
 KIT = tuple(f"assignment/{name}" for name in (
     "__init__.py", "cli.py", "contract.py", "data.py", "fetch.py", "gradient_check.py", "idx.py", "keras_model.py",
@@ -26,7 +33,8 @@ SANDBOX_KIT = tuple(f"assignment/{name}" for name in ("__init__.py", "data.py", 
 PUBLIC_ENGINE = tuple(f"autograder/{name}" for name in (
     "cli.py", "inert.py", "manifest.py", "messages.py", "results.py", "scheme.py",
     "sandbox/__init__.py", "sandbox/imports.py", "sandbox/source.py", "sandbox/tempdirs.py", "sandbox/wire.py",
-    "grading/__init__.py", "grading/calls.py", "grading/feedback.py", "grading/plugin.py", "grading/problems.py",
+    "grading/__init__.py", "grading/calls.py", "grading/diagnosis.py", "grading/feedback.py", "grading/plugin.py",
+    "grading/problems.py",
     "grading/training.py",
     "local/__init__.py", "local/__main__.py", "local/answers.py", "local/capture.py", "local/check.py",
     "local/student.py"))

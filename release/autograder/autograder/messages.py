@@ -25,7 +25,89 @@ def import_refused(module: str) -> Pair:
             f"эту часть на numpy; `mnist-hw check` и система оценки отказывают одинаково.")
 
 
+def own_module(module: str) -> Pair:
+    """A network.py that imports a module of the student's own beside it (nn_utils.py)."""
+    return (f"only network.py is graded: put {module}.py's functions into network.py (network.py imports "
+            f"`{module}`, a file of yours beside it, which the grader does not receive).",
+            f"оценивается только network.py: перенесите функции из {module}.py в network.py (network.py "
+            f"импортирует `{module}`, ваш файл рядом с ним, а система оценки его не получает).")
+
+
+# What network.py does at import when it calls the kit there, by the kit's module (the relation: the
+# kit's data layer loads, its training loop trains, its plots draw), in both languages.
+IMPORT_WORK = {"data": ("loads MNIST", "загружает MNIST"), "fetch": ("downloads MNIST", "скачивает MNIST"),
+               "training": ("trains a network", "обучает сеть"), "plots": ("draws plots", "рисует графики"),
+               "runs": ("reads or saves training runs", "читает или сохраняет запуски обучения")}
+
+
+def import_time_work(kit_call: str, error: str, where: Pair) -> Pair:
+    """network.py called the kit (`assignment.data.load_mnist`) at module level and that failed:
+    the cause is the work done at import, not what the kit's function needed there."""
+    module, fn = kit_call.split(".")[1], kit_call.rsplit(".", 1)[-1]
+    en, ru = IMPORT_WORK.get(module, (f"calls {fn}()", f"вызывает {fn}()"))
+    return (f"network.py {en} when it is imported ({fn}(){where[0]}): move it under "
+            f'`if __name__ == "__main__":`, so that importing network.py only defines its functions. '
+            f"(At import it failed with {error}.)",
+            f"network.py {ru} при импорте ({fn}(){where[1]}): перенесите это под "
+            f'`if __name__ == "__main__":`, чтобы импорт network.py только определял функции. '
+            f"(При импорте это завершилось ошибкой {error}.)")
+
+
 DOES_NOT_IMPORT: Pair = ("network.py does not import", "network.py не импортируется")
+
+
+# Constructs of Pythons newer than the grader's (autograder/sandbox/source.py), and how to write each instead.
+NEWER_SYNTAX = {
+    'type_alias': ('a `type` alias (Python 3.12, PEP 695)',
+                   'псевдоним `type` (Python 3.12, PEP 695)'),
+    'generics': ('a type parameter list `[T]` after a name (Python 3.12, PEP 695)',
+                 'список параметров типа `[T]` после имени (Python 3.12, PEP 695)'),
+    'fstring_quotes': ('an f-string that reuses its own quotes inside `{}` (Python 3.12, PEP 701)',
+                       'f-строка, повторяющая свои кавычки внутри `{}` (Python 3.12, PEP 701)'),
+    'fstring_backslash': ("a backslash inside an f-string's `{}` (Python 3.12, PEP 701)",
+                          'обратная косая черта внутри `{}` f-строки (Python 3.12, PEP 701)'),
+    'fstring_comment': ("a comment inside an f-string's `{}` (Python 3.12, PEP 701)",
+                        'комментарий внутри `{}` f-строки (Python 3.12, PEP 701)'),
+    'fstring_newline': ('a line break inside the `{}` of a one-line f-string (Python 3.12, PEP 701)',
+                        'перенос строки внутри `{}` однострочной f-строки (Python 3.12, PEP 701)'),
+}
+NEWER_SYNTAX_FIX = {
+    'type_alias': ('assign it instead: `Params = dict[str, np.ndarray]`',
+                   'присвойте его: `Params = dict[str, np.ndarray]`'),
+    'generics': ("remove the `[...]` after the function's or class's name",
+                 'уберите `[...]` после имени функции или класса'),
+    'fstring_quotes': ('use the other quotes inside the braces: `f"{params[\'W1\'].shape}"`',
+                       'используйте внутри скобок другие кавычки: `f"{params[\'W1\'].shape}"`'),
+    'fstring_backslash': ('compute the value on the line before, and put its name in the braces',
+                          'вычислите значение строкой выше и поставьте в скобки его имя'),
+    'fstring_comment': ('move the comment out of the f-string',
+                        'вынесите комментарий из f-строки'),
+    'fstring_newline': ('keep the expression on one line',
+                        'запишите выражение в одну строку'),
+}
+
+
+def newer_syntax(line: int, code: str, construct: str) -> Pair:
+    """network.py uses a construct the grader's Python cannot read (it scores 0, as in the grader)."""
+    from autograder.manifest import GRADER_PYTHON_TEXT as version
+
+    (what_en, what_ru), (fix_en, fix_ru) = NEWER_SYNTAX[construct], NEWER_SYNTAX_FIX[construct]
+    return (f"network.py line {line} uses {what_en}: the grader runs Python {version}, which cannot read it, so "
+            f"network.py would score 0. To fix it, {fix_en}. (line {line}: `{code}`)",
+            f"в network.py, строка {line}, используется {what_ru}: система оценки работает на Python {version}, "
+            f"который этого не читает, и network.py получил бы 0. Чтобы исправить, {fix_ru}. "
+            f"(строка {line}: `{code}`)")
+
+
+def syntax_error(line: int, code: str, error: str) -> Pair:
+    """network.py is not valid Python for the grader's Python (scores 0)."""
+    from autograder.manifest import GRADER_PYTHON_TEXT as version
+
+    shown = f" (`{code}`)" if code else ""
+    return (f"network.py line {line} is not valid Python {version} (the grader's Python): SyntaxError: "
+            f"{error}{shown}.",
+            f"network.py, строка {line}, не является корректным кодом Python {version} (на нём работает система "
+            f"оценки): SyntaxError: {error}{shown}.")
 
 
 def import_too_slow(path, seconds: float) -> Pair:
@@ -74,6 +156,17 @@ def timed_out(seconds: float) -> Pair:
     return f"no answer within {seconds:g} s (an infinite loop?)", f"нет ответа за {seconds:g} с (бесконечный цикл?)"
 
 
+def checks_over_budget(elapsed: float, count: int, longest: float, budget: float) -> Pair:
+    """Why the rest of the checks did not run: the submission's calls used up the checks' budget."""
+    per = elapsed / max(1, count)
+    return (f"the checks' time is used up: your functions took {elapsed:.0f} s in {count} call(s) ({per:.1f} s a "
+            f"call, the longest {longest:.1f} s): the checks need under {budget:g} s in all (a correct solution "
+            "takes a few seconds), so this check did not run",
+            f"время на проверки исчерпано: ваши функции заняли {elapsed:.0f} с за {count} вызов(ов) ({per:.1f} с "
+            f"на вызов, самый долгий {longest:.1f} с): все проверки должны уложиться в {budget:g} с (правильное "
+            "решение тратит несколько секунд), поэтому эта проверка не запускалась")
+
+
 def did_not_finish(fn: str, why: Pair) -> Pair:
     return f"{fn} did not finish: {why[0]}.", f"{fn} не завершилась: {why[1]}."
 
@@ -102,6 +195,15 @@ def wrote_too_much(mib_used: float, files: int, mib_limit: float, files_limit: i
             f"{mib_limit:.0f} МиБ и {files_limit:,} файлов)")
 
 
+def sent_too_much(mib_sent: float, mib_limit: float) -> Pair:
+    """Why the worker was killed: it wrote more to the grader than a whole grading may."""
+    return (f"sent back more than a grading allows ({mib_sent:.0f} MiB; the limit is {mib_limit:.0f} MiB in all)",
+            f"отправил проверяющему больше, чем разрешено ({mib_sent:.0f} МиБ; предел — {mib_limit:.0f} МиБ на "
+            "всю проверку)")
+
+
+# not student-facing (a grader's failure is shown as such, with this reason, to the instructor)
+GRADER_OUT_OF_MEMORY = "the grading process reached its own memory cap (grade.GRADER_MEMORY_BYTES)"
 NOT_AN_ANSWER: Pair = ("the worker sent something that is not an answer", "процесс прислал не ответ")
 OUT_OF_STEP: Pair = ("the worker's answers are out of step (forged output?)",
                      "ответы процесса не соответствуют запросам (подделанный вывод?)")
@@ -148,13 +250,6 @@ def not_params_dict(fn: str, got) -> Pair:
 def not_a_tuple(fn: str, parts: str) -> Pair:
     """A function that must return a tuple did not: `parts` as the contract names them, "(logits, cache)"."""
     return f"{fn} must return a tuple {parts}.", f"{fn} должна возвращать кортеж {parts}."
-
-
-def changed_in_place(fn: str, changed: list[str]) -> Pair:
-    return (f"{fn} changed its arguments in place ({', '.join(changed)}): build and return new "
-            f"dicts of new arrays (p - lr * g, not p -= lr * g).",
-            f"{fn} изменила аргументы на месте ({', '.join(changed)}): создавайте и возвращайте "
-            f"новые словари с новыми массивами (p - lr * g, а не p -= lr * g).")
 
 
 # -- a value that differs from the reference's: compare()'s diagnoses (grading/feedback.py) --------
@@ -204,13 +299,6 @@ def transposed(name: str, got: tuple, expected: tuple, what: Pair) -> Pair:
 def wrong_shape(name: str, got: tuple, expected: tuple, what: Pair) -> Pair:
     return (f"{name} has shape {got} but should have {expected}{what[0]}.",
             f"{name} имеет форму {got}, а должен {expected}{what[1]}.")
-
-
-def not_finite(name: str, bad: int, what: Pair) -> Pair:
-    return (f"{name} holds {bad} NaN or infinite values{what[0]}. An overflowing exp? Subtract the row maximum "
-            f"before exponentiating, and compute log-probabilities without taking the log of 0.",
-            f"{name} содержит {bad} значений NaN или бесконечность{what[1]}. Переполнение exp? Вычтите максимум "
-            f"строки перед экспонентой и не берите логарифм от 0.")
 
 
 def known_mistake(name: str, mistake: str, what: Pair, shown: Pair) -> Pair:
@@ -267,6 +355,295 @@ def constant_factor(name: str, scale: float, what: Pair, shown: Pair) -> Pair:
 def mismatch(name: str, what: Pair, shown: Pair) -> Pair:
     return (f"{name} does not match the expected values{what[0]}.{shown[0]}",
             f"{name} не совпадает с ожидаемыми значениями{what[1]}.{shown[1]}")
+
+
+# -- the diagnosis engine's relations (grading/diagnosis.py) ----------------------------------------
+def shape_keepdims(name: str, got: tuple, expected: tuple, what: Pair) -> Pair:
+    return (f"{name} has shape {got} but should have {expected}{what[0]}: an extra axis of length 1 "
+            f"(keepdims=True, or a reshape) is left in it.",
+            f"{name} имеет форму {got}, а должен {expected}{what[1]}: в нём лишняя ось длины 1 "
+            f"(keepdims=True или reshape).")
+
+
+def shape_wrong_axis(name: str, got: tuple, expected: tuple, got_dim: str, due_dim: str, what: Pair) -> Pair:
+    """A 1-d result whose length is another dimension of the problem: reduced over the wrong axis."""
+    return (f"{name} has shape {got} but should have {expected}{what[0]}: {got[0]} is {got_dim}, {expected[0]} is "
+            f"{due_dim}. A sum or mean over the wrong axis: the axis of {due_dim} must remain, the other one be "
+            f"summed over (for an (N, …) array, axis=0 sums over the batch).",
+            f"{name} имеет форму {got}, а должен {expected}{what[1]}: {got[0]} — это {got_dim}, {expected[0]} — "
+            f"это {due_dim}. Сумма или среднее не по той оси: ось {due_dim} должна остаться, по другой нужно "
+            f"суммировать (для массива (N, …) axis=0 суммирует по батчу).")
+
+
+def shape_in_dims(name: str, got: tuple, expected: tuple, got_dims: str, due_dims: str, what: Pair) -> Pair:
+    return (f"{name} has shape {got} = {got_dims} but should have {expected} = {due_dims}{what[0]}: check which "
+            f"arrays the products and sums take, and in which order.",
+            f"{name} имеет форму {got} = {got_dims}, а должен {expected} = {due_dims}{what[1]}: проверьте, "
+            f"какие массивы входят в произведения и суммы и в каком порядке.")
+
+
+def integer_dtype(name: str, dtype: str, what: Pair) -> Pair:
+    return (f"{name} comes back as {dtype}{what[0]}, where floating-point numbers are due: an integer array "
+            f"(np.zeros(..., dtype=int), astype(int), //) drops everything after the point.",
+            f"{name} возвращается как {dtype}{what[1]}, а нужны числа с плавающей точкой: целочисленный массив "
+            f"(np.zeros(..., dtype=int), astype(int), //) теряет дробную часть.")
+
+
+def not_finite_at(name: str, bad: int, where: list, what: Pair) -> Pair:
+    return (f"{name} holds {bad} NaN or infinite values{what[0]}, the first at index {where}. An overflowing exp? "
+            f"Subtract the row maximum before exponentiating, and compute log-probabilities without taking the log "
+            f"of 0; a division by a sum that is 0?",
+            f"{name} содержит {bad} значений NaN или inf{what[1]}, первое в элементе {where}. Переполнение exp? "
+            f"Вычтите максимум строки перед экспонентой и не берите логарифм от 0; деление на сумму, равную 0?")
+
+
+def negative_probability(called: Pair, where: list, value: float, what: Pair) -> Pair:
+    return (f"a probability is negative in {called[0]}{what[0]}: {value:.6g} at index {where}. A softmax is "
+            f"exp(z - max z) / sum: every entry is in [0, 1].",
+            f"среди {called[1]} есть отрицательная вероятность{what[1]}: {value:.6g} в элементе {where}. Softmax — "
+            f"это exp(z - max z) / сумма: каждый элемент в [0, 1].")
+
+
+ROW_SUMS = {"batch": ("the whole array sums to 1: it is divided by the sum over the whole batch; divide each row "
+                      "by its own sum, exp.sum(axis=1, keepdims=True)",
+                      "весь массив в сумме даёт 1: он поделён на сумму по всему батчу; делите каждую строку на её "
+                      "собственную сумму, exp.sum(axis=1, keepdims=True)"),
+            "columns": ("each column sums to 1: it is normalized over axis=0, the batch; normalize each row, over "
+                        "the classes — max and sum with axis=1, keepdims=True",
+                        "каждый столбец в сумме даёт 1: нормировка по axis=0, по батчу; нормируйте каждую строку, "
+                        "по классам — max и sum с axis=1, keepdims=True"),
+            "undivided": ("these are the exponentials themselves: divide each row by its sum, "
+                          "exp / exp.sum(axis=1, keepdims=True)",
+                          "это сами экспоненты: поделите каждую строку на её сумму, "
+                          "exp / exp.sum(axis=1, keepdims=True)"),
+            "other": ("each row of a softmax sums to 1: exp(z - max z) / exp(z - max z).sum(axis=1, keepdims=True)",
+                      "каждая строка softmax в сумме даёт 1: exp(z - max z) / exp(z - max z).sum(axis=1, "
+                      "keepdims=True)")}
+
+
+def rows_do_not_sum_to_one(called: Pair, row: int, total: float, how: str, what: Pair) -> Pair:
+    """Probabilities whose row `row` sums to `total`; `how`: a key of ROW_SUMS, what sums to 1 instead."""
+    return (f"the rows of {called[0]} do not sum to 1{what[0]}: row {row} sums to {total:.6g}; {ROW_SUMS[how][0]}.",
+            f"строки {called[1]} не дают в сумме 1{what[1]}: строка {row} даёт {total:.6g}; {ROW_SUMS[how][1]}.")
+
+
+def shifted_by_column(called: Pair, what: Pair) -> Pair:
+    return (f"{called[0]} is the softmax of logits shifted by a different amount in each column{what[0]}: "
+            f"subtract one constant per row, the row maximum logits.max(axis=1, keepdims=True); a shift over "
+            f"axis=0 changes the probabilities.",
+            f"{called[1]} — softmax логитов, сдвинутых на разную величину в каждом столбце{what[1]}: вычитайте "
+            f"одну константу на строку, максимум строки logits.max(axis=1, keepdims=True); сдвиг по axis=0 "
+            f"меняет вероятности.")
+
+
+IMPLIED_PROBABILITIES: Pair = ("the probabilities in your dlogits (N·dlogits + Y)",
+                               "вероятностей в вашем dlogits (N·dlogits + Y)")
+
+
+def factor_of(name: str, kind: str, a: str, a_value: float, b: str, b_value: float, negative: bool, step: bool,
+              what: Pair) -> Pair:
+    """got = s * expected with s = a ("times"), 1/a ("over") or a/b ("ratio"), quantities of the call;
+    `negative`: s < 0 too; `step`: s relates the steps (new - old), not the values."""
+    subject = (f"the step of {name} (new - old)", f"шаг {name} (новое - старое)") if step else (name, name)
+    if kind == "ratio":
+        formula = f"{a}/{b} = {a_value:.4g}/{b_value:.4g}"
+        how = (f"divided by {b} = {b_value:.4g} where {a} = {a_value:.4g} was due (or multiplied by {a} and "
+               f"divided by {b})",
+               f"поделён на {b} = {b_value:.4g}, а нужно на {a} = {a_value:.4g} (или умножен на {a} и поделён на {b})")
+    elif kind == "times":
+        formula = f"{a} = {a_value:.4g}"
+        how = (f"multiplied by {a} once too often, or a division by {a} is missing",
+               f"лишнее умножение на {a} или нет деления на {a}")
+    elif kind == "product":
+        formula = f"{a}·{b} = {a_value:.4g}·{b_value:.4g}"
+        how = (f"multiplied by {a} and {b} where it is not due, or divisions by them are missing",
+               f"лишнее умножение на {a} и {b} или нет делений на них")
+    elif kind == "over_product":
+        formula = f"1/({a}·{b}) = 1/({a_value:.4g}·{b_value:.4g})"
+        how = (f"divided by {a} and {b} where it is not due (a division where a product was due?)",
+               f"лишнее деление на {a} и {b} (деление вместо умножения?)")
+    else:
+        formula = f"1/{a} = 1/{a_value:.4g}"
+        how = (f"divided by {a} where it is not due, or twice", f"лишнее деление на {a} или деление дважды")
+    sign = (", with the wrong sign", ", и с неверным знаком") if negative else ("", "")
+    return (f"{subject[0]} is {formula} times the right value{sign[0]}{what[0]}: {how[0]}.",
+            f"{subject[1]} равен верному значению, умноженному на {formula}{sign[1]}{what[1]}: {how[1]}.")
+
+
+def wrong_direction(name: str, what: Pair) -> Pair:
+    return (f"{name} moves the wrong way{what[0]}: its step (new - old) is exactly minus the right one. "
+            f"Descent goes against the gradient: p - step, not p + step.",
+            f"{name} сдвигается не в ту сторону{what[1]}: его шаг (новое - старое) — в точности минус верный. "
+            f"Спуск идёт против градиента: p - шаг, а не p + шаг.")
+
+
+def step_not_taken(name: str, what: Pair) -> Pair:
+    return (f"{name} is returned unchanged{what[0]}: no step was taken; return the parameters after the step.",
+            f"{name} возвращается без изменений{what[1]}: шаг не сделан; возвращайте параметры после шага.")
+
+
+def step_returned(name: str, negated: bool, what: Pair) -> Pair:
+    """The step itself (new - old, or old - new: learning_rate * dp) returned instead of the new value."""
+    which = ("the size of the step (learning_rate * dp, old - new)", "величина шага (learning_rate * dp, старое - новое)"
+             ) if negated else ("the step (new - old)", "шаг (новое - старое)")
+    return (f"{name} is {which[0]}, not the new value{what[0]}: return the parameters after the step, "
+            f"p - learning_rate * dp.",
+            f"{name} — это {which[1]}, а не новое значение{what[1]}: возвращайте параметры после шага, "
+            f"p - learning_rate * dp.")
+
+
+def hyperparameter_ignored(fn: str, key: str, used, given, what: Pair) -> Pair:
+    """fn behaves as if hyperparameter `key` were `used` though it was called with `given`."""
+    return (f"your {fn} ignores {key}: it behaves as {key}={used:g} when called with {given:g}{what[0]}. Use the "
+            f"argument, not a default or a constant.",
+            f"ваша {fn} не учитывает {key}: она ведёт себя как при {key}={used:g}, хотя вызвана с {given:g}{what[1]}. "
+            f"Используйте аргумент, а не значение по умолчанию или константу.")
+
+
+def in_output(label: str) -> Pair:
+    return f" (in its {label})", f" (в своём {label})"
+
+
+# Other values of the same call a wrong value may equal (diagnosis.relative_relation), by key.
+RELATIVES = {
+    "v_due": ("the new v (the second moment) where m was due: are m and v swapped in the returned tuple "
+              "(params, m, v)?",
+              "новый v (второй момент) вместо m: не перепутаны ли m и v в возвращаемом кортеже (params, m, v)?"),
+    "m_due": ("the new m (the first moment) where v was due: are m and v swapped in the returned tuple "
+              "(params, m, v)?",
+              "новый m (первый момент) вместо v: не перепутаны ли m и v в возвращаемом кортеже (params, m, v)?"),
+    "params_due": ("the parameters (before or after the step): is the returned tuple in the order (params, m, v)?",
+                   "параметры (до или после шага): возвращается ли кортеж в порядке (params, m, v)?"),
+    "gradient": ("the gradient g itself: the moment is an average, beta * old + (1 - beta) * g.",
+                 "сам градиент g: момент — это среднее, beta * старое + (1 - beta) * g."),
+    "gradient_squared": ("g**2 itself: the moment is an average, beta2 * v + (1 - beta2) * g**2.",
+                         "сам g**2: момент — это среднее, beta2 * v + (1 - beta2) * g**2."),
+    "bias_corrected": ("the bias-corrected moment (divided by 1 - beta^t): return the raw moment; the correction "
+                       "belongs to the step only, the next step starts from the raw m and v.",
+                       "момент с поправкой на смещение (делённый на 1 - beta^t): возвращайте сам момент; поправка "
+                       "нужна только для шага, следующий шаг начинается с исходных m и v."),
+    "no_decay": ("(1 - beta) * g without beta * old: the moment forgets the previous steps.",
+                 "(1 - beta) * g без beta * старое: момент забывает прежние шаги."),
+    "no_one_minus": ("beta * old + g: the gradient's weight (1 - beta) is missing.",
+                     "beta * старое + g: нет веса градиента (1 - beta)."),
+    "g_not_squared": ("beta2 * v + (1 - beta2) * g, with g not squared.",
+                      "beta2 * v + (1 - beta2) * g, g не возведён в квадрат."),
+    "betas_swapped": ("computed with the other beta: beta1 belongs to m, beta2 to v.",
+                      "вычислен с другим beta: beta1 относится к m, beta2 к v."),
+}
+
+
+def relative(name: str, key: str, what: Pair) -> Pair:
+    """name equals another value of the call: `key` of RELATIVES or KNOWN_MISTAKES."""
+    if key in RELATIVES:
+        en, ru = RELATIVES[key]
+        return f"{name} is wrong{what[0]}: it equals {en}", f"{name} неверен{what[1]}: это {ru}"
+    en, ru = KNOWN_MISTAKES[key]
+    return f"{name} is wrong{what[0]}: {en}", f"{name} неверен{what[1]}: {ru}"
+
+
+def wrong_upstream(name: str, label: Pair, shown: Pair, what: Pair) -> Pair:
+    """The first of the student's own intermediate values that is wrong, found while checking `name`."""
+    return (f"{name} is wrong{what[0]}, and the error starts before it: {label[0]} is already wrong{shown[0]}. "
+            f"Fix that first.",
+            f"{name} неверен{what[1]}, и ошибка возникает раньше: {label[1]} уже неверен{shown[1]}. "
+            f"Исправьте сначала это.")
+
+
+UPSTREAM = {"logits": ("your forward's logits", "логиты вашей forward"),
+            "dlogits": ("your softmax_cross_entropy's dlogits", "dlogits вашей softmax_cross_entropy")}
+
+
+DZ1: Pair = ("your dz1 (the gradient at z1, recovered from your dW1 and X)",
+             "ваш dz1 (градиент по z1, восстановленный из вашего dW1 и X)")
+
+
+def other_weights(name: str, symbols: list, got: list, due: list, what: Pair) -> Pair:
+    """name is a weighted sum of `symbols` with weights `got` where `due` were due."""
+    have = " + ".join(f"{w:.4g} * {s}" for s, w in zip(symbols, got))
+    want = " + ".join(f"{w:.4g} * {s}" for s, w in zip(symbols, due))
+    return (f"{name} is {have}{what[0]}, where {want} was due: the weights of its terms are wrong.",
+            f"{name} равен {have}{what[1]}, а нужно {want}: веса его слагаемых неверны.")
+
+
+def offset_by_term(name: str, term: str, times: int, what: Pair) -> Pair:
+    """got - expected is `times` * the offset `term` in every row."""
+    how = {-1: (f"{term} is not added", f"{term} не прибавлен"), 1: (f"{term} is added twice", f"{term} прибавлен дважды"),
+           -2: (f"{term} is subtracted instead of added", f"{term} вычитается вместо прибавления"),
+           2: (f"{term} is added three times", f"{term} прибавлен трижды")}[times]
+    return (f"{name} is wrong{what[0]}: it differs by the same row in every example, {times} * {term}: {how[0]}.",
+            f"{name} неверен{what[1]}: он отличается одной и той же строкой в каждом примере, {times} * {term}: "
+            f"{how[1]}.")
+
+
+def offset_by_row(name: str, shown: Pair, what: Pair) -> Pair:
+    return (f"{name} differs by the same row in every example{what[0]}{shown[0]}: a term that does not depend on the "
+            f"example (a bias) is wrong.",
+            f"{name} отличается одной и той же строкой в каждом примере{what[1]}{shown[1]}: неверно слагаемое, не "
+            f"зависящее от примера (смещение).")
+
+
+def mask_wrong(name: str, where: list, z: float, passes: bool, what: Pair) -> Pair:
+    """The ReLU mask a dW1 implies differs from (z1 > 0): at `where` it passes (or blocks) the gradient."""
+    if passes:
+        return (f"{name} is wrong{what[0]}: your ReLU mask passes the gradient at {where}, where z1 = {z:.4g} is not "
+                f"above 0; it must pass only where z1 > 0 (dz1 = dh * (z1 > 0)).",
+                f"{name} неверен{what[1]}: ваша маска ReLU пропускает градиент в {where}, где z1 = {z:.4g} не больше "
+                f"0; она должна пропускать его только там, где z1 > 0 (dz1 = dh * (z1 > 0)).")
+    return (f"{name} is wrong{what[0]}: your ReLU mask blocks the gradient at {where}, where z1 = {z:.4g} > 0; it must "
+            f"pass wherever z1 > 0 (dz1 = dh * (z1 > 0)).",
+            f"{name} неверен{what[1]}: ваша маска ReLU не пропускает градиент в {where}, где z1 = {z:.4g} > 0; она "
+            f"должна пропускать его везде, где z1 > 0 (dz1 = dh * (z1 > 0)).")
+
+
+def shapes_differ(got: tuple, expected: tuple) -> Pair:
+    return f" (shape {got}, expected {expected})", f" (форма {got}, ожидалась {expected})"
+
+
+def first_entry(where: list, got: float, expected: float) -> Pair:
+    if not where:  # one number
+        return f" (yours {got:.6g}, expected {expected:.6g})", f" (у вас {got:.6g}, ожидалось {expected:.6g})"
+    return (f" (first differing entry {where}: yours {got:.6g}, expected {expected:.6g})",
+            f" (первый отличающийся элемент {where}: у вас {got:.6g}, ожидалось {expected:.6g})")
+
+
+# What the contract says each value is (diagnosis.fallback), by the name the checks give it.
+_FORMULAS = {
+    'logits': ('logits = ReLU(X @ W1 + b1) @ W2 + b2',
+        'logits = ReLU(X @ W1 + b1) @ W2 + b2'),
+    'softmax': ('softmax(z) = exp(z - max z) / sum of exp(z - max z) over each row',
+        'softmax(z) = exp(z - max z) / сумма exp(z - max z) по каждой строке'),
+    'loss': ('loss = -(1/N) sum over i and c of Y[i, c] log softmax(logits)[i, c]',
+        'loss = -(1/N) сумма по i и c от Y[i, c] log softmax(logits)[i, c]'),
+    # The gradients are the derivation the student is asked for (questions 4-5): the contract says
+    # what each one is and how to check it, never the formula (the release's leak check enforces it).
+    'dlogits': ('dlogits is the gradient of the mean loss with respect to the logits, of their shape (N, C); '
+                'compare it with a numerical gradient (assignment.gradient_check)',
+                'dlogits — градиент средней потери по логитам, той же формы (N, C); сравните его с численным '
+                'градиентом (assignment.gradient_check)'),
+    **{g: (f'{g} is the gradient of the mean loss with respect to {g[1:]}, of its shape; compare it with a numerical '
+           'gradient (assignment.gradient_check)',
+           f'{g} — градиент средней потери по {g[1:]}, той же формы; сравните его с численным градиентом '
+           '(assignment.gradient_check)') for g in ('dW2', 'db2', 'dW1', 'db1')},
+    'sgd': ('p_new = p - learning_rate * dp',
+        'p_new = p - learning_rate * dp'),
+    'm': ('m_t = beta1 * m + (1 - beta1) * g',
+        'm_t = beta1 * m + (1 - beta1) * g'),
+    'v': ('v_t = beta2 * v + (1 - beta2) * g**2',
+        'v_t = beta2 * v + (1 - beta2) * g**2'),
+    'adam': ('p_new = p - lr_t * m_t / (sqrt(v_t) + epsilon), lr_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)',
+        'p_new = p - lr_t * m_t / (sqrt(v_t) + epsilon), lr_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)'),
+}
+PROMISES = {k: (f"The contract: {en}.", f"По условию: {ru}.") for k, (en, ru) in _FORMULAS.items()}
+
+
+def differs(name: str, shown: Pair, promise: Pair | None, what: Pair) -> Pair:
+    """No relation found: which value, the first entry that differs, and what the contract says it is."""
+    says = (" " + promise[0], " " + promise[1]) if promise else ("", "")
+    return (f"{name} differs from the reference{what[0]}{shown[0]}, and not by a sign, a factor of the problem's "
+            f"quantities or a swap with another value of the call.{says[0]}",
+            f"{name} отличается от эталона{what[1]}{shown[1]}, и не знаком, не множителем из величин задачи и не "
+            f"подменой другим значением вызова.{says[1]}")
 
 
 # The usual mistakes compare() recognises by an alternative answer that matches (its key names it).
@@ -328,9 +705,9 @@ KNOWN_MISTAKES = {
 
 
 # -- the checks' own verdicts (autograder/grading/checks) ------------------------------------------
-def logits_shape(shape: tuple) -> Pair:
-    return (f"logits have shape {shape}; for X of shape (5, 4) and 2 classes they should be (5, 2).",
-            f"logits имеют форму {shape}; для X формы (5, 4) и 2 классов нужна (5, 2).")
+def logits_shape(shape: tuple, n: int, d: int, c: int) -> Pair:
+    return (f"logits have shape {shape}; for X of shape ({n}, {d}) and {c} classes they should be ({n}, {c}).",
+            f"logits имеют форму {shape}; для X формы ({n}, {d}) и {c} классов нужна ({n}, {c}).")
 
 
 def cache_unusable(unsupported: str) -> Pair:
@@ -342,13 +719,6 @@ def cache_unusable(unsupported: str) -> Pair:
             f"массивов, чисел, списков, кортежей и словарей{f' (а не: {unsupported})' if unsupported else ''}.")
 
 
-def forward_mutated(changed: list[str]) -> Pair:
-    return (f"forward changed its input in place ({', '.join(changed)}): return new arrays instead.",
-            f"forward изменила аргумент на месте ({', '.join(changed)}): возвращайте новые массивы.")
-
-
-SOFTMAX_MUTATED: Pair = ("softmax changed its input in place: return a new array.",
-                         "softmax изменила аргумент на месте: возвращайте новый массив.")
 SOFTMAX_OVERFLOW: Pair = ("softmax of logits like 1e4 gives NaN or inf: exp(1e4) overflows. Subtract each row's maximum "
                           "before exp — softmax(z - max z) = softmax(z).",
                           "softmax логитов порядка 1e4 даёт NaN или inf: exp(1e4) переполняется. Вычтите максимум "
@@ -400,13 +770,53 @@ def accuracy_below_target(accuracy: float, epochs: int, counted: float, target: 
 
 
 # -- training (autograder/grading/training.py) ---------------------------------------------------
+def training_stopped(epoch: int, epochs: int, local: bool = False) -> Pair:
+    """The training check stopped early: `epoch` (from 1) of `epochs` was the best on validation
+    so far and its test accuracy earned full marks. `local`: said by `mnist-hw check`, whose
+    machine and BLAS are the student's, so the grader's epoch may differ."""
+    en = f"full marks reached at epoch {epoch} of {epochs}: training stopped."
+    ru = f"полный балл достигнут на эпохе {epoch} из {epochs}: обучение остановлено."
+    if local:
+        en += " The grader may stop at another epoch: its machine and BLAS differ from yours."
+        ru += " Грейдер может остановиться на другой эпохе: у него другая машина и BLAS."
+    return en, ru
+
+
 def training_rejected(t: int, why: Pair) -> Pair:
-    return (f"training earns no points: {why[0]} (step {t}). Training points count only for weights that your own "
-            f"forward, softmax_cross_entropy, backward and adam_update produce, step by step, from the given "
-            f"initial weights.",
-            f"обучение не принесло баллов: {why[1]} (шаг {t}). Баллы за обучение даются только за веса, которые "
-            f"ваши forward, softmax_cross_entropy, backward и adam_update получают шаг за шагом из заданных "
-            f"начальных весов.")
+    return (f"training earns no points: {why[0]} (step {t}). Training points count for weights that follow, step by "
+            f"step from the given initial weights, from forward, softmax_cross_entropy, backward and adam_update; "
+            f"every step is checked, and this one could not be counted.",
+            f"обучение не принесло баллов: {why[1]} (шаг {t}). Баллы за обучение даются за веса, которые шаг за "
+            f"шагом из заданных начальных весов получаются с помощью forward, softmax_cross_entropy, backward и "
+            f"adam_update; каждый шаг проверяется, и этот засчитать нельзя.")
+
+
+# What a training step reports about itself, out of what it can possibly be (grading/training.py's step_report)
+STEP_NOT_ANSWERED: Pair = ("a training step did not answer with its loss and the number of examples it got right",
+                           "шаг обучения не вернул потерю и число верно распознанных примеров")
+
+
+def step_loss_impossible(loss: float) -> Pair:
+    return (f"a training step reported a loss of {loss:.6g}: a cross-entropy is a finite number >= 0",
+            f"шаг обучения сообщил потерю {loss:.6g}: перекрёстная энтропия — конечное число >= 0")
+
+
+def _shown(number: int) -> str:
+    """An integer as text of bounded length (a reported count may have hundreds of digits)."""
+    text = str(number)
+    return text if len(text) <= 20 else f"~{text[0]}e{len(text) - 1}"
+
+
+def step_count_impossible(correct: int, batch: int) -> Pair:
+    return (f"a training step reported {_shown(correct)} examples right in a batch of {batch}",
+            f"шаг обучения сообщил, что верно распознано {_shown(correct)} примеров из батча в {batch}")
+
+
+def shared_file_short(got: int, wanted: int) -> Pair:
+    return (f"the file the steps' parameters and gradients come back in was cut short by the sandboxed code "
+            f"({got:,} bytes of a slot of {wanted:,} could be read)",
+            f"файл, в котором возвращаются параметры и градиенты шагов, укорочен кодом в песочнице "
+            f"(прочитано {got:,} байт из {wanted:,} ячейки)")
 
 
 def params_changed_after_check(k: str) -> Pair:
@@ -418,12 +828,16 @@ def step_shapes(name: str) -> Pair:
 
 
 def not_an_adam_step(where: str, got: float, expected: float, same_form: bool) -> Pair:
-    return (f"the new parameters are not an Adam step from the previous ones with the gradients "
-            f"of this step: {where} is {got:.6g} where an Adam step from the previous parameters gives {expected:.6g}"
-            + (" (the same form of Adam in every step)" if same_form else ""),
-            f"новые параметры — не шаг Adam из предыдущих с градиентами этого шага: {where} "
-            f"равен {got:.6g}, а шаг Adam из предыдущих параметров даёт {expected:.6g}"
-            + (" (одна и та же форма Adam на каждом шаге)" if same_form else ""))
+    return (f"the new parameters are not an Adam step from the previous ones with the gradients of this step, "
+            f"in any form tried (Keras's or Algorithm 1, with or without bias correction, t from 0 or 1, epsilon "
+            f"inside or outside the square root, the given or a fixed epsilon from 1e-12 to 1e-3, fixed betas): "
+            f"{where} is {got:.6g} where Keras's form with the given hyperparameters gives {expected:.6g}"
+            + (" (each step must match the same form of Adam)" if same_form else ""),
+            f"новые параметры — не шаг Adam из предыдущих с градиентами этого шага ни в одной из проверенных форм "
+            f"(форма Keras или Алгоритм 1, с поправкой смещения и без, t с 0 или с 1, epsilon под корнем или вне "
+            f"его, заданный или фиксированный epsilon от 1e-12 до 1e-3, фиксированные beta): {where} равен "
+            f"{got:.6g}, а форма Keras с заданными гиперпараметрами даёт {expected:.6g}"
+            + (" (каждый шаг должен совпадать с одной и той же формой Adam)" if same_form else ""))
 
 
 def gradient_points_away(k: str, scale: float) -> Pair:
@@ -453,10 +867,12 @@ def duration(seconds: float) -> Pair:
 def training_too_slow(done: int, n_steps: int, elapsed: float, budget: float, step_seconds: float,
                       projected: float | None) -> Pair:
     """Training that cannot finish within its budget: how far it got, and what usually causes it."""
-    if projected is None:  # not even one more step within the limit
+    if projected is None:  # not even one more step within the limit: every step left takes longer than it
         rate = (f"{done:,} of {n_steps:,} steps in {elapsed:.0f} s, the next one not done within {step_seconds:.0f} s",
                 f"{done:,} из {n_steps:,} шагов за {elapsed:.0f} с, следующий не завершился за {step_seconds:.0f} с")
-        need = ("training cannot finish in time", "обучение не успеет завершиться")
+        took = duration(elapsed + (n_steps - done) * step_seconds)
+        need = (f"a training step is too slow: training would need more than {took[0]}",
+                f"шаг обучения слишком медленный: обучению понадобилось бы больше {took[1]}")
     else:
         rate = (f"{done:,} of {n_steps:,} steps in {elapsed:.0f} s", f"{done:,} из {n_steps:,} шагов за {elapsed:.0f} с")
         took = duration(projected)
@@ -571,6 +987,14 @@ PROTECTIONS: dict[str, Pair] = {
     "wall_time_limit": ("wall-time limit per call", "лимит времени на вызов"),
 }
 
+def ungraded_comment(reason: str) -> Pair:
+    """The LMS comment of a submission the grader itself failed on (exported with --allow-ungraded)."""
+    return (f"NOT GRADED: the autograder itself failed on this submission ({reason}); it will be graded again. "
+            "This is not a grade of your work.",
+            f"НЕ ОЦЕНЕНО: на этой работе сбоил сам автопроверяющий ({reason}); она будет проверена заново. "
+            "Это не оценка вашей работы.")
+
+
 FEEDBACK: dict[str, Pair] = {  # feedback.md (ru) and feedback.en.md
     "title": ("Grading results", "Результаты проверки"),
     "total": ("Total", "Итого"),
@@ -578,6 +1002,12 @@ FEEDBACK: dict[str, Pair] = {  # feedback.md (ru) and feedback.en.md
                          " (без письменной части, её проверяет преподаватель)"),
     "not_imported": ("network.py could not be imported, so no check ran:",
                      "network.py не удалось импортировать, поэтому ни одна проверка не запускалась:"),
+    "ungraded": ("Not graded: the grader itself failed on this submission (not your code's doing); it is "
+                 "graded again on the next run. The grader's reason:",
+                 "Не оценено: на этой работе сбоил сам проверяющий (не ваш код); она будет проверена "
+                 "заново при следующем запуске. Причина со стороны проверяющего:"),
+    "report_error": ("Part of this report could not be written (the grade above stands):",
+                     "Часть этого отчёта не удалось записать (оценка выше остаётся в силе):"),
     "area": ("area", "часть"),
     "points": ("points", "баллы"),
     "what_to_fix": ("What to fix", "Что исправить"),
@@ -598,13 +1028,46 @@ LOCAL: dict[str, Pair] = {  # `mnist-hw check`'s report
     "not_imported": ("network.py does not import, so no check passes: ",
                      "network.py не импортируется, ни одна проверка не прошла: "),
     "total": ("Public checks total", "Итого открытых проверок"),
-    "hidden_later": ("Hidden checks (against the reference on drawn shapes) run when grading.",
-                     "Скрытые проверки (сверка с эталоном на случайных формах) запускаются при оценке."),
     "printed": ("network.py printed (grading puts this in the feedback):",
                 "network.py напечатал (при оценке это попадёт в отзыв):"),
     "more_lines": ("more lines", "строк ещё"),
     "no_training": ("Training was not checked: add --training.", "Обучение не проверялось: добавьте --training."),
+    "grader_only": ("Only the grader checks", "Проверяет только система оценки"),
+    "what": ("what", "что"),
+    "hidden_checks": ("hidden checks: against the reference on drawn shapes",
+                      "скрытые проверки: сверка с эталоном на случайных формах"),
+    "not_run_here": ("not checked here (run `mnist-hw check` without --area)",
+                     "здесь не проверялось (запустите `mnist-hw check` без --area)"),
+    "training_by_grader": ("graded by the grader's own run: it trains your network itself",
+                           "оценивается по собственному запуску системы оценки: она сама обучает вашу сеть"),
+    "training_previewed": ("graded by the grader's own run; the run here is a preview (counted above)",
+                           "оценивается по собственному запуску системы оценки; запуск здесь — предварительный "
+                           "(учтён выше)"),
 }
+
+
+def training_terms() -> Pair:
+    """The training check's terms, as every text says them (scheme.TRAINING_EPOCHS, TRAINING_SECONDS)."""
+    from autograder.scheme import TRAINING_EPOCHS as epochs, TRAINING_SECONDS as seconds
+
+    return (f"up to {epochs} epochs, the best validation epoch kept, stopping at full marks, within {seconds} s",
+            f"до {epochs} эпох, берётся лучшая эпоха по валидации, остановка на полном балле, не более {seconds} с")
+
+
+def quick_run_no_training(epochs: str) -> Pair:
+    """The notebook's training check cell in a quick run (MNIST_HW_EPOCHS set)."""
+    return (f"A quick run (MNIST_HW_EPOCHS={epochs}): the training check (up to 12 epochs) is left out here; the grader "
+            "trains your network itself. Run the notebook without MNIST_HW_EPOCHS, or `mnist-hw check --training`.",
+            f"Быстрый прогон (MNIST_HW_EPOCHS={epochs}): проверка обучения (до 12 эпох) здесь пропущена; система "
+            "оценки сама обучит вашу сеть. Запустите блокнот без MNIST_HW_EPOCHS или `mnist-hw check --training`.")
+
+
+def adds_up(public: float, grader_only: float, total: float) -> Pair:
+    """The local report's last line: its points and the grader's alone make the assignment's."""
+    return (f"Public {public:g} + only the grader {grader_only:g} = {total:g} points, the assignment's autograded "
+            "points (the written derivation is graded by the instructor).",
+            f"Открытые {public:g} + только система оценки {grader_only:g} = {total:g} баллов, автоматически "
+            "оцениваемые баллы задания (письменный вывод оценивает преподаватель).")
 
 
 def say(pair: Pair, lang: str) -> str:

@@ -31,6 +31,12 @@ class CheckResult:
         """The check's name in Russian (where it has one) or English."""
         return (self.name_ru or self.name) if ru else self.name
 
+    def note(self, local: bool = False) -> tuple[str, str] | None:
+        """(en, ru) a passed check says besides its points: the training check, where it stopped
+        early (its metrics stopped_at, epochs); None otherwise. `local`: said by `mnist-hw check`."""
+        stopped = (self.metrics or {}).get("stopped_at")
+        return messages.training_stopped(stopped, self.metrics.get("epochs", stopped), local) if stopped else None
+
     def gradescope_name(self) -> str:
         """The name in results.json (and `mnist-hw check --json`): both languages."""
         return f"{self.name_ru} / {self.name}" if self.name_ru and self.name_ru != self.name else self.name
@@ -47,6 +53,12 @@ class Grade:
     output: str = ""
     execution_time: float = 0.0
     identity: dict = field(default_factory=dict)  # who it is in an LMS (autograder.lms.bulk), if it came from one
+    # Set only by trusted code (autograder.batch.run) when the grader itself failed: its own memory,
+    # a lost Dask worker, an exception in trusted code. Never derived from text a submission controls
+    # (its import_error, its output): whatever the submission caused is its own result. Not journaled,
+    # graded again on the next run; flagged in the gradebook, the batch page and every LMS export.
+    grader_failure: str | None = None
+    report_error: str = ""  # writing this submission's reports failed (autograder.batch.run): why
 
     # -- made from --------------------------------------------------------------------------
     @classmethod
@@ -59,6 +71,17 @@ class Grade:
         """0 points, and why: a submission that cannot be graded, or a grader that failed on it."""
         return cls(0.0, scheme.max_score(skip_training=skip_training), [], import_error=message,
                    import_error_ru=message_ru if message_ru != message else "")
+
+    @classmethod
+    def failed_grader(cls, reason: str, skip_training: bool = False) -> "Grade":
+        """No grade: the grader itself failed (`reason`, the grader's own words). Only trusted
+        code that observed the failure calls this; the submission is graded again next run."""
+        return cls(0.0, scheme.max_score(skip_training=skip_training), [], grader_failure=reason or "unknown")
+
+    @property
+    def ungraded(self) -> bool:
+        """Whether this is no grade at all (the grader failed), rather than the submission's result."""
+        return self.grader_failure is not None
 
     # -- what the checks measured -------------------------------------------------------------
     def _metric(self, key: str):
@@ -111,7 +134,8 @@ class Grade:
                           "visibility": "visible", "output": f"{error}\n\n{messages.DOES_NOT_IMPORT[1]}: "
                                                              f"{inert.field(self.import_error_ru) or error}", **text})
         for number, check in enumerate(self.checks, 1):
-            output = "" if check.status == "passed" else f"{inert.field(check.ru)}\n\n{inert.field(check.en)}"
+            en, ru = (check.en, check.ru) if check.status != "passed" else check.note() or (None, None)
+            output = "" if en is None else f"{inert.field(ru)}\n\n{inert.field(en)}"
             tests.append({"name": check.gradescope_name(), "number": str(number), "score": check.score,
                           "max_score": check.max_score,
                           "status": check.status, "output": output, "tags": [check.area],
@@ -141,6 +165,10 @@ class Grade:
         say = messages.FEEDBACK
         i = 1 if ru else 0
         lines = [f"# {say['title'][i]}: {inert.markdown_inline(inert.field(name))}", ""]
+        if self.ungraded:
+            return "\n".join(lines + [say["ungraded"][i], "", inert.markdown_code(inert.field(self.grader_failure))]) + "\n"
+        if self.report_error:
+            lines += [say["report_error"][i], "", inert.markdown_code(inert.field(self.report_error)), ""]
         lines.append(f"**{say['total'][i]}: {self.score:g} / {self.max_score:g}**" + say["derivation_apart"][i])
         lines.append("")
         if self.import_error:
@@ -164,7 +192,9 @@ class Grade:
         elif self.checks:
             lines += [say["all_passed"][i], ""]
         if self.test_accuracy is not None:
-            lines += [f"{say['test_accuracy'][i]}: {self.test_accuracy:.2%}", "", "![](history.png)", ""]
+            notes = [note[i] for c in self.checks if (note := c.note())]  # where training stopped early
+            lines += [f"{say['test_accuracy'][i]}: {self.test_accuracy:.2%}", "", *notes, *([""] if notes else []),
+                      "![](history.png)", ""]
         if self.output.strip():
             lines += [f"## {say['printed'][i]}", "", inert.markdown_code(inert.capped(self.output.strip(), 5000)), ""]
         missing = [messages.PROTECTIONS.get(n, (n, n))[i] for n, ok in self.protections.items() if not ok]

@@ -42,6 +42,11 @@ def max_score(areas=None, skip_training: bool = False) -> int:
     keys = selected(areas, skip_training)
     return sum(a.points for a in AUTOGRADED_AREAS if a.key in keys)
 
+# The training check's terms, stated once (its check, `check --help`, the README's): the epochs,
+# and the wall-time budget of the whole run; the best validation epoch is kept.
+TRAINING_EPOCHS = 12
+TRAINING_SECONDS = 300
+
 # Full training points at (the recorded Keras test accuracy - this margin) or above,
 # none below FLOOR, linear in between.
 TRAINING_MARGIN = 0.005
@@ -67,3 +72,17 @@ def training_fraction(accuracy: float, keras_test_accuracy: float) -> float:
     target = round((keras_test_accuracy - TRAINING_MARGIN) / ACCURACY_STEP)
     floor = round(TRAINING_FLOOR / ACCURACY_STEP)
     return min(1.0, max(0.0, (steps - floor) / (target - floor)))
+
+
+def training_decided(accuracy: float, keras_test_accuracy: float) -> bool:
+    """Whether a test accuracy already earns every training point, so that training may stop.
+
+    The training check's rule: it trains up to its epochs, and stops at the first epoch that
+    is the best on validation so far AND whose test accuracy earns full marks (this); where
+    that never happens, it trains every epoch and the best validation epoch's test accuracy
+    gives the points. Epochs are chosen by validation alone: the test accuracy is measured
+    only at an epoch validation chose, and only decides whether to go on. A submission whose
+    last best-validation epoch earns full marks passed the bar at that epoch or earlier, so
+    no submission loses points by stopping; one whose best-validation epoch passed the bar
+    and a later, better-on-validation one fell below it keeps full marks (README: the gains)."""
+    return training_fraction(accuracy, keras_test_accuracy) >= 1.0

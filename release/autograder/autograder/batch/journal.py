@@ -45,11 +45,18 @@ class Journal:
 
     def get(self, key: str) -> Grade | None:
         try:
-            return Grade.read(self.store / f"{key}.json")
-        except (OSError, ValueError, TypeError, KeyError):
+            grade = Grade.read(self.store / f"{key}.json")
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None  # absent, or not a complete result: grade again
+        return None if grade.ungraded else grade  # a grader's failure is never a result
 
     def put(self, key: str, name: str, grade: Grade) -> None:
+        """Keep a finished grading (never a grader's failure: that one is graded again next run)."""
+        if grade.ungraded:
+            raise ValueError(f"not journaling {name}: the grader failed on it ({grade.grader_failure})")
+        self._put(key, name, grade)
+
+    def _put(self, key: str, name: str, grade: Grade) -> None:
         grade.write(self.store / f"{key}.json")
         line = json.dumps({"submission": name, "key": key, "score": grade.score, "max_score": grade.max_score,
                            "at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")})

@@ -69,11 +69,16 @@ def href(name: str, *parts: str) -> str:
 
 
 def first_failure(grade: Grade) -> str:
-    """What a TA reads first about a submission: its import error, else its first failed check."""
+    """What a TA reads first about a submission: that the grader failed on it (and why), else
+    its import error, else its first failed check, else a failure to write its reports."""
+    if grade.ungraded:
+        return f"UNGRADED, the grader failed: {grade.grader_failure}"
     if grade.import_error:
         return grade.import_error.splitlines()[0] if grade.import_error.strip() else grade.import_error
     failed = [c for c in grade.checks if c.status == "failed"]
-    return f"{failed[0].title(False)}: {failed[0].en}" if failed else ""
+    if failed:
+        return f"{failed[0].title(False)}: {failed[0].en}"
+    return grade.report_error
 
 
 def identity_cells(grade: Grade) -> list[str]:
@@ -94,12 +99,17 @@ def submission_row(name: str, grade: Grade, areas, lms: bool = False) -> str:
     why = inert.field(first_failure(grade), 300)
     cells = [f'<td class="text name" data-v="{inert.html(name)}"><a href="{inert.html(href(name, "feedback.html"))}">'
              f"{inert.html(name)}</a></td>"] + (identity_cells(grade) if lms else [])
-    cells += [f'<td data-v="{scores[a.key]:g}">{scores[a.key]:g}</td>' for a in areas]
-    cells.append(f'<td data-v="{grade.score:g}"><strong>{grade.score:g}</strong> / {grade.max_score:g}</td>')
+    if grade.ungraded:  # no score at all, flagged: never a 0 it did not earn
+        cells += ['<td data-v="">–</td>' for _ in areas]
+        cells.append(f'<td data-v="-1"><strong>ungraded</strong> / {grade.max_score:g}</td>')
+    else:
+        cells += [f'<td data-v="{scores[a.key]:g}">{scores[a.key]:g}</td>' for a in areas]
+        cells.append(f'<td data-v="{grade.score:g}"><strong>{grade.score:g}</strong> / {grade.max_score:g}</td>')
     cells.append(f'<td data-v="{"" if grade.test_accuracy is None else grade.test_accuracy}">{accuracy}</td>')
     short = why if len(why) <= 110 else why[:110] + "…"  # the whole of it on hover and on the page
     cells.append(f'<td class="text why" title="{inert.html(why)}">{inert.html(short)}</td>')
-    return f'<tr{" class=zero" if grade.score == 0 else ""}>{"".join(cells)}</tr>'
+    flag = " class=ungraded" if grade.ungraded else " class=zero" if grade.score == 0 else ""
+    return f'<tr{flag}>{"".join(cells)}</tr>'
 
 
 def check_rows(grades: dict[str, Grade]) -> str:
@@ -139,7 +149,12 @@ def write_batch_page(out: Path, grades: dict[str, Grade], codes: dict[str, bytes
     copy_assets(out)
     areas = scheme.AUTOGRADED_AREAS
     for name in sorted(grades):
-        write_atomic(out / name / "feedback.html", submission_page(name, grades[name]).encode())
+        try:
+            page = submission_page(name, grades[name])
+        except Exception as exc:  # noqa: BLE001 - one submission's page failing is its own, the batch goes on
+            page = render("submission.html", title=inert.html(inert.field(name, 200)),
+                          feedback_ru=f"<p>{inert.html(f'{type(exc).__name__}: {exc}'[:300])}</p>", feedback_en="")
+        write_atomic(out / name / "feedback.html", page.encode())
     lms = any(g.identity for g in grades.values())  # a bulk download from Moodle or Canvas
     headers = ('<th class="text" data-key="submission">submission</th>'
                + ('<th class="text" data-key="who">LMS identity</th><th class="text" data-key="late">late</th>'
@@ -148,21 +163,25 @@ def write_batch_page(out: Path, grades: dict[str, Grade], codes: dict[str, bytes
                          for a in areas)
                + '<th data-key="total">total</th><th data-key="accuracy">test accuracy</th>'
                '<th class="text" data-key="failure">first failure</th>')
-    scores = [g.score for g in grades.values()]
+    ungraded = sorted(n for n, g in grades.items() if g.ungraded)
+    scores = [g.score for g in grades.values() if not g.ungraded]
     mean = sum(scores) / max(1, len(scores))
-    passed = sum(1 for g in grades.values() if g.score >= 0.5 * g.max_score)
+    passed = sum(1 for g in grades.values() if not g.ungraded and g.score >= 0.5 * g.max_score)
     top = max((g.max_score for g in grades.values()), default=scheme.AUTOGRADED)
     section, link = "", ""
     if codes is not None:
         sources = [similarity.Source(n, c.decode("utf-8-sig", "replace").replace("\r\n", "\n"))
                    for n, c in sorted(codes.items())]
-        pairs = similarity.rank(sources, [similarity.stub_source()])
+        # the stub (nbgrader's clearing: seconds of imports) only matters where there is a pair to compare
+        pairs = similarity.rank(sources, [similarity.stub_source()]) if len(sources) > 1 else []
         similarity.write_report(out / "similarity", sources, pairs, [])
         section = similarity.section(pairs, "similarity/")
         link = ' · <a href="similarity/index.html">similarity</a>'
     page = render("index.html", title=f"mnist-hw: {len(grades)} submissions",
                   stats=f"mean {mean:.1f} / {top:g}; {passed} of {len(grades)} at half the points "
-                        "or more",
+                        "or more" + (f"; <strong class=ungraded>{len(ungraded)} UNGRADED (the grader failed; graded "
+                                     f"again on the next run): {inert.html(inert.field(', '.join(ungraded), 300))}"
+                                     "</strong>" if ungraded else ""),
                   similarity_link=link, check_rows=check_rows(grades), count=str(len(grades)), headers=headers,
                   rows="\n".join(submission_row(n, grades[n], areas, lms) for n in sorted(grades)), similarity=section)
     write_atomic(out / "index.html", page.encode())

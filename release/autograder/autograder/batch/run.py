@@ -27,15 +27,16 @@ from autograder.batch.submissions import SubmissionError, check_paths, expand, r
 from autograder.results import Grade
 from autograder.sandbox import machine, tempdirs
 
-GRADING_SECONDS = 900  # the whole grading of one submission, training included
-GRADER_FAILED = "the grader itself failed on this submission"  # not the submission's doing: not journaled
+GRADING_SECONDS = 900  # the batch's safety kill of one grading process, far above its own budget (Limits.budget_seconds)
 ROOT = manifest.ROOT
 
 
 # -- grading one ----------------------------------------------------------------------------
-def grade_content(content: bytes, data_dir=None, skip_training: bool = False, unsafe: bool = False) -> dict:
+def grade_content(content: bytes, data_dir=None, skip_training: bool = False, unsafe: bool = False,
+                  own=frozenset()) -> dict:
     """Grade one network.py's bytes in a separate grading process (whose worker is sandboxed);
-    return the Grade as a dict. What a Dask worker runs, too."""
+    return the Grade as a dict. What a Dask worker runs, too. `own`: the submission's other
+    modules' names (Submission.own)."""
     with tempdirs.temporary("grade") as tmp:
         (tmp / "network.py").write_bytes(content)
         command = [sys.executable, "-m", "autograder.grading.grade", str(tmp / "network.py"), str(tmp / "grade.json")]
@@ -45,15 +46,23 @@ def grade_content(content: bytes, data_dir=None, skip_training: bool = False, un
             command.append("--skip-training")
         if unsafe:
             command.append("--unsafe-no-sandbox")
+        # The grading process is trusted code: if it does not end with its grade.json, the grader
+        # failed (its memory cap, an exception of its own, the safety kill) — never the submission's
+        # result, which the grading process always writes (a worker's crash, hang or forgery included).
+        command += [f"--own-module={name}" for name in sorted(own)]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=GRADING_SECONDS,
                                   stdin=subprocess.DEVNULL, cwd=str(ROOT),
                                   env={**os.environ, **machine.blas_environment()})
-            if done.returncode != 0 or not (tmp / "grade.json").is_file():
-                raise RuntimeError((done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"])
-            return json.loads((tmp / "grade.json").read_text())
-        except (subprocess.TimeoutExpired, RuntimeError) as exc:
-            return Grade.zero(f"{GRADER_FAILED}: {exc}", skip_training).to_dict()
+        except subprocess.TimeoutExpired:
+            return Grade.failed_grader(f"the grading process ran past the batch's {GRADING_SECONDS} s safety kill",
+                                       skip_training).to_dict()
+        try:
+            return Grade.read(tmp / "grade.json").to_dict()
+        except (OSError, ValueError, TypeError, KeyError):
+            last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+            return Grade.failed_grader(f"the grading process ended with status {done.returncode} and no grade "
+                                       f"({last[0][:300]})", skip_training).to_dict()
 
 
 def grade_one(path: Path, out: Path, data_dir=None, skip_training: bool = False, unsafe: bool = False) -> Grade:
@@ -62,9 +71,9 @@ def grade_one(path: Path, out: Path, data_dir=None, skip_training: bool = False,
     if submission.problem:
         grade = Grade.zero(submission.problem, skip_training, submission.problem_ru)
     else:
-        grade = Grade.from_dict(grade_content(submission.content, data_dir, skip_training, unsafe))
-    reports.write_submission_reports(out / submission.name, submission.name, grade)
-    return grade
+        grade = Grade.from_dict(grade_content(submission.content, data_dir, skip_training, unsafe,
+                                                 submission.own))
+    return reports.write_reports_or_error(out / submission.name, submission.name, grade)
 
 
 def check_sandbox(unsafe: bool = False) -> str:
@@ -99,13 +108,14 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
     def finish(name: str, grade: Grade, reused: bool = False):
         if name in identities:  # the journal keeps what was graded; who it is, the gradebook
             grade = dataclasses.replace(grade, identity=identities[name])
+        grade = reports.write_reports_or_error(out / name, name, grade)  # a failure there is this one's error
         grades[name] = grade
-        reports.write_submission_reports(out / name, name, grade)
         if on_done:
             on_done(name, grade, reused)
 
     pending: dict[str, list[str]] = {}  # key -> names with that content
     contents: dict[str, bytes] = {}
+    owns: dict[str, frozenset] = {}
     codes: dict[str, bytes] = {}  # name -> network.py, for the similarity report
     for submission in submissions:
         if submission.content is not None:
@@ -113,27 +123,30 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
         if submission.problem:
             finish(submission.name, Grade.zero(submission.problem, skip_training, submission.problem_ru))
             continue
-        key = grading_key(submission.content, options)
+        # the submission's own modules change only a refusal's words, but they are its words: keyed too
+        key = grading_key(submission.content, options + (json.dumps(sorted(submission.own)) if submission.own else ""))
         done = None if force else journal.get(key)
         if done is not None:
             finish(submission.name, done, reused=True)
         else:
             pending.setdefault(key, []).append(submission.name)
             contents[key] = submission.content
+            owns[key] = submission.own
     if pending:
         if not cluster:  # a cluster's workers are their own machines: their gradings say their protections
             check_sandbox(unsafe)
         runner = DaskCluster(cluster) if cluster else LocalPool(jobs)
         try:
-            futures = {runner.submit(key, grade_content, contents[key], data_dir, skip_training, unsafe): key
+            futures = {runner.submit(key, grade_content, contents[key], data_dir, skip_training, unsafe, owns[key]): key
                        for key in pending}
             for future in runner.as_completed(list(futures)):
                 key = futures[future]
                 try:
                     grade = Grade.from_dict(future.result())
                 except Exception as exc:  # noqa: BLE001 - e.g. Dask gave up after workers kept dying
-                    grade = Grade.zero(f"{GRADER_FAILED}: {exc}", skip_training)
-                if not grade.import_error.startswith(GRADER_FAILED):  # only a real result is kept
+                    grade = Grade.failed_grader(f"the executor lost this grading ({type(exc).__name__}: "
+                                                f"{str(exc)[:300]})", skip_training)
+                if not grade.ungraded:  # the submission's result, whatever it is, is kept; the grader's failure is not
                     journal.put(key, ",".join(pending[key]), grade)
                 for name in pending[key]:
                     finish(name, grade)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from autograder import messages
 from autograder.batch import page as batch_page
-from autograder.sandbox import source
+from autograder.sandbox import imports, source
 
 MAX_NETWORK_BYTES = source.MAX_BYTES
 MAX_ZIP_MEMBERS = 10_000  # a student's folder, zipped, has a few dozen
@@ -32,6 +32,7 @@ class Submission:
     problem: str = ""  # why it cannot be graded: it gets 0 and this message (problem_ru in Russian)
     problem_ru: str = ""
     identity: dict | None = None  # who it is in an LMS (autograder.lms.bulk.Identity), from a bulk download
+    own: frozenset = frozenset()  # its other modules beside network.py (imports.own_modules): not graded
 
 
 def name_of(path: Path) -> str:
@@ -60,7 +61,8 @@ def unreadable(submission: Submission, exc: _Unreadable) -> Submission:
     return submission
 
 
-def _from_zip(path: Path) -> bytes:
+def _from_zip(path: Path) -> tuple[bytes, frozenset]:
+    """network.py's bytes, and the names of the zip's other modules beside it."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -80,7 +82,9 @@ def _from_zip(path: Path) -> bytes:
                 content = f.read(MAX_NETWORK_BYTES + 1)  # the header may lie about the size: read no more
             if len(content) > MAX_NETWORK_BYTES:
                 _refuse(messages.zip_bomb(path.name))
-            return content
+            folder = member.filename.rsplit("/", 1)[0] + "/" if "/" in member.filename else ""
+            return content, imports.own_modules(m.filename[len(folder):] for m in members
+                                                if m.filename.startswith(folder))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
         _refuse(messages.not_a_zip(path.name, str(exc)))
 
@@ -102,8 +106,9 @@ def read_submission(path: Path) -> Submission:
             if not found:
                 _refuse(messages.no_network_py(path.name, folder=True))
             content = _from_file(found[0])
+            submission.own = imports.own_modules_in(found[0])
         elif path.suffix == ".zip":
-            content = _from_zip(path)
+            content, submission.own = _from_zip(path)
         elif path.is_file():
             content = _from_file(path)
         else:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from assignment import data
-from autograder import scheme
+from autograder import messages, scheme
 from autograder.grading.calls import Answer, StudentCode, explain_import
 from autograder.grading.feedback import Feedback
 from autograder.grading.plugin import run_checks
@@ -22,7 +22,7 @@ from autograder.grading.reference import live_reference
 from autograder.grading.training import InSandbox, drive
 from autograder.results import Grade
 from autograder.sandbox import tempdirs
-from autograder.sandbox.box import Limits, Sandbox
+from autograder.sandbox.box import WHERE_CHARS, Limits, Sandbox, bounded_text
 from autograder.sandbox.wire import WorkerError
 
 
@@ -34,12 +34,21 @@ class SandboxedStudent(StudentCode):
         super().__init__()
         self.network_py, self.train_files, self.limits, self.unsafe = network_py, train_files, limits, unsafe
         self.sandbox: Sandbox | None = None
+        self.spent, self.calls, self.slowest = 0.0, 0, 0.0  # the checks' calls so far: seconds, count, longest
+        self.bytes_read = 0  # what its earlier workers sent back
 
     def start(self) -> Sandbox:
         if self.sandbox is None or self.sandbox.dead:
             if self.sandbox:
                 self.sandbox.close()
-            self.sandbox = Sandbox(self.network_py, self.train_files, self.limits, unsafe=self.unsafe)
+                self.bytes_read += self.sandbox.bytes_read
+                self.sandbox = None
+            # the answer budget is the submission's: what earlier workers sent counts against it
+            if self.bytes_read >= self.limits.answer_budget_bytes:  # spent: a new worker could send nothing
+                raise WorkerError.said("died", messages.sent_too_much(self.bytes_read / 2**20,
+                                                                      self.limits.answer_budget_bytes / 2**20))
+            self.sandbox = Sandbox(self.network_py, self.train_files, self.limits, unsafe=self.unsafe,
+                                   bytes_allowed=self.limits.answer_budget_bytes - self.bytes_read)
             self.sandbox.start()
         return self.sandbox
 
@@ -48,9 +57,29 @@ class SandboxedStudent(StudentCode):
             self.sandbox.close()
 
     def answer(self, fn, args, kwargs) -> Answer:
-        sandbox = self.start()
-        value = sandbox.call(fn, *args, **kwargs)
-        return Answer(value, sandbox.mutated)
+        """One call, within what is left of the checks' budget (Limits.checks_seconds): a call
+        that would pass it is stopped there, and once it is spent no call runs, each check
+        failing with the time taken. Counted here, on this side's clock, restarts included."""
+        left = self.limits.checks_seconds - self.spent
+        if left <= 0:
+            raise Feedback(*self.over_budget())
+        timeout = min(self.limits.call_seconds, left)
+        began = time.perf_counter()
+        try:
+            sandbox = self.start()
+            value = sandbox.call(fn, *args, timeout=timeout, **kwargs)
+        except WorkerError as exc:
+            if exc.kind == "timeout" and timeout < self.limits.call_seconds:
+                raise Feedback(*self.over_budget()) from None  # stopped by the budget, not by its own limit
+            raise
+        finally:
+            took = time.perf_counter() - began
+            self.spent, self.calls, self.slowest = self.spent + took, self.calls + 1, max(self.slowest, took)
+        return Answer(value)
+
+    def over_budget(self) -> tuple[str, str]:
+        """(en, ru): the checks' budget is spent, with the time the calls took."""
+        return messages.checks_over_budget(self.spent, self.calls, self.slowest, self.limits.checks_seconds)
 
     def run_training(self, timeout, reference, **settings) -> dict:
         """The training check's run: the loop here, each step in the worker, verified."""
@@ -60,9 +89,11 @@ class SandboxedStudent(StudentCode):
 
 
 def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = False, areas=None,
-          limits: Limits | None = None, unsafe: bool = False) -> Grade:
+          limits: Limits | None = None, unsafe: bool = False, own=frozenset()) -> Grade:
     """Run every check on one network.py and return its Grade. `unsafe`: without isolation where
-    none can be had (else the sandbox raises SandboxUnavailable)."""
+    none can be had (else the sandbox raises SandboxUnavailable). `own`: the names of the
+    submission's other modules beside network.py (only network.py is graded; a refusal to import
+    one names it as the student's own)."""
     started = time.perf_counter()
     tempdirs.sweep()  # what graders killed earlier left behind
     data_dir = data.resolve_data_dir(data_dir)
@@ -70,6 +101,7 @@ def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = 
     train_files = None if "training" not in selected else (data.locate(data_dir, "train-images-idx3-ubyte"),
                                                            data.locate(data_dir, "train-labels-idx1-ubyte"))
     student = SandboxedStudent(Path(network_py), train_files, limits or Limits(), unsafe)
+    student.own = frozenset(own)
     max_score = scheme.max_score(areas, skip_training)
 
     def ended(checks=(), **kwargs) -> Grade:
@@ -86,13 +118,29 @@ def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = 
         except WorkerError as exc:
             return ended(import_error=str(exc))
         if not sandbox.ready.get("ok"):
-            en, ru = explain_import(str(sandbox.ready.get("error", "it does not import")),
-                                    str(sandbox.ready.get("where", "")))
+            en, ru = explain_import(bounded_text(sandbox.ready.get("error")) or "it does not import",
+                                    bounded_text(sandbox.ready.get("where"), WHERE_CHARS),
+                                    bounded_text(sandbox.ready.get("kit_call"), WHERE_CHARS), own=student.own)
             return ended(import_error=en, import_error_ru=ru if ru != en else "")
         plugin = run_checks(student, live_reference(), data_dir, selected)
+        if plugin.out_of_memory:  # a check stopped by this process's own cap: no result to give
+            return Grade.failed_grader(messages.GRADER_OUT_OF_MEMORY, skip_training)
         return ended(plugin.results)
     finally:
         student.close()
+
+
+GRADER_MEMORY_BYTES = 3 << 30  # this grading process's own address space (a grading of a correct solution: ~0.6 GiB)
+
+
+def cap_own_memory(limit: int = GRADER_MEMORY_BYTES) -> None:
+    """Cap this (trusted) grading process's address space at `limit` bytes (RLIMIT_AS, the soft
+    limit only, so the worker it starts may still be given its own): past it, allocation fails
+    with MemoryError, which makes the grading the grader's failure, never a grade."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
 
 
 def main(argv=None):
@@ -105,8 +153,15 @@ def main(argv=None):
     parser.add_argument("--skip-training", action="store_true")
     parser.add_argument("--area", action="append")
     parser.add_argument("--unsafe-no-sandbox", action="store_true")
+    parser.add_argument("--own-module", action="append", default=[])
     a = parser.parse_args(argv)
-    grade(Path(a.network), a.data_dir, a.skip_training, a.area, unsafe=a.unsafe_no_sandbox).write(Path(a.result))
+    cap_own_memory()
+    try:
+        result = grade(Path(a.network), a.data_dir, a.skip_training, a.area, unsafe=a.unsafe_no_sandbox,
+                       own=frozenset(a.own_module))
+    except MemoryError:
+        result = Grade.failed_grader(messages.GRADER_OUT_OF_MEMORY, a.skip_training)
+    result.write(Path(a.result))
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ class GradingPlugin:
     def __init__(self, student, data_dir: Path, reference, profile: str = "grading"):
         self._student, self._data_dir, self._reference, self.profile = student, data_dir, reference, profile
         self.results: list[CheckResult] = []
+        self.out_of_memory = False  # a check met this process's MemoryError: no grade can be trusted
 
     def pytest_configure(self, config):
         from hypothesis import settings
@@ -86,6 +87,8 @@ class GradingPlugin:
             score = points * (1.0 if fraction is None else fraction)
         else:
             exc = call.excinfo.value if call.excinfo else None
+            if isinstance(exc, MemoryError):  # this process's own memory cap: the grader's failure, not a result
+                self.out_of_memory = True
             if isinstance(exc, Feedback):
                 en, ru = exc.en, exc.ru
             else:  # a bug in a check, or an unexpected value: still say something useful

@@ -25,7 +25,7 @@ class Reference(Functions):
         """Every Adam step an honest student may write, as {name: (params, m, v)}: Keras's form
         (the reference's), Kingma & Ba's Algorithm 1, and the honest mistakes that still train
         (no bias correction, t counted from 0, epsilon inside the square root). The hidden Adam
-        check accepts the first two; training and the no-mutation check accept them all.
+        check accepts the first two; training and the updates' public step check accept them all.
 
         Inputs: dicts of arrays (any shape: whole parameters, or sampled entries), t from 1.
         """

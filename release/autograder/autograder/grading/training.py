@@ -11,9 +11,10 @@ for the small messages), in this process for `mnist-hw check --training`.
 Training points are earned by the student's own steps. The Verifier checks, with entries
 and steps drawn from a secret seed the submission cannot know:
 - every step: at a few hundred sampled entries of each parameter, the new parameters are an
-  accepted Adam step (Reference.adam_forms: Keras's form, Algorithm 1, or an honest mistake,
-  the same one throughout) from the previous step's parameters and this step's gradients,
-  with m and v kept here. Adam is elementwise, so an entry can be checked alone, and a
+  accepted Adam step (Reference.adam_forms: Keras's form, Algorithm 1, or an honest mistake;
+  with the given epsilon and betas or a fixed other one, EPSILONS and BETAS; the same
+  throughout) from the previous step's parameters and this step's gradients, with m and v
+  kept here. Adam is elementwise, so an entry can be checked alone, and a
   worker that swaps its state or returns stored weights breaks the chain at once;
 - on about one step in GRADIENT_EVERY (and the first): the student's gradients against the
   reference's on the same parameters and batch, up to a positive factor per parameter (a
@@ -21,13 +22,15 @@ and steps drawn from a secret seed the submission cannot know:
 - the parameters this process evaluates (validation, restore-best, the test set) are its
   own copy, checked against the entries it verified.
 The Pace stops training as soon as it cannot finish within the budget, saying the speed.
+The check's `stop` rule ends it as soon as the points are decided (see check_training.py).
 """
 from __future__ import annotations
 
 import contextlib
-import mmap
+import os
 import secrets
 import time
+import weakref
 
 import numpy as np
 
@@ -43,6 +46,11 @@ GRADIENT_EVERY = 64  # about one step in this many has its gradients compared wi
 SAMPLES = {"W1": 1024, "b1": 64, "W2": 128, "b2": 10}  # entries per parameter checked at every step
 STEP_RTOL, PARAM_RTOL, ATOL = 1e-3, 1e-6, 1e-9  # of the step, of the parameter, absolute
 GRADIENT_RTOL = 1e-3  # of the largest entry, after the best positive factor
+# An honest adam_update may ignore an argument: a fixed epsilon (the paper's 1e-8, PyTorch's, ...) or
+# fixed betas. The step is accepted when it is one of Reference.adam_forms' with some of these, the same
+# throughout; the given hyperparameters first (the training loop passes the defaults, 1e-7, 0.9, 0.999).
+EPSILONS = (1e-7, 1e-8, 1e-6, 1e-5, 1e-4, 1e-3, 1e-10, 1e-12)
+BETAS = ((0.9, 0.999), (0.9, 0.99), (0.95, 0.999), (0.99, 0.999), (0.9, 0.9999))
 
 
 def layout(params: dict) -> list[tuple[str, tuple, int]]:
@@ -64,9 +72,14 @@ def bank_views(buffer, lay, bank: int) -> dict:
 
 class InSandbox:
     """Steps done by the sandboxed worker. Step t's parameters and gradients come back in
-    slot t % SLOTS of a file that both processes map (two banks a slot: params, grads); the
-    pipe carries only t, the batch and the loss. Up to SLOTS - 1 steps are asked ahead, so
-    the worker never waits for the grader: a slot is reused only once its step is verified."""
+    slot t % SLOTS of a file the worker maps (two banks a slot: params, grads); the pipe
+    carries only t, the batch and the loss. Up to SLOTS - 1 steps are asked ahead, so the
+    worker never waits for the grader: a slot is reused only once its step is verified.
+
+    This process never maps the file: it reads each slot with pread into arrays of its own,
+    so nothing the worker does to the file (truncate it, grow it, fill it with garbage) can
+    reach this process (a mapping of a truncated file kills its reader with SIGBUS). A slot
+    read short is the submission's failed step; garbage fails the verification."""
 
     SLOTS = 4  # 4 x 2 x 2.5 MB for MNIST's 636,010 parameters
 
@@ -74,15 +87,14 @@ class InSandbox:
         self.sandbox, self.pending = sandbox, 0
 
     def begin(self, params: dict, learning_rate: float, validation_split: float):
-        lay = layout(params)
-        nbytes = self.SLOTS * 2 * 4 * sum(int(np.prod(s)) for _, s, _ in lay)
-        here, in_box = self.sandbox.shared_file(nbytes)
-        with open(here, "r+b") as f:
-            self._map = mmap.mmap(f.fileno(), nbytes)
-        self._banks = [bank_views(self._map, lay, i) for i in range(2 * self.SLOTS)]
+        self._layout = layout(params)
+        self._bank_bytes = 4 * sum(int(np.prod(s)) for _, s, _ in self._layout)
+        here, in_box = self.sandbox.shared_file(self.SLOTS * 2 * self._bank_bytes)
+        self._fd = os.open(here, os.O_RDONLY | os.O_CLOEXEC)
+        weakref.finalize(self, os.close, self._fd)  # kept across the epochs (abort ends each), closed with this
         self.sandbox.request({"op": "train_begin", "params": params, "learning_rate": learning_rate,
                               "validation_split": validation_split, "shared": str(in_box), "slots": self.SLOTS,
-                              "layout": [[k, list(s), o] for k, s, o in lay]})
+                              "layout": [[k, list(s), o] for k, s, o in self._layout]})
 
     @property
     def window(self) -> int:
@@ -92,12 +104,22 @@ class InSandbox:
         self.sandbox.send({"op": "train_step", "t": t, "idx": idx})
         self.pending += 1
 
-    def receive(self, t: int, timeout: float) -> tuple[float, int]:
+    def receive(self, t: int, timeout: float) -> tuple[object, object]:
         answer = self.sandbox.receive(timeout)
         self.pending -= 1
         slot = t % self.SLOTS
-        self.params, self.grads = self._banks[2 * slot], self._banks[2 * slot + 1]
-        return _loss_and_correct(answer)
+        self.params, self.grads = self._read(t, 2 * slot), self._read(t, 2 * slot + 1)
+        if not isinstance(answer, dict):
+            raise rejected(t, messages.STEP_NOT_ANSWERED)
+        return answer.get("loss"), answer.get("correct")
+
+    def _read(self, t: int, bank: int) -> dict:
+        """Bank `bank` of the shared file, read into this process's own arrays (float32 views of one buffer)."""
+        buffer = bytearray(self._bank_bytes)
+        got = os.preadv(self._fd, [buffer], bank * self._bank_bytes)
+        if got != len(buffer):
+            raise rejected(t, messages.shared_file_short(got, len(buffer)))
+        return bank_views(buffer, self._layout, 0)
 
     def abort(self):
         """Steps asked ahead and not received would put the worker's answers out of step:
@@ -136,18 +158,39 @@ class InProcess:
             return grads, float(loss), int(np.sum(np.argmax(logits, axis=1) == self.y_tr[idx]))
 
         grads, loss, correct = self.call(action, timeout)
-        self.params, self.grads = self.state["params"], grads
+        self.params, self.grads = as_in_a_bank(self.state["params"]), as_in_a_bank(grads)
         return loss, correct
 
     def abort(self):
         pass
 
 
-def _loss_and_correct(answer) -> tuple[float, int]:
-    if not isinstance(answer, dict) or not isinstance(answer.get("loss"), (int, float)) or type(
-            answer.get("correct")) is not int:
-        raise Feedback("a training step did not answer with its loss.", "шаг обучения не вернул значение потери.")
-    return float(answer["loss"]), answer["correct"]
+def step_report(t: int, loss, correct, batch: int) -> tuple[float, int]:
+    """What a step says about itself (its loss, how many of its `batch` examples its logits
+    got right), checked against what it can possibly be before anything here uses it: a
+    loss a finite number >= 0, a count an int in 0..batch. Raises the step's rejection."""
+    if type(loss) not in (int, float) and not isinstance(loss, np.floating):
+        raise rejected(t, messages.STEP_NOT_ANSWERED)
+    if not np.isfinite(loss) or loss < 0:
+        raise rejected(t, messages.step_loss_impossible(float(loss)))
+    if type(correct) is not int and not isinstance(correct, np.integer):
+        raise rejected(t, messages.STEP_NOT_ANSWERED)
+    if not 0 <= correct <= batch:
+        raise rejected(t, messages.step_count_impossible(int(correct), batch))
+    return float(loss), int(correct)
+
+
+def as_in_a_bank(value):
+    """What the worker's shared float32 bank would hold of a step's params or grads (a dict of
+    arrays): each numeric array as float32, so that a float64 step is verified here as when
+    grading; anything else as it is, for the verifier to refuse."""
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for k, v in value.items():
+        array = np.asarray(v) if isinstance(v, (np.ndarray, np.generic)) else None
+        out[k] = array.astype(np.float32, copy=False) if array is not None and np.issubdtype(array.dtype, np.number) else v
+    return out
 
 
 def rejected(t: int, why: tuple[str, str]) -> Feedback:
@@ -164,9 +207,10 @@ class Verifier:
         self.where = {k: np.sort(rng.choice(np.size(params0[k]), min(n, np.size(params0[k])), replace=False))
                       for k, n in SAMPLES.items()}
         self.p = self._sample(params0)
-        self.m = {k: np.zeros_like(p) for k, p in self.p.items()}
-        self.v = {k: np.zeros_like(p) for k, p in self.p.items()}
-        self.forms: set | None = None  # the Adam forms every step so far matches
+        # the Adam-family updates still possible, as (form, epsilon, beta1, beta2), and m, v per (beta1, beta2)
+        self.candidates: set | None = None
+        self.moments = {betas: ({k: np.zeros_like(p) for k, p in self.p.items()},
+                                {k: np.zeros_like(p) for k, p in self.p.items()}) for betas in BETAS}
         self.gradient_steps = {1} | {int(t) for t in np.flatnonzero(rng.random(n_steps) < 1 / GRADIENT_EVERY) + 1}
         self.inputs: dict | None = {k: np.array(p, dtype=np.float32) for k, p in params0.items()}  # for step 1
 
@@ -174,8 +218,8 @@ class Verifier:
         return {k: np.asarray(params[k]).reshape(-1)[i].astype(np.float64) for k, i in self.where.items()}
 
     def held(self, params: dict) -> dict:
-        """A copy of params (a worker's shared view) that this process keeps, checked against
-        the entries verified at the last step: the worker cannot change it afterwards."""
+        """A copy of params (the transport's) that this process keeps, checked against the
+        entries verified at the last step: nothing the worker does afterwards can change it."""
         copy = {k: np.array(params[k], dtype=np.float32, copy=True) for k in PARAM_KEYS}
         sample = self._sample(copy)
         for k in PARAM_KEYS:
@@ -191,20 +235,42 @@ class Verifier:
                 raise rejected(t, messages.step_shapes(name))
         g = self._sample(grads)
         new = self._sample(params)
-        forms = self.reference.adam_forms(self.p, g, self.m, self.v, t, self.lr)
-        matching = {name for name, (p, _, _) in forms.items() if all(_step_close(new[k], p[k], self.p[k])
-                                                                     for k in PARAM_KEYS)}
-        self.forms = matching if self.forms is None else self.forms & matching
-        if not self.forms:
-            k = next((k for k in PARAM_KEYS if not _step_close(new[k], forms["keras"][0][k], self.p[k])), "W1")
-            bad = int(np.argmax(np.abs(new[k] - forms["keras"][0][k])))
+        matching, keras = self._matching(t, g, new)
+        self.candidates = matching if self.candidates is None else self.candidates & matching
+        if not self.candidates:
+            k = next((k for k in PARAM_KEYS if not _step_close(new[k], keras[0][k], self.p[k])), "W1")
+            bad = int(np.argmax(np.abs(new[k] - keras[0][k])))
             index = np.unravel_index(int(self.where[k][bad]), self.shapes[k])
             where = f"{k}[{', '.join(map(str, index))}]"
-            raise rejected(t, messages.not_an_adam_step(where, new[k][bad], forms["keras"][0][k][bad], bool(matching)))
+            raise rejected(t, messages.not_an_adam_step(where, new[k][bad], keras[0][k][bad], bool(matching)))
         if t in self.gradient_steps:  # after the update: a step that is not Adam's is named as such
             self._check_gradients(t, grads, xb, Yb)
-        self.p, self.m, self.v = new, forms[next(iter(self.forms))][1], forms[next(iter(self.forms))][2]
+        self.p = new
+        kept = {BETAS[0]} | {c[2:] for c in self.candidates}  # the given betas' always: a rejection quotes them
+        self.moments = {betas: self._next_moments[betas] for betas in BETAS if betas in kept}
         self.inputs = self.held(params) if next_checked else None
+
+    def _matching(self, t: int, g: dict, new: dict) -> tuple[set, tuple]:
+        """The candidates (form, epsilon, beta1, beta2) still possible whose step t from the
+        previous parameters with the sampled gradients g gives the sampled new parameters;
+        and the Keras form's step with the given hyperparameters (for a rejection's message).
+        Keeps each (beta1, beta2)'s next m, v in self._next_moments."""
+        alive = self.candidates
+        matching, self._next_moments = set(), {}
+        keras = None
+        for betas, (m, v) in self.moments.items():
+            for eps in EPSILONS:
+                names = None if alive is None else {c[0] for c in alive if c[1:] == (eps, *betas)}
+                if names == set() and not (betas == BETAS[0] and eps == EPSILONS[0]):
+                    continue
+                forms = self.reference.adam_forms(self.p, g, m, v, t, self.lr, *betas, eps)
+                if betas == BETAS[0] and eps == EPSILONS[0]:
+                    keras = forms["keras"]
+                self._next_moments[betas] = forms["keras"][1], forms["keras"][2]
+                matching |= {(name, eps, *betas) for name, (p, _, _) in forms.items()
+                             if (names is None or name in names)
+                             and all(_step_close(new[k], p[k], self.p[k]) for k in PARAM_KEYS)}
+        return matching, keras
 
     def _check_gradients(self, t: int, grads: dict, xb, Yb):
         """The student's gradients of step t against the reference's at the same parameters
@@ -260,14 +326,18 @@ class Pace:
         if elapsed >= WARMUP_SECONDS and elapsed * self.n_steps / t > self.budget:
             raise self.too_slow(t, elapsed, elapsed * self.n_steps / t)
 
-    def too_slow(self, done: int, elapsed: float, projected: float | None = None) -> Feedback:
-        return Feedback(*messages.training_too_slow(done, self.n_steps, elapsed, self.budget, self.step_seconds(),
+    def too_slow(self, done: int, elapsed: float, projected: float | None = None,
+                 step_seconds: float | None = None) -> Feedback:
+        """Why training stops: `done` steps in `elapsed` s, at the `projected` total; where a step
+        outlasted its limit (`step_seconds`), the total is at least every step left taking as long."""
+        step_seconds = self.step_seconds() if step_seconds is None else step_seconds
+        return Feedback(*messages.training_too_slow(done, self.n_steps, elapsed, self.budget, step_seconds,
                                                     projected))
 
 
 def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, epochs: int, batch_size: int = 200,
           optimizer: str = "adam", n_hidden: int = 800, seed: int = 0, restore_best_weights: bool = False,
-          validation_split: float = 0.2, verify: bool | None = None, secret: int | None = None) -> dict:
+          validation_split: float = 0.2, stop=None, verify: bool | None = None, secret: int | None = None) -> dict:
     """Train with the student's steps through `transport`, verified, within `budget` seconds.
 
     Inputs:
@@ -276,6 +346,9 @@ def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, 
       measures validation accuracy, its adam_forms verify the steps (where it has them: the
       student release carries no reference, so its local check does not verify)
     - x (N, D), y (N,): the training set; the other arguments as assignment.training.fit's
+    - stop(epoch, params): as run_epochs's: asked at each best-validation-so-far epoch, with
+      the parameters this process holds; True ends training there (the check's rule: stop
+      once the points are decided)
     - verify: default, where the reference can; secret: the verifier's seed (tests only)
 
     Returns {"params": the parameters this process holds, "history": History.to_dict()}.
@@ -303,12 +376,16 @@ def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, 
                 while sent < len(batches) and sent < t - t0 + transport.window:
                     transport.send(t0 + sent, batches[sent])
                     sent += 1
+                limit = pace.step_seconds()
                 try:
-                    loss, correct = transport.receive(t, pace.step_seconds())
+                    reported = transport.receive(t, limit)
                 except WorkerError as exc:
-                    if exc.kind == "timeout" and t > 1:
-                        raise pace.too_slow(t - 1, time.perf_counter() - pace.started) from None
+                    # the first step too: one that outlasts its limit is slow, and says how slow at least
+                    # (the checks before training met the same functions on small inputs and saw them end)
+                    if exc.kind == "timeout":
+                        raise pace.too_slow(t - 1, time.perf_counter() - pace.started, step_seconds=limit) from None
                     raise
+                loss, correct = step_report(t, *reported, len(idx))  # where the step's report enters: checked
                 if verifier:
                     verifier.after_step(t, transport.params, transport.grads, x_tr[idx], Y_tr[idx],
                                         next_checked=t + 1 in verifier.gradient_steps)
@@ -327,5 +404,5 @@ def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, 
                                   n_train=len(x_tr), n_val=len(x_val)))
     params, history = run_epochs(steps, snapshot, (lambda p: evaluate(net, p, x_val, y_val)) if len(x_val) else None,
                                  len(x_tr), history, epochs=epochs, batch_size=batch_size, seed=seed,
-                                 restore_best_weights=restore_best_weights)
+                                 restore_best_weights=restore_best_weights, stop=stop)
     return {"params": params, "history": history.to_dict()}

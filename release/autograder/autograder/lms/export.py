@@ -12,7 +12,10 @@ written into what the LMS takes back.
 A grade is points / max_score of the grading, times `scale` (the LMS's maximum) when given,
 else the points as they are: with --skip-training, max_score is 70, so --scale maps 70 to the
 LMS's maximum. The instructor-graded derivation is not included: it stays the instructor's.
-A submission the grader itself failed on is left out (its cell unchanged) and listed.
+A submission the grader itself failed on (Grade.grader_failure, set only by the batch's trusted
+code) is never left with an old cell standing: the export refuses, naming them, unless told
+`allow_ungraded` (`--allow-ungraded`), when their grade cell is emptied and their comment and
+feedback say they are not graded and why. Whatever a submission caused itself is its grade.
 Everything is written atomically and deterministically: a re-run writes the same bytes.
 """
 from __future__ import annotations
@@ -24,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assignment.idx import write_atomic
-from autograder import inert, scheme
+from autograder import inert, messages, scheme
 from autograder.lms import canvas, moodle, sheet
 from autograder.results import Grade
 
@@ -41,7 +44,7 @@ class Report:
     written: list[Path] = field(default_factory=list)
     filled: int = 0
     unplaced: list[str] = field(default_factory=list)  # graded, but no row in the LMS's file
-    left_out: list[str] = field(default_factory=list)  # the grader failed on them: not written
+    ungraded: list[str] = field(default_factory=list)  # the grader failed on them: written flagged, cell emptied
 
 
 # -- the grades --------------------------------------------------------------------------
@@ -81,7 +84,10 @@ def _first_fix(grade: Grade, ru: bool) -> str:
 
 
 def comment_text(grade: Grade, scale: float | None, ru: bool) -> str:
-    """One paragraph of plain text: the total, the points per area, the first thing to fix."""
+    """One paragraph of plain text: the total, the points per area, the first thing to fix;
+    for an ungraded one, that it is not graded and the grader's reason."""
+    if grade.ungraded:
+        return messages.ungraded_comment(inert.capped(grade.grader_failure, 300))[1 if ru else 0]
     total = f"{grade.score:g} / {grade.max_score:g}"
     if scale is not None:
         total += (f" (в шкале курса {number(points(grade, scale))} / {scale:g})" if ru else
@@ -118,16 +124,26 @@ def feedback_html(out: Path, name: str) -> str:
             + "</title></head><body>\n" + "".join(parts) + "</body></html>\n")
 
 
-def _usable(grades: dict[str, Grade], report: Report, lms: str) -> dict[str, Grade]:
-    from autograder.batch.run import GRADER_FAILED
-
-    usable = {}
-    for name, grade in grades.items():
-        if grade.import_error.startswith(GRADER_FAILED):
-            report.left_out.append(name)
-        elif grade.identity.get("lms") == lms:
-            usable[name] = grade
+def _usable(grades: dict[str, Grade], report: Report, lms: str, allow_ungraded: bool) -> dict[str, Grade]:
+    """The grades of this LMS's submissions. Ungraded ones (the grader failed on them) refuse
+    the export (ExportError naming them) unless `allow_ungraded`; then they are listed in
+    report.ungraded and written flagged."""
+    usable = {n: g for n, g in grades.items() if g.identity.get("lms") == lms}
+    ungraded = sorted(n for n, g in usable.items() if g.ungraded)
+    if ungraded and not allow_ungraded:
+        reasons = "; ".join(f"{n}: {inert.capped(usable[n].grader_failure, 120)}" for n in ungraded[:5])
+        raise ExportError(f"the grader itself failed on {len(ungraded)} submission(s), which have no grade: "
+                          f"{reasons}{' …' if len(ungraded) > 5 else ''}. Run the same `mnist-hw grade ... --out` "
+                          "again (it grades only those), or pass --allow-ungraded to export them flagged: their "
+                          "grade cell emptied, their comment saying they are not graded and why")
+    report.ungraded = ungraded
     return usable
+
+
+def cell(grade: Grade, scale: float | None, decimal: str = ".") -> str:
+    """The grade cell to write: the points (see `points`), or empty for an ungraded one (no
+    grade, never an old one left standing, never a 0 it did not earn)."""
+    return "" if grade.ungraded else number(points(grade, scale), decimal)
 
 
 def _read_csv(path: Path, what: str) -> sheet.Sheet:
@@ -163,18 +179,19 @@ def _parse_number(text: str) -> float | None:
 
 # -- Moodle -------------------------------------------------------------------------------
 def moodle_export(out: Path, worksheet: Path, scale: float | None = None, teams: bool = False,
-                  columns: dict | None = None) -> Report:
+                  columns: dict | None = None, allow_ungraded: bool = False) -> Report:
     """Fill the Moodle grading worksheet and write the feedback zip (see the module's docstring).
 
     Inputs: out, the grade run's OUT; worksheet, the downloaded worksheet (UTF-8 CSV);
     scale, the assignment's maximum grade in Moodle (None: the points as they are);
     teams, the assignment takes team submissions (rows matched by their Group column to the
-    team's folder); columns, {"id"|"grade"|"feedback"|"maximum"|"group": header} overrides.
-    Returns: a Report. Raises ExportError before writing anything if the worksheet is not one
-    or a grade would exceed the maximum Moodle would accept.
+    team's folder); columns, {"id"|"grade"|"feedback"|"maximum"|"group": header} overrides;
+    allow_ungraded, write the submissions the grader failed on flagged (else refuse).
+    Returns: a Report. Raises ExportError before writing anything if the worksheet is not one,
+    a grade would exceed the maximum Moodle would accept, or a submission is ungraded.
     """
     report = Report()
-    grades = _usable(load_grades(out), report, "moodle")
+    grades = _usable(load_grades(out), report, "moodle", allow_ungraded)
     table = _read_csv(worksheet, "the grading worksheet")
     header = table.header()
     names = {**moodle.HEADERS, **{k: (v,) for k, v in (columns or {}).items() if v}}
@@ -204,14 +221,14 @@ def moodle_export(out: Path, worksheet: Path, scale: float | None = None, teams:
             continue  # no submission graded here: the row stays as downloaded (Moodle skips it)
         value = points(grades[name], scale)
         maximum = _parse_number(table.value(i, max_col)) if max_col is not None else None
-        if maximum is not None and value > maximum + 1e-9:
+        if maximum is not None and value > maximum + 1e-9 and not grades[name].ungraded:
             raise ExportError(f"{name} would get {number(value)}, over the assignment's maximum grade {maximum:g} "
                               f"in {worksheet.name} (Moodle would skip it): pass --scale {maximum:g} to map the "
                               f"{grades[name].max_score:g} autograded points to it")
         changes.append((i, name, value))
         placed.add(name)
     for i, name, value in changes:
-        table.set(i, grade_col, number(value, decimal))
+        table.set(i, grade_col, cell(grades[name], scale, decimal))
         if feedback_col is not None:
             table.set(i, feedback_col, inert.csv_cell(comment_html(grades[name], scale)))
     report.filled = len(changes)
@@ -246,18 +263,20 @@ def _feedback_files(out: Path, name: str) -> list[tuple[str, bytes]]:
 
 
 # -- Canvas -------------------------------------------------------------------------------
-def canvas_export(out: Path, gradebook: Path, assignment: str, scale: float | None = None) -> Report:
+def canvas_export(out: Path, gradebook: Path, assignment: str, scale: float | None = None,
+                  allow_ungraded: bool = False) -> Report:
     """Fill the assignment's column of the Canvas gradebook export and write each student's
     feedback to OUT/canvas/feedback/ (see the module's docstring).
 
     Inputs: out, the grade run's OUT; gradebook, the CSV from Canvas's Gradebook → Export;
     assignment, the column's header exactly, "Title (id)"; scale, the assignment's points
-    possible (None: the points as they are).
-    Returns: a Report. Raises ExportError before writing anything if the column is not there
-    or a grade would exceed the Points Possible row without --scale.
+    possible (None: the points as they are); allow_ungraded, write the submissions the grader
+    failed on flagged (else refuse).
+    Returns: a Report. Raises ExportError before writing anything if the column is not there,
+    a grade would exceed the Points Possible row without --scale, or a submission is ungraded.
     """
     report = Report()
-    grades = _usable(load_grades(out), report, "canvas")
+    grades = _usable(load_grades(out), report, "canvas", allow_ungraded)
     table = _read_csv(gradebook, "the gradebook")
     header = table.header()
     if len(header) < 2 or header[1] != "ID":
@@ -281,14 +300,14 @@ def canvas_export(out: Path, gradebook: Path, assignment: str, scale: float | No
         if name is None:
             continue
         value = points(grades[name], scale)
-        if scale is None and possible is not None and value > possible + 1e-9:
+        if scale is None and possible is not None and value > possible + 1e-9 and not grades[name].ungraded:
             raise ExportError(f"{name} would get {number(value)}, over the {possible:g} points possible of "
                               f"{assignment!r}: pass --scale {possible:g} to map the {grades[name].max_score:g} "
                               "autograded points to it")
-        changes.append((i, value))
+        changes.append((i, name))
         placed.add(name)
-    for i, value in changes:
-        table.set(i, col, number(value))
+    for i, name in changes:
+        table.set(i, col, cell(grades[name], scale))
     report.filled = len(changes)
     report.unplaced = sorted(set(grades) - placed)  # anonymous ones among them: Canvas hides their ids
     target = out / "canvas"

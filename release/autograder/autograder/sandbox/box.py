@@ -18,7 +18,12 @@ The worker (autograder/sandbox/worker.py) is the only process that runs student 
 - resource limits: CPU seconds, address space, processes and threads, file size, no core
   dumps; at most 256 MiB written in all, watched while it runs (`_watch_disk`);
 - a scrubbed environment (one BLAS thread, so results do not depend on the machine's cores);
-- a wall-clock limit per call, after which its process group is killed.
+- a wall-clock limit per call, after which its process group is killed;
+- back pressure on what it writes: its answers are read into a queue of `answers_queued`
+  frames (each at most `answer_bytes`); when that is full, the reader waits and the worker's
+  writes block, so a worker writing frames in a loop holds at most a few frames of this
+  process's memory; over `answer_budget_bytes` in all (every worker of the submission), it is
+  killed. A pipe it floods, closes or fills with garbage ends its own call, never this process.
 
 `Sandbox.protections` says which of these were in force; missing ones are reported,
 never pretended.
@@ -54,9 +59,23 @@ DISK_CHECK_SECONDS = 0.01  # a writer at page-cache speed puts 10-30 MB on disk 
 SHARED = "shared.bin"  # in the box: the training steps' shared file (autograder/grading/training.py)
 
 
+CHECKS_SECONDS = 120.0  # every call of the checks together (a correct solution's take a few seconds)
+CHECKS_VARIABLE = "MNIST_HW_CHECKS_SECONDS"  # the grader's own setting of CHECKS_SECONDS (tests use a short one)
+
+
+def _checks_seconds() -> float:
+    try:
+        return float(os.environ.get(CHECKS_VARIABLE, CHECKS_SECONDS))
+    except ValueError:
+        return CHECKS_SECONDS
+
+
 @dataclass
 class Limits:
     call_seconds: float = wire.CALL_SECONDS  # wall time of one ordinary call
+    # the wall time of all the checks' calls of one submission together (worker restarts included);
+    # training has its own (check_training.WALL_SECONDS): the whole grading's budget is their sum
+    checks_seconds: float = field(default_factory=_checks_seconds)
     cpu_seconds: int = 900  # CPU time of the whole worker
     memory_bytes: int = 4 << 30  # address space
     processes: int = 32  # processes and threads of the worker's own user (its own per worker when root)
@@ -64,6 +83,8 @@ class Limits:
     disk_bytes: int = 256 << 20  # all it may write together (scratch, its /tmp)
     disk_files: int = 10_000  # files and directories it may make
     answer_bytes: int = wire.MAX_ANSWER  # largest answer it may send back
+    answers_queued: int = 2  # answers read ahead of the checks: then the reader waits, and so does the worker
+    answer_budget_bytes: int = 1 << 30  # all it may send back over a grading, every worker of it together
     output_bytes: int = wire.OUTPUT_CHARS  # kept of what it prints
 
 
@@ -231,12 +252,15 @@ class Sandbox:
     train_files: tuple[Path, Path] | None = None  # train images and labels, for the training check
     limits: Limits = field(default_factory=Limits)
     unsafe: bool = False  # grade without isolation where none can be had (said in the protections)
+    bytes_allowed: int | None = None  # what is left of the submission's answer budget (None: all of it)
 
     def __post_init__(self):
         self.protections: dict[str, bool] = {}
         self.process = None
         self.dead: WorkerError | None = None
-        self._answers: queue.Queue = queue.Queue()
+        self._answers: queue.Queue = queue.Queue(maxsize=self.limits.answers_queued)  # bounded: back pressure
+        self.bytes_read = 0  # what this worker sent back, frames and garbage alike
+        self.bytes_allowed = self.limits.answer_budget_bytes if self.bytes_allowed is None else self.bytes_allowed
         self.ready: dict | None = None
         self.user: SandboxUser | None = None
         self._confined: confine.Prepared | None = None
@@ -427,6 +451,7 @@ class Sandbox:
             if self._confined:
                 self._confined.close()
         self._requests = os.fdopen(self._req_w, "wb")
+        os.set_blocking(self._req_w, False)  # a worker that stops reading its requests must not stall us (send)
         threading.Thread(target=self._read_answers, daemon=True).start()
         threading.Thread(target=self._watch_disk, daemon=True).start()
         self.ready = self._answer(self.limits.call_seconds)
@@ -450,14 +475,36 @@ class Sandbox:
         return [self.process.pid]
 
     def _read_answers(self):
-        stream = os.fdopen(self._ans_r, "rb")
+        """Read the worker's frames into the bounded queue, in order; the last item says how the
+        stream ended (EOFError, a ProtocolError, or the budget's AnswerBudgetSpent). Waits while
+        the queue is full (so the worker's writes block) and stops once the sandbox is closed."""
+        stream = _Metered(os.fdopen(self._ans_r, "rb", buffering=0), self)
         try:
-            while True:
-                self._answers.put(wire.read_message(stream, self.limits.answer_bytes))
+            while not self._stop.is_set():
+                if not self._enqueue(wire.read_message(stream, self.limits.answer_bytes)):
+                    return
         except EOFError:
-            self._answers.put(EOFError())
+            self._enqueue(EOFError())
+        except AnswerBudgetSpent as exc:
+            self.kill()
+            self._enqueue(exc)
+        except MemoryError as exc:  # this process's own cap: the grader's failure, raised as such
+            self.kill()
+            self._enqueue(exc)
         except Exception as exc:  # noqa: BLE001 - a malformed answer ends the worker
-            self._answers.put(exc)
+            self._enqueue(exc)
+        finally:
+            stream.close()
+
+    def _enqueue(self, item) -> bool:
+        """Put `item` on the queue, waiting while it is full; False if the sandbox closed meanwhile."""
+        while not self._stop.is_set():
+            try:
+                self._answers.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
     # -- talking to it ------------------------------------------------------------------
     def _answer(self, timeout: float):
@@ -467,6 +514,13 @@ class Sandbox:
             self.kill()
             self.dead = WorkerError.said("timeout", messages.timed_out(timeout))
             raise self.dead from None
+        if isinstance(answer, MemoryError):
+            self.dead = WorkerError.said("died", messages.NOT_AN_ANSWER)
+            raise MemoryError("the grading process's memory cap, while reading the worker's answers")
+        if isinstance(answer, AnswerBudgetSpent):
+            self.dead = WorkerError.said("died", messages.sent_too_much(self.bytes_read / 2**20,
+                                                                        self.bytes_allowed / 2**20))
+            raise self.dead
         if isinstance(answer, EOFError):
             code = self.process.wait()
             self.dead = WorkerError.said("died", self._over or messages.worker_death(code))
@@ -490,26 +544,44 @@ class Sandbox:
         if self.dead:
             raise self.dead
         try:
-            wire.write_message(self._requests, message)
+            self._write_request(wire.encode(message))
+        except TimeoutError:  # it stopped reading its requests (a call hanging while a thread answers for it)
+            self.kill()
+            self.dead = WorkerError.said("timeout", messages.timed_out(self.limits.call_seconds))
+            raise self.dead from None
         except (BrokenPipeError, OSError):
             code = self.process.wait()
             self.dead = WorkerError.said("died", self._over or messages.worker_death(code))
             raise self.dead from None
+
+    def _write_request(self, data: bytes) -> None:
+        """Write one request within a call's time: the pipe is non-blocking, so a worker that does
+        not read it costs at most that long (TimeoutError), never a grading process stalled."""
+        import select
+
+        view, deadline = memoryview(data), time.monotonic() + self.limits.call_seconds
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([], [self._req_w], [], left)[1]:
+                raise TimeoutError
+            try:
+                view = view[os.write(self._req_w, view):]
+            except BlockingIOError:
+                continue
 
     def receive(self, timeout: float | None = None):
         """The answer to the oldest request not yet answered."""
         if self.dead:
             raise self.dead
         answer = self._answer(timeout or self.limits.call_seconds)
-        if not answer["ok"]:
-            raise WorkerError("raised", str(answer.get("error", "")), str(answer.get("where", "")))
+        if not answer["ok"]:  # the student's words: text, and bounded, before anything here shows them
+            raise WorkerError("raised", bounded_text(answer.get("error", "")), bounded_text(answer.get("where", ""),
+                                                                                          WHERE_CHARS))
         if "value" not in answer:  # e.g. a frame the student's code forged on the answer pipe
             self.kill()
             self.dead = WorkerError.said("protocol", messages.OUT_OF_STEP)
             raise self.dead
-        mutated = answer.get("mutated")
-        self.mutated = [str(m) for m in mutated] if isinstance(mutated, list) else []
-        return answer["value"]
+        return answer["value"]  # data for the checks to judge (what a function returned), never a verdict
 
     def call(self, fn: str, *args, timeout: float | None = None, **kwargs):
         return self.request({"op": "call", "fn": fn, "args": list(args), "kwargs": kwargs}, timeout)
@@ -558,6 +630,7 @@ class Sandbox:
                 pass
         self._stop.set()
         self.kill()
+        _drain(self._answers)  # the frames read ahead, freed now rather than with this object
         if self.user:
             self.user.release()
             self.user = None
@@ -572,6 +645,46 @@ class Sandbox:
 
     def __exit__(self, *exc):
         self.close()
+
+
+ERROR_CHARS, WHERE_CHARS = 2000, 500  # of an error's text and of the line it names, as the worker's describe cuts them
+
+
+def bounded_text(value, limit: int = ERROR_CHARS) -> str:
+    """What the worker says in words (an error, the line it names) as text of at most `limit`
+    characters, whatever it sent: the worker's own describe() cuts them so, a forged answer may not."""
+    return (value if isinstance(value, str) else "")[:limit]
+
+
+class AnswerBudgetSpent(Exception):
+    """The worker sent back more than its submission's answer budget (Limits.answer_budget_bytes)."""
+
+
+class _Metered:
+    """The answer pipe, counting what is read into `sandbox.bytes_read`: past
+    `sandbox.bytes_allowed`, AnswerBudgetSpent (before what is over is even read)."""
+
+    def __init__(self, stream, sandbox: "Sandbox"):
+        self.stream, self.sandbox = stream, sandbox
+
+    def read(self, n: int) -> bytes:
+        left = self.sandbox.bytes_allowed - self.sandbox.bytes_read
+        if left <= 0:
+            raise AnswerBudgetSpent()
+        chunk = self.stream.read(min(n, left, 1 << 20))  # at most 1 MiB a read: the budget is exact
+        self.sandbox.bytes_read += len(chunk or b"")
+        return chunk
+
+    def close(self):
+        self.stream.close()
+
+
+def _drain(answers: queue.Queue) -> None:
+    while True:
+        try:
+            answers.get_nowait()
+        except queue.Empty:
+            return
 
 
 def disk_usage(directory: Path, pids=()) -> tuple[int, int]:

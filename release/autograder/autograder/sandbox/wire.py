@@ -78,10 +78,8 @@ def _flatten(value, arrays: list, depth: int = 0):
         arrays.append(np.array(array, order="C", copy=True))  # ascontiguousarray would make 0-d arrays 1-d
         return {"__scalar__" if isinstance(value, np.generic) else "__array__": len(arrays) - 1}
     if isinstance(value, dict):
-        items = list(value.items())
-        if not all(k is None or type(k) in (str, int, float, bool) for k, _ in items):
-            raise ProtocolError("dict keys must be strings or numbers")
-        return {"__dict__": [[k, _flatten(v, arrays, depth + 1)] for k, v in items]}
+        return {"__dict__": [[_flatten_key(k, arrays, depth + 1), _flatten(v, arrays, depth + 1)]
+                             for k, v in value.items()]}
     if type(value) is tuple:
         return {"__tuple__": [_flatten(v, arrays, depth + 1) for v in value]}
     if type(value) is list:
@@ -90,6 +88,48 @@ def _flatten(value, arrays: list, depth: int = 0):
         return value
     raise ProtocolError(f"a {type(value).__name__} cannot be sent: only arrays, numbers, strings, lists, tuples, "
                         "dicts")
+
+
+KEY_RULE = "a dict's keys must be str, int, float, bool, None, numpy scalars or tuples of those"
+
+
+def _is_scalar(value) -> bool:
+    return value is None or type(value) in (str, int, float, bool)
+
+
+def _flatten_key(key, arrays: list, depth: int):
+    """A dict key's JSON tree: a Python scalar as itself, a numpy scalar as {"__scalar__": i},
+    a tuple as {"__tuple__": [...]} of keys; anything else (a frozenset, an object) raises,
+    naming the key and KEY_RULE. Only hashable kinds are allowed, so the key read back is one."""
+    if depth > 16:
+        raise ProtocolError("nesting deeper than 16 levels")
+    if _is_scalar(key):
+        return key
+    if isinstance(key, np.generic) and key.dtype.name in ALLOWED_DTYPES:
+        return _flatten(key, arrays, depth)
+    if type(key) is tuple:
+        return {"__tuple__": [_flatten_key(k, arrays, depth + 1) for k in key]}
+    raise ProtocolError(f"the dict key {_shown(key)} (a {type(key).__name__}) cannot be sent: {KEY_RULE}")
+
+
+def _shown(value, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _unflatten_key(tree, arrays, depth: int = 0):
+    """The key a _flatten_key tree stands for; a list or an array reference is refused (unhashable)."""
+    if depth > 16:
+        raise ProtocolError("nesting deeper than 16 levels")
+    if _is_scalar(tree):
+        return tree
+    if isinstance(tree, dict) and len(tree) == 1:
+        (kind, inner), = tree.items()
+        if kind == "__scalar__":
+            return _unflatten(tree, arrays)
+        if kind == "__tuple__" and isinstance(inner, list):
+            return tuple(_unflatten_key(k, arrays, depth + 1) for k in inner)
+    raise ProtocolError("malformed dict key")
 
 
 def encode(value) -> bytes:
@@ -166,10 +206,9 @@ def _unflatten(tree, arrays):
         if kind == "__tuple__" and isinstance(inner, list):
             return tuple(_unflatten(v, arrays) for v in inner)
         if kind == "__dict__" and isinstance(inner, list):
-            if not all(isinstance(p, list) and len(p) == 2 and (p[0] is None or type(p[0]) in (str, int, float, bool))
-                       for p in inner):
+            if not all(isinstance(p, list) and len(p) == 2 for p in inner):
                 raise ProtocolError("malformed dict")
-            return {k: _unflatten(v, arrays) for k, v in inner}
+            return {_unflatten_key(k, arrays): _unflatten(v, arrays) for k, v in inner}
         raise ProtocolError("unknown object in message")
     if isinstance(tree, list):
         return [_unflatten(v, arrays) for v in tree]
@@ -209,16 +248,17 @@ def write_message(stream, value) -> None:
 def plain(value, depth: int = 0):
     """The student's return value as the wire can carry it, changed as little as possible:
     arrays, numpy scalars, tuples, lists, dicts and Python scalars stay what they are;
-    subclasses become their base (a namedtuple a tuple, an IntEnum an int); anything else
-    (an object array, a generator, a custom class) becomes {"__unsupported__": what it is}."""
+    subclasses become their base (a namedtuple a tuple, an IntEnum an int), in keys too; anything
+    else (an object array, a generator, a custom class) becomes {"__unsupported__": what it is}.
+    A dict key that is none of KEY_RULE's kinds is left as it is, so that encoding it raises
+    the ProtocolError that names it and the rule."""
     if depth > 16:
         return {"__unsupported__": "structure nested deeper than 16 levels"}
     if isinstance(value, (np.ndarray, np.generic)):
         dtype = np.asarray(value).dtype
         return value if dtype.name in ALLOWED_DTYPES else {"__unsupported__": f"numpy array of dtype {dtype}"}
     if isinstance(value, dict):
-        return {(k if k is None or type(k) in (str, int, float, bool) else str(k)): plain(v, depth + 1)
-                for k, v in value.items()}
+        return {plain_key(k): plain(v, depth + 1) for k, v in value.items()}
     if isinstance(value, tuple):
         return tuple(plain(v, depth + 1) for v in value)
     if isinstance(value, list):
@@ -231,31 +271,18 @@ def plain(value, depth: int = 0):
     return {"__unsupported__": type(value).__name__}
 
 
-def copy_arrays(tree):
-    """A copy of a tree of arguments in which every array is a fresh copy."""
-    if isinstance(tree, np.ndarray):
-        return tree.copy()
-    if isinstance(tree, dict):
-        return {k: copy_arrays(v) for k, v in tree.items()}
-    if isinstance(tree, (list, tuple)):
-        return type(tree)(copy_arrays(v) for v in tree)
-    return tree
-
-
-def mutated(before, after, path="") -> list:
-    """Paths of the arrays in the arguments that the call changed in place."""
-    if isinstance(before, np.ndarray):
-        same = isinstance(after, np.ndarray) and after.shape == before.shape and np.array_equal(
-            after, before, equal_nan=True)
-        return [] if same else [path or "argument"]
-    if isinstance(before, dict):
-        return [p for k in before for p in mutated(before[k], after.get(k) if isinstance(after, dict) else None,
-                                                  f"{path}[{k!r}]")]
-    if isinstance(before, (list, tuple)):
-        return [p for i, v in enumerate(before)
-                for p in mutated(v, after[i] if isinstance(after, (list, tuple)) and i < len(after) else None,
-                                 f"{path}[{i}]" if path else f"argument {i + 1}")]
-    return []
+def plain_key(key, depth: int = 0):
+    """A dict key made plain as plain() makes values: a subclass of str, int, float or bool (an
+    IntEnum) its base, a namedtuple a tuple, numpy scalars and Python scalars themselves; any
+    other key is returned unchanged (encoding it says what it is and KEY_RULE)."""
+    if _is_scalar(key) or isinstance(key, np.generic) or depth > 16:
+        return key
+    if isinstance(key, tuple):
+        return tuple(plain_key(k, depth + 1) for k in key)
+    for kind in (bool, int, float, str):
+        if isinstance(key, kind):
+            return kind(key)
+    return key
 
 
 MISSING_FUNCTION = "network.py defines no function {fn}: keep the names of the stub"
@@ -263,19 +290,36 @@ MISSING_FUNCTION = "network.py defines no function {fn}: keep the names of the s
 
 def call(module, fn: str, args: list, kwargs: dict) -> dict:
     """Call the student's `fn` and make the answer both sides of the boundary send: the
-    value made plain and which arguments it changed in place. The worker (in the sandbox)
-    and the student's local check (in-process) both call through here."""
+    value made plain. The worker (in the sandbox) and the student's local check (in-process)
+    both call through here. Which arguments it changed is not said: nothing the worker could
+    say about itself earns a point (grading/calls.py's StudentCode)."""
     function = getattr(module, fn, None)
     if not callable(function):
         raise AttributeError(MISSING_FUNCTION.format(fn=fn))
-    before = copy_arrays(args)
-    value = function(*args, **kwargs)
-    return {"ok": True, "value": plain(value), "mutated": mutated(before, args)}
+    return {"ok": True, "value": plain(function(*args, **kwargs))}
 
 
 def describe(exc: BaseException) -> dict:
+    """What went wrong, for the report: the error, the last line of network.py it passed
+    ("where"), and "kit_call": the kit's function ("assignment.data.load_mnist") that network.py
+    called at import (from its module level) where the error was raised inside it, else ""."""
     frames = traceback.extract_tb(exc.__traceback__)
-    student = [f for f in frames if f.filename.endswith("network.py")]
-    where = f"network.py line {student[-1].lineno}, in {student[-1].name}: {student[-1].line}" if student else ""
+    student = [i for i, f in enumerate(frames) if f.filename.endswith("network.py")]
+    last = frames[student[-1]] if student else None
+    where = f"network.py line {last.lineno}, in {last.name}: {last.line}" if last else ""
     return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:2000], "where": where,
-            "traceback": "".join(traceback.format_exception(exc))[-4000:]}
+            "kit_call": _kit_call(frames, student), "traceback": "".join(traceback.format_exception(exc))[-4000:]}
+
+
+def _kit_call(frames, student: list) -> str:
+    """The kit function (its file in a folder named assignment) the innermost network.py frame
+    called, where network.py's module level is on the stack (import time), else ""."""
+    import os
+
+    if not student or not any(frames[i].name == "<module>" for i in student) or student[-1] + 1 >= len(frames):
+        return ""
+    called = frames[student[-1] + 1]
+    folder, name = os.path.split(called.filename)
+    if os.path.basename(folder) != "assignment" or not name.endswith(".py"):
+        return ""
+    return f"assignment.{name[:-3]}.{called.name}"

@@ -3,7 +3,8 @@
 The checks call `student.forward(x, params)` and the like. Wherever the code runs — in the
 sandbox's worker (autograder/grading/grade.py) or in the student's own process
 (autograder/local/student.py) — a call gives an Answer: the value, as it crossed the wire
-format (autograder/sandbox/wire.py), and which arguments the call changed in place. What goes
+format (autograder/sandbox/wire.py). What the call did to its arguments is not reported: only
+the worker could know it (see StudentCode). What goes
 wrong in the student's code arrives as a WorkerError and leaves as Feedback, the same words in
 both places (`explain`); a function that hung once is not called again. Training runs the same
 driver (autograder/grading/training.py) and returns its metrics as data.
@@ -41,21 +42,23 @@ class Functions:
 
 @dataclass
 class Answer:
-    """What one call of a student's function gave: its value, and the arguments it changed in place."""
+    """What one call of a student's function gave: its value, as it crossed the wire."""
 
     value: object
-    mutated: list[str] = field(default_factory=list)
 
 
 class StudentCode(Functions):
     """The student's functions as the checks see them. Subclasses say where the code runs
     (`answer`, `run_training`); this class keeps the rules every place shares.
 
-    `mutated`: what the last call changed in place (the checks that forbid it read this)."""
+    There is no `mutated`: whether a call changed its arguments in place happens inside the
+    worker, and whatever the trusted side could be shown of it (a report, the arguments given
+    back by handle) a worker that rewrites the kit can make up, after every call, as a
+    function that leaves its inputs alone would show it. So no point depends on it."""
 
     def __init__(self):
         self.hung: dict[str, tuple[str, str]] = {}
-        self.mutated: list[str] = []
+        self.own: frozenset[str] = frozenset()  # the submission's own modules beside network.py (see refusal)
 
     # -- where the code runs: the subclasses ----------------------------------------------------
     def answer(self, fn: str, args: list, kwargs: dict) -> Answer:
@@ -68,9 +71,7 @@ class StudentCode(Functions):
 
     # -- the rules --------------------------------------------------------------------------------
     def call(self, fn: str, args: tuple, kwargs: dict):
-        answer = self.attempt(fn, lambda: self.answer(fn, list(args), kwargs))
-        self.mutated = list(answer.mutated)
-        return answer.value
+        return self.attempt(fn, lambda: self.answer(fn, list(args), kwargs)).value
 
     def train(self, timeout: float, reference, **settings) -> dict:
         return self.attempt("training", lambda: self.run_training(timeout, reference, **settings))
@@ -81,7 +82,7 @@ class StudentCode(Functions):
         try:
             return action()
         except WorkerError as exc:
-            raise Feedback(*explain(fn, exc, self.hung)) from None
+            raise Feedback(*explain(fn, exc, self.hung, self.own)) from None
 
 
 class Unimportable(StudentCode):
@@ -99,22 +100,35 @@ class Unimportable(StudentCode):
         raise Feedback(*self.why)
 
 
-def explain_import(error: str, where: str = "") -> tuple[str, str]:
-    """(en, ru) for a network.py that does not import, from the error and the line it names
-    (wire.describe's fields): the grader's import_error and the local check's message."""
-    module = imports.refused(error)
-    if module:
-        return messages.import_refused(imports.top_module(module))
+def explain_import(error: str, where: str = "", kit_call: str = "", own=frozenset()) -> tuple[str, str]:
+    """(en, ru) for a network.py that does not import, from the error, the line it names and the
+    kit function network.py called at its module level (wire.describe's fields): the grader's
+    import_error and the local check's message. `own`: the submission's own modules beside
+    network.py (imports.own_modules), which a refusal names as such."""
     place = messages.location(where)
-    return error + place[0], error + place[1]
+    if kit_call:  # the work done at import is the cause, whatever the kit's function needed
+        return messages.import_time_work(kit_call, error, place)
+    return refusal(error, own) or (error + place[0], error + place[1])
 
 
-def explain(fn: str, exc: WorkerError, hung: dict) -> tuple[str, str]:
-    """(en, ru) for a call of `fn` that failed; a call that timed out is remembered in `hung`."""
-    module = imports.refused(exc.message) if exc.kind == "raised" else None
-    if module:
-        en, ru = messages.import_refused(imports.top_module(module))
-        return f"{fn}: {en}", f"{fn}: {ru}"
+def refusal(error: str, own=frozenset()) -> tuple[str, str] | None:
+    """(en, ru) for an error that is the import rule's refusal, else None: a module of the
+    student's own beside network.py (in `own`) is named as such, any other as outside the rule."""
+    module = imports.refused(error)
+    if not module:
+        return None
+    top = imports.top_module(module)
+    if top in own:
+        return messages.own_module(top)
+    return messages.import_refused(top)
+
+
+def explain(fn: str, exc: WorkerError, hung: dict, own=frozenset()) -> tuple[str, str]:
+    """(en, ru) for a call of `fn` that failed; a call that timed out is remembered in `hung`.
+    `own`: the submission's own modules (see refusal)."""
+    refused = refusal(exc.message, own) if exc.kind == "raised" else None
+    if refused:
+        return f"{fn}: {refused[0]}", f"{fn}: {refused[1]}"
     if exc.kind == "raised" and exc.message.startswith("NotImplementedError"):
         return messages.not_implemented(fn)
     if exc.kind == "raised" and exc.message == f"AttributeError: {wire.MISSING_FUNCTION.format(fn=fn)}":

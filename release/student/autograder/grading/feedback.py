@@ -1,10 +1,9 @@
-"""Failures a student can act on, and the diagnoses behind them (their words, en and ru, are
-in autograder/messages.py).
+"""Failures a student can act on (their words, en and ru, are in autograder/messages.py).
 
-A check fails by raising Feedback(en, ru). The diagnoses compare a student's array with
-the reference and name the usual mistakes: off by a factor of N (not averaged over the
-batch), sign flipped, transposed, the ReLU mask missing, a bias gradient averaged instead
-of summed, NaN from an overflowing softmax, Adam without its bias correction.
+A check fails by raising Feedback(en, ru). compare() is where a check's value meets the
+reference's: it keeps the project-wide rules (shape and finiteness first, the known wrong
+answers a check computes, float32 precision, N, 1/N, 1/C and −1) and asks the diagnosis engine
+(autograder/grading/diagnosis.py) for the relation between the two values otherwise.
 """
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ import numpy as np
 
 from assignment.contract import PARAM_KEYS
 from autograder import messages
+from autograder.grading import diagnosis
 
 
 class Feedback(AssertionError):
@@ -67,34 +67,41 @@ def params_dict(value, fn: str) -> dict:
 
 
 def compare(name: str, got, expected: np.ndarray, *, rtol: float = 1e-5, atol: float = 1e-8, n: int | None = None,
-            c: int | None = None, alternatives: dict | None = None, what: tuple[str, str] = ("", "")) -> None:
+            c: int | None = None, alternatives: dict | None = None, what: tuple[str, str] = ("", ""),
+            dims: dict | None = None, **context) -> None:
     """Fail with a diagnosis unless `got` matches `expected` (shape and values).
 
     Inputs:
     - name: what is compared, as the student knows it ("dW1", "logits")
     - got: the student's value; expected: the reference's (float64 for the checks' inputs)
-    - n: the batch size, to recognise a missing or doubled 1/N; c: the number of classes,
-      to recognise a mean over every entry (a division by N·C)
+    - n: the batch size, c: the number of classes (the problem's N and C, where dims is not given)
+    - dims: the problem's dimensions {"N": 4, "D": 3, "H": 5, "C": 3}, to name shapes and factors
     - alternatives: {key: array or [arrays]} of known wrong answers, keys of messages.KNOWN_MISTAKES;
       a match names the mistake
     - what: (en, ru), where the comparison was made (messages.for_shapes(...), …)
+    - context: the rest of diagnosis.Context (quantities, old, relatives, probabilities, logits,
+      upstream, usual, promise)
 
-    The diagnoses, in order: shape (transposed), NaN/inf, a known mistake, float32
-    precision (a cast of the float64 inputs), a factor of N, 1/N, 1/C or −1, any other
-    constant factor (never one within 1% of 1: that is a precision or small-term error).
+    The diagnoses, in order: shape (in the problem's dimensions), NaN/inf, a known mistake,
+    float32 precision (a cast of the float64 inputs), then the engine's relations
+    (autograder/grading/diagnosis.py): dtype, probabilities, relatives, steps, a factor of N,
+    1/(N·C) or −1, a factor of the call's own quantities, the first intermediate that is wrong;
+    else the first entry that differs and what the contract says it is.
     """
     got = as_array(got, name)
     expected = np.asarray(expected)
-    if got.shape != expected.shape:
-        if got.shape == expected.T.shape and got.ndim == 2 and got.shape[0] != got.shape[1]:
-            fail(*messages.transposed(name, got.shape, expected.shape, what))
-        fail(*messages.wrong_shape(name, got.shape, expected.shape, what))
-    if not np.all(np.isfinite(got)):
-        fail(*messages.not_finite(name, int(np.sum(~np.isfinite(got))), what))
+    dims = dims or {k: v for k, v in (("N", n), ("C", c)) if v}
+    ctx = diagnosis.Context(dims=dims, what=what, **context)
+    found = diagnosis.shape_relation(name, got.shape, expected.shape, ctx) or diagnosis.finite_relation(name, got, ctx)
+    if found:
+        fail(*found)
     if np.allclose(got, expected, rtol=rtol, atol=atol):
         return
     err, where = rel_error_at(got, expected)
     shown = messages.evidence(err, list(where), float(got[where]), float(expected[where]))
+    found = diagnosis.upstream_relation(name, ctx, rtol, atol)  # the first wrong value is the cause
+    if found:
+        fail(*found)
     for key, candidates in (alternatives or {}).items():
         for alternative in candidates if isinstance(candidates, (list, tuple)) else [candidates]:
             if alternative is not None and np.shape(alternative) == got.shape and np.allclose(
@@ -105,7 +112,8 @@ def compare(name: str, got, expected: np.ndarray, *, rtol: float = 1e-5, atol: f
         digits = int(round(-np.log10(np.finfo(precision).eps)))
         returned = str(got.dtype) if got.dtype != np.float64 else None
         fail(*messages.lower_precision(name, digits, precision, returned, what, shown))
-    scale = _scale(got, expected)
+    scale = diagnosis.scale_of(got, expected) if ctx.old is None and ctx.probabilities != "rows" else None
+    n, c = dims.get("N"), dims.get("C")
     if scale is not None:
         if n and n > 1 and abs(scale - n) < 1e-3 * n:
             fail(*messages.n_times_too_large(name, n, what, shown))
@@ -115,9 +123,10 @@ def compare(name: str, got, expected: np.ndarray, *, rtol: float = 1e-5, atol: f
             fail(*messages.c_times_too_small(name, c, what, shown))
         if abs(scale + 1) < 1e-3:
             fail(*messages.wrong_sign(name, what, shown))
-        if abs(scale - 1) >= 0.01:
-            fail(*messages.constant_factor(name, scale, what, shown))
-    fail(*messages.mismatch(name, what, shown))
+    found = diagnosis.diagnose(name, got, expected, ctx, rtol, atol)
+    if found:
+        fail(*found)
+    fail(*diagnosis.fallback(name, got, expected, ctx, rtol, atol))
 
 
 def _lower_precision(got: np.ndarray, expected: np.ndarray) -> str | None:
@@ -135,14 +144,3 @@ def _lower_precision(got: np.ndarray, expected: np.ndarray) -> str | None:
     tolerance = 200 * float(np.finfo(precision).eps)  # rounding of a few dozen operations
     return precision.name if np.allclose(got.astype(np.float64), expected, rtol=tolerance,
                                          atol=tolerance * float(np.max(np.abs(expected), initial=0))) else None
-
-
-def _scale(got: np.ndarray, expected: np.ndarray) -> float | None:
-    """s if got == s * expected for one scalar s, else None."""
-    e = expected.astype(np.float64).ravel()
-    g = got.astype(np.float64).ravel()
-    denom = float(e @ e)
-    if denom == 0:
-        return None
-    s = float(g @ e) / denom
-    return s if s != 0 and np.allclose(g, s * e, rtol=1e-4, atol=1e-10) else None

@@ -13,21 +13,21 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from assignment.cli import DataDir, console, fail, load_data_or_fail, out
+from assignment.cli import DataDir, console, fail, load_data_or_fail, locale_lang, out
 from autograder import inert, messages, scheme
-from autograder.grading.calls import Unimportable
-from autograder.grading.plugin import run_checks
-from autograder.local.answers import local_reference
-from autograder.local.capture import Printed
-from autograder.local.student import LocalStudent, NotImported, load_student
 from autograder.results import CheckResult
+
+if TYPE_CHECKING:
+    from autograder.local.student import NotImported
 
 app = typer.Typer()
 
@@ -45,10 +45,19 @@ class LocalRun:
 def run_local(network_py, areas=scheme.QUICK_KEYS, data_dir=None) -> LocalRun:
     """The public checks of `areas` on network_py, in this process. A network.py that does
     not import fails every check, with why."""
+    # imported here, not with the command line: `mnist-hw grade`'s process has no use for pytest
+    from autograder.grading.calls import Unimportable
+    from autograder.grading.plugin import run_checks
+    from autograder.local.answers import local_reference
+    from autograder.local.capture import Printed
+    from autograder.local.student import LocalStudent, NotImported, load_student
+    from autograder.sandbox import imports
+
     printed = Printed()
     try:
         module, why = load_student(network_py, printed), None
         student, reference = LocalStudent(module, data_dir, printed), local_reference(module)
+        student.own = imports.own_modules_in(network_py)
     except NotImported as exc:
         why = exc
         student, reference = Unimportable((exc.en, exc.ru)), local_reference(None)
@@ -56,9 +65,17 @@ def run_local(network_py, areas=scheme.QUICK_KEYS, data_dir=None) -> LocalRun:
     return LocalRun(plugin.results, why, printed.text())
 
 
-def check_area(area: str, network="network.py", lang: str = "ru", data_dir=None) -> float:
+QUICK_RUN = "MNIST_HW_EPOCHS"  # set (the notebook's quick run, MNIST_HW_EPOCHS=1): the training check is left out
+
+
+def check_area(area: str, network="network.py", lang: str | None = None, data_dir=None) -> float:
     """The notebook's check cells: the public checks of one area, reported; the points they
-    give. Nothing reaches stderr, which nbgrader would take for a failed cell."""
+    give. Nothing reaches stderr, which nbgrader would take for a failed cell. `lang`: ru or en,
+    by default the locale's (assignment.cli.locale_lang)."""
+    lang = lang or locale_lang()
+    if area == "training" and os.environ.get(QUICK_RUN):  # the notebook's quick run: no 12-epoch check in it
+        out.print(messages.say(messages.quick_run_no_training(os.environ[QUICK_RUN]), lang))
+        return 0.0
     with contextlib.redirect_stderr(io.StringIO()):
         run = run_local(network, [area], data_dir)
     if run.why:
@@ -85,18 +102,53 @@ def report(results: list[CheckResult], areas, lang: str = "ru", details: bool = 
         table.add_row(area.title_ru if ru else area.title_en, f"{got:g} / {of:g}", verdict)
     out.print(table)
     for r in results if details else ():
+        note = r.note(local=True)
+        if r.status == "passed" and note:  # training stopped early: at which epoch, and that the grader's may differ
+            out.print(Text.assemble(("✓", "green"), " ", inert.terminal_text(r.title(ru), "bold"), "\n  ",
+                                    note[1] if ru else note[0]))
         if r.status != "passed":  # the explanation may quote the student's exception: printed as text, cleaned
             out.print(Text.assemble(("✗", "red"), " ", inert.terminal_text(r.title(ru), "bold"), "\n  ",
                                     inert.terminal_text(r.ru if ru else r.en)))
     return sum(r.score for r in results), sum(r.max_score for r in results)
 
 
+def grader_only(results: list[CheckResult], areas) -> list[dict]:
+    """What only the grader checks, as rows {"area", "points", "what"} (what: an autograder.messages
+    LOCAL key): per autograded area, its points in the scheme less those of the public checks
+    run here (the hidden checks'; a whole area not run here), and training, graded by the
+    grader's own run. With the public checks' points they make scheme.AUTOGRADED."""
+    rows = []
+    for area in scheme.AUTOGRADED_AREAS:
+        public = sum(r.max_score for r in results if r.area == area.key)
+        if area.key == "training":
+            what = "training_previewed" if area.key in areas else "training_by_grader"
+        else:
+            what = "hidden_checks" if area.key in areas else "not_run_here"
+        if area.points - public or area.key == "training":
+            rows.append({"area": area.key, "points": area.points - public, "what": what})
+    return rows
+
+
+def grader_only_report(rows: list[dict], lang: str = "ru") -> None:
+    """Print what only the grader checks, a row per area with its points."""
+    ru = lang == "ru"
+    say = {key: messages.say(pair, lang) for key, pair in messages.LOCAL.items()}
+    titles = {a.key: a.title_ru if ru else a.title_en for a in scheme.AREAS}
+    table = Table(title=say["grader_only"])
+    for column in ("area", "points", "what"):
+        table.add_column(say[column])
+    for row in rows:
+        table.add_row(titles[row["area"]], f"{row['points']:g}", say.get(row["what"], row["what"]))
+    out.print(table)
+
+
 @app.command()
 def check(network: Path = typer.Argument(Path("network.py"), help="Your network.py (or its directory)."),
           area: list[str] = typer.Option(None, help="Only this area (repeatable): " + ", ".join(scheme.AUTOGRADED_KEYS)),
-          training: bool = typer.Option(False, help="Also train for 12 epochs and measure test accuracy "
-                                        "(about half a minute)."),
-          lang: str = typer.Option("ru", help="ru or en: the language of the explanations."),
+          training: bool = typer.Option(False, help="Also run the training check and measure test accuracy ("
+                                        + messages.training_terms()[0] + ")."),
+          lang: str = typer.Option(None, help="ru or en: the language of the report (default: the locale's; "
+                                   "LANG, LC_ALL or LC_MESSAGES starting with ru gives Russian)."),
           as_json: bool = typer.Option(False, "--json", help="Print the results as JSON (each check named as in the "
                                        "grader's results.json) instead of the table."),
           data_dir: Path = DataDir):
@@ -104,6 +156,7 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
     unknown = [a for a in area or () if a not in scheme.AUTOGRADED_KEYS]
     if unknown:
         fail(f"no area {', '.join(unknown)}; the areas are {', '.join(scheme.AUTOGRADED_KEYS)}")
+    lang = lang or locale_lang()
     if lang not in ("ru", "en"):
         fail(f"--lang {lang}: the languages are ru and en")
     areas = tuple(area) if area else scheme.QUICK_KEYS + (("training",) if training else ())
@@ -112,14 +165,17 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
     run = run_local(network, areas, data_dir)
     results, why = run.results, run.why
     if as_json:
-        print(json.dumps(to_report(run, lang), ensure_ascii=False, indent=1))
+        print(json.dumps(to_report(run, lang, areas), ensure_ascii=False, indent=1))
         raise typer.Exit(1 if not results or any(r.status != "passed" for r in results) else 0)
     ru = lang == "ru"
     say = {key: messages.say(pair, lang) for key, pair in messages.LOCAL.items()}
     if why:
         out.print(Text.assemble(say["not_imported"], inert.terminal_text(why.ru if ru else why.en)))
     points, of = report(results, areas, lang, details=why is None)
-    out.print(f"{say['total']}: [bold]{points:g} / {of:g}[/]. {say['hidden_later']}")
+    out.print(f"{say['total']}: [bold]{points:g} / {of:g}[/].")
+    rows = grader_only(results, areas)
+    grader_only_report(rows, lang)
+    out.print(messages.say(messages.adds_up(of, sum(r["points"] for r in rows), scheme.AUTOGRADED), lang))
     if run.output:
         out.print(say["printed"], highlight=False)
         lines = run.output.split("\n")  # newlines only: CR, U+2028 are shown, not obeyed (autograder.inert)
@@ -131,11 +187,15 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
         raise typer.Exit(1)
 
 
-def to_report(run: LocalRun, lang: str) -> dict:
+def to_report(run: LocalRun, lang: str, areas=scheme.QUICK_KEYS) -> dict:
     """`check --json`: the public checks' results, each named as in the grader's results.json,
-    so a script can compare the two check by check; and what network.py printed."""
+    so a script can compare the two check by check; what network.py printed; and what only the
+    grader checks (grader_only's rows, "what" said in `lang`)."""
     ru, results, why = lang == "ru", run.results, run.why
+    rows = [{**row, "what": messages.say(messages.LOCAL[row["what"]], lang)} for row in grader_only(results, areas)]
     return {"score": round(sum(r.score for r in results), 4), "max_score": sum(r.max_score for r in results),
             "import_error": inert.field(why.ru if ru else why.en) if why else "", "output": inert.clean(run.output),
             "tests": [{"name": r.gradescope_name(), "area": r.area, "score": r.score, "max_score": r.max_score,
-                       "status": r.status, "message": inert.field(r.ru if ru else r.en)} for r in results]}
+                       "status": r.status, "message": inert.field(r.ru if ru else r.en) if r.status != "passed"
+                       else messages.say(r.note(local=True) or ("", ""), lang)} for r in results],
+            "grader_only": rows, "assignment_points": scheme.AUTOGRADED}

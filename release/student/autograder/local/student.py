@@ -40,7 +40,7 @@ class LocalStudent(StudentCode):
             raise wire.not_an_answer(exc) from None
         if not answer["ok"]:
             raise wire.WorkerError("raised", answer["error"])
-        return Answer(answer["value"], [str(m) for m in answer["mutated"]])
+        return Answer(answer["value"])
 
     def run_training(self, timeout, reference, **settings) -> dict:
         """The grader's training driver, with the steps done in this process; each step has the
@@ -107,9 +107,11 @@ def load_student(network_py, printed: Printed):
         raise NotImported(*messages.import_too_slow(network_py, wire.CALL_SECONDS)) from None
     except KeyboardInterrupt as exc:  # raised by the code at import: the worker reports it so
         info = wire.describe(exc)
-        raise NotImported(*explain_import(info["error"], info["where"])) from None
+        raise NotImported(*explain_import(info["error"], info["where"], info["kit_call"],
+                                                   imports.own_modules_in(path))) from None
     except ContractError as exc:
         if exc.__cause__ is None:  # no file, or exit() at import: the kit's message says it
             raise NotImported(str(exc), str(exc)) from None
         info = wire.describe(exc.__cause__)
-        raise NotImported(*explain_import(info["error"], info["where"])) from None
+        raise NotImported(*explain_import(info["error"], info["where"], info["kit_call"],
+                                                   imports.own_modules_in(path))) from None

@@ -93,6 +93,31 @@ def top_module(module: str) -> str:
     return module if module.startswith("assignment.") else module.split(".")[0]
 
 
+def own_modules(names) -> frozenset[str]:
+    """The modules of the student's own among a submission's file names (relative to the
+    folder that holds network.py: "nn_utils.py", "helpers/__init__.py"): what `import` would
+    have found beside network.py, which only network.py is graded without."""
+    found = set()
+    for name in names:
+        parts = Path(str(name).replace("\\", "/")).parts
+        if len(parts) == 1 and parts[0].endswith(".py") and parts[0] != "network.py":
+            found.add(parts[0][:-3])
+        elif len(parts) == 2 and parts[1] == "__init__.py":
+            found.add(parts[0])
+    return frozenset(n for n in found if n.isidentifier())
+
+
+def own_modules_in(folder) -> frozenset[str]:
+    """own_modules of a folder on disk (the one holding network.py, or network.py itself)."""
+    folder = Path(folder)
+    folder = folder if folder.is_dir() else folder.parent
+    try:
+        return own_modules([p.name for p in folder.glob("*.py")] + [f"{p.parent.name}/__init__.py"
+                                                                   for p in folder.glob("*/__init__.py")])
+    except OSError:
+        return frozenset()
+
+
 _MISSING = re.compile(r"^ModuleNotFoundError: No module named '([^']{1,200})'")
 
 

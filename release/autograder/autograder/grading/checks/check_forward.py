@@ -1,7 +1,7 @@
 """Forward pass: logits against the reference on hypothesis-drawn shapes and data."""
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 
 from autograder import messages
 from autograder.grading.feedback import as_array, compare, fail
@@ -36,20 +36,24 @@ def forward_mistakes(params, x):
 
 
 @pytest.mark.points(3)
-def check_forward_returns_logits_and_cache(student, reference):
+@given(SHAPES)
+@example((5, 4, 3, 2, 1))  # the release's fixed case (the local check's); the grader draws more from its seed
+def check_forward_returns_logits_and_cache(student, reference, shape):
     """forward returns (logits (N, C), cache: a dict of what backward needs)
     forward возвращает (logits (N, C), cache: словарь того, что нужно backward)"""
-    params, x, _ = problem(5, 4, 3, 2, seed=1)
+    n, d, h, c, seed = shape
+    params, x, _ = problem(n, d, h, c, seed)
     logits, cache = logits_and_cache(student, params, x)
     logits = as_array(logits, "logits")
-    if logits.shape != (5, 2):
-        fail(*messages.logits_shape(logits.shape))
+    if logits.shape != (n, c):
+        fail(*messages.logits_shape(logits.shape, n, d, c))
     # The cache is the student's own: any plain data backward needs (arrays, params, a tuple, numbers).
     if not isinstance(cache, dict) or not cache or _unsupported(cache):
         fail(*messages.cache_unusable(_unsupported(cache) if isinstance(cache, dict) else ""))
     # No points for the right shapes alone: the logits must be the network's (zeros are not).
     compare("logits", logits, reference.forward(params, x)[0], rtol=1e-6, atol=1e-9,
-            alternatives=forward_mistakes(params, x), what=messages.for_shapes(5, 4, 3, 2))
+            alternatives=forward_mistakes(params, x), what=messages.for_shapes(n, d, h, c),
+            dims={"N": n, "D": d, "H": h, "C": c}, offsets={"b2": params["b2"]})
 
 
 @pytest.mark.points(12)
@@ -63,6 +67,4 @@ def check_forward_matches_reference(student, reference, shape):
     logits, _ = logits_and_cache(student, params, x)
     expected, _ = reference.forward(params, x)
     compare("logits", logits, expected, rtol=1e-6, atol=1e-9, alternatives=forward_mistakes(params, x),
-            what=messages.for_shapes(n, d, h, c))
-    if student.mutated:
-        fail(*messages.forward_mutated(student.mutated))
+            what=messages.for_shapes(n, d, h, c), dims={"N": n, "D": d, "H": h, "C": c}, offsets={"b2": params["b2"]})

@@ -1,7 +1,7 @@
 """Softmax and cross-entropy: properties, stability, and values against the reference."""
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 
 from autograder import messages
 from autograder.grading.feedback import as_array, compare, fail, loss_number
@@ -20,23 +20,36 @@ def check_softmax_rows_sum_to_one(student, reference, shape):
     logits = np.random.default_rng(seed).standard_normal((n, c)) * 3
     probs = as_array(student.softmax(logits), "softmax(logits)")
     compare("softmax(logits)", probs, reference.softmax(logits), rtol=1e-7, atol=1e-12,
-            alternatives={"softmax_columns": columnwise(logits)})
-    if student.mutated:
-        fail(*messages.SOFTMAX_MUTATED)
+            alternatives={"softmax_columns": columnwise(logits)}, dims={"N": n, "C": c}, probabilities="rows",
+            logits=logits)
+
+
+
+def extreme_logits(shape):
+    """(logits with entries like ±1e4, moderate rows to shift by 1000) for a drawn shape; for
+    None, the release's fixed case (EXTREME, and its last row)."""
+    if shape is None:
+        return EXTREME, EXTREME[3:]
+    n, _, _, c, seed = shape
+    rng = np.random.default_rng(seed + 3)
+    return rng.choice([-1e4, 0.0, 1e4], (n, c)) + rng.standard_normal((n, c)), rng.standard_normal((n, c))
 
 
 @pytest.mark.points(4)
-def check_softmax_is_stable_and_shift_invariant(student, reference):
+@given(SHAPES)
+@example(None)  # the release's fixed case (the local check's); the grader draws more from its seed
+def check_softmax_is_stable_and_shift_invariant(student, reference, shape):
     """softmax: no overflow for logits of ±1e4, unchanged by adding a constant to a row
     softmax: нет переполнения при логитах ±1e4, не меняется от прибавления константы к строке"""
-    probs = as_array(student.softmax(EXTREME), "softmax(logits)")
-    if probs.shape != EXTREME.shape or not np.all(np.isfinite(probs)):
+    extreme, moderate = extreme_logits(shape)
+    probs = as_array(student.softmax(extreme), "softmax(logits)")
+    if probs.shape != extreme.shape or not np.all(np.isfinite(probs)):
         fail(*messages.SOFTMAX_OVERFLOW)
-    compare("softmax of extreme logits", probs, reference.softmax(EXTREME), rtol=1e-7, atol=1e-12,
-            alternatives={"softmax_columns": columnwise(EXTREME)})
-    shifted = as_array(student.softmax(EXTREME[3:] + 1000.0), "softmax(logits + 1000)")
-    compare("softmax(logits + 1000)", shifted, reference.softmax(EXTREME[3:]), rtol=1e-7, atol=1e-12,
-            what=messages.SHIFTED_ROWS)
+    compare("softmax of extreme logits", probs, reference.softmax(extreme), rtol=1e-7, atol=1e-12,
+            alternatives={"softmax_columns": columnwise(extreme)}, probabilities="rows", logits=extreme)
+    shifted = as_array(student.softmax(moderate + 1000.0), "softmax(logits + 1000)")
+    compare("softmax(logits + 1000)", shifted, reference.softmax(moderate), rtol=1e-7, atol=1e-12,
+            what=messages.SHIFTED_ROWS, probabilities="rows")
 
 
 def columnwise(logits):
@@ -71,7 +84,7 @@ def check_loss_value(student, reference, shape):
     if loss < 0:
         fail(*messages.negative_loss(loss))
     compare("loss", np.array(loss), np.array(expected), rtol=1e-6, atol=1e-10, n=n, c=logits.shape[1],
-            what=messages.for_batch(n))
+            what=messages.for_batch(n), dims={"N": n, "C": logits.shape[1]})
 
 
 @pytest.mark.points(3)
@@ -84,7 +97,9 @@ def check_dlogits(student, reference, shape):
     _, dlogits = loss_and_grad(student, logits, y)
     _, expected = reference.softmax_cross_entropy(logits, y)
     compare("dlogits", dlogits, expected, rtol=1e-6, atol=1e-10, n=n, c=logits.shape[1],
-            alternatives={"dlogits_no_softmax": (logits - y) / n}, what=messages.for_batch(n))
+            alternatives={"dlogits_no_softmax": (logits - y) / n}, what=messages.for_batch(n),
+            dims={"N": n, "C": logits.shape[1]}, logits=logits,
+            probabilities=(messages.IMPLIED_PROBABILITIES, lambda got: n * got + y))
     loss, dlogits = loss_and_grad(student, EXTREME, np.eye(3)[[0, 1, 2, 0]])
     if not np.isfinite(loss) or not np.all(np.isfinite(as_array(dlogits, "dlogits"))):
         fail(*messages.LOSS_OVERFLOW)
