@@ -176,14 +176,25 @@ def ended_worker(fn: str, why: Pair) -> Pair:
 
 
 def worker_death(code: int | None) -> Pair:
-    """Why the worker is gone, from its exit status (negative: the signal that ended it)."""
-    if code is not None and code < 0:
-        name = signal.Signals(-code).name
+    """Why the worker is gone, from its exit status (negative: the signal that ended it; above 128:
+    a signal as bubblewrap reports one, 128 + its number, which an exit() could also give)."""
+    def signal_words(number: int) -> tuple[str, str, str]:
+        name = signal.Signals(number).name
         en, ru = {"SIGKILL": ("killed (out of memory, or over a limit)", "убит (нехватка памяти или превышен лимит)"),
                   "SIGXCPU": ("over its CPU time limit", "превысил лимит процессорного времени"),
                   "SIGXFSZ": ("wrote a file over the size limit", "записал файл больше допустимого"),
                   "SIGSEGV": ("crashed", "аварийно завершился")}.get(name, ("killed", "убит"))
+        return name, en, ru
+
+    if code is not None and code < 0:
+        name, en, ru = signal_words(-code)
         return f"the worker was {en} ({name})", f"процесс {ru} ({name})"
+    if code is not None and 128 < code < 128 + 65 and code - 128 in signal.valid_signals():
+        name, en, ru = signal_words(code - 128)
+        return (f"the worker ended with status {code}, the sandbox's way of saying it got the signal {name} "
+                f"(128 + its number: {en}), unless network.py called exit({code})",
+                f"процесс завершился с кодом {code}: так песочница сообщает, что он получил сигнал {name} "
+                f"(128 + его номер: {ru}), если только network.py не вызвал exit({code})")
     return (f"the worker exited with status {code} (does network.py call exit()?)",
             f"процесс завершился с кодом {code} (не вызывает ли network.py exit()?)")
 
@@ -483,13 +494,13 @@ def step_not_taken(name: str, what: Pair) -> Pair:
 
 
 def step_returned(name: str, negated: bool, what: Pair) -> Pair:
-    """The step itself (new - old, or old - new: learning_rate * dp) returned instead of the new value."""
-    which = ("the size of the step (learning_rate * dp, old - new)", "величина шага (learning_rate * dp, старое - новое)"
+    """The step itself (new - old, or old - new: learning_rate * dp for SGD) returned instead of the new value."""
+    which = ("the size of the step (old - new)", "величина шага (старое - новое)"
              ) if negated else ("the step (new - old)", "шаг (новое - старое)")
     return (f"{name} is {which[0]}, not the new value{what[0]}: return the parameters after the step, "
-            f"p - learning_rate * dp.",
+            f"the old value minus the step.",
             f"{name} — это {which[1]}, а не новое значение{what[1]}: возвращайте параметры после шага, "
-            f"p - learning_rate * dp.")
+            f"старое значение минус шаг.")
 
 
 def hyperparameter_ignored(fn: str, key: str, used, given, what: Pair) -> Pair:

@@ -76,6 +76,12 @@ SHAPED = {
     "the step returned": ("updates", [("return {k: params[k] - learning_rate * grads[k] for k in params}",
                                        "return {k: learning_rate * grads[k] for k in params}")],
                           "is the size of the step", "величина шага"),
+    # the red team's: Adam's step returned, in Algorithm 1's form (epsilon added to the corrected sqrt(v)),
+    # is named against the form it was written in, not as a mismatch with Keras's form
+    "Adam's step returned": ("updates", [("new_params[k] = params[k] - lr_t * new_m[k] / (np.sqrt(new_v[k]) + epsilon)",
+                                          "new_params[k] = learning_rate * (new_m[k] / (1 - beta1**t)) / "
+                                          "(np.sqrt(new_v[k] / (1 - beta2**t)) + epsilon)")],
+                             "is the size of the step (old - new)", "величина шага (старое - новое)"),
     "dlogits over C": ("softmax_loss", [("dlogits = (exp / sums - Y) / n", "dlogits = (exp / sums - Y) / Y.shape[1]")],
                        "divided by C = 3 where N = 4 was due", "поделён на C = 3, а нужно на N = 4"),
     "softmax over the batch": ("softmax_loss", [("return exp / exp.sum(axis=1, keepdims=True)",
@@ -175,3 +181,13 @@ def test_russian_feedback_says_where_in_russian(tmp_path):
     assert any("на шаге t=" in r.ru for r in failed)
     for r in failed:
         assert " at step" not in r.ru and "'s " not in r.ru
+
+
+def test_adams_step_returned_is_named_by_every_adam_check(tmp_path):
+    """Algorithm 1's step returned in the parameters' place differs from Keras's form by more than
+    its tolerance: each check must compare it with the form it was written in (check_updates.
+    nearest_form), or the engine sees no relation and says only where it differs (red team)."""
+    area, edits, en, ru = SHAPED["Adam's step returned"]
+    failed = failures(tmp_path, area, edits)
+    assert len(failed) == 3, [r.name for r in failed]  # the public and hidden Adam checks, and the 2-point one
+    assert all(en in r.en and ru in r.ru for r in failed), [r.en for r in failed]

@@ -69,7 +69,7 @@ ARGUMENTS = {
     "quick_run_no_training": ("1",),
 }
 MORE_CALLS = [("no_network_py", ("alice.zip", False)),("not_an_adam_step", ("W1[3, 2]", 0.125, 0.25, False)),
-              ("lower_precision", ("loss", 7, "float32", None, ("", ""), ("", ""))),("worker_death", (-9,)), ("worker_death", (-24,)), ("worker_death", (-11,)), ("worker_death", (None,)),
+              ("lower_precision", ("loss", 7, "float32", None, ("", ""), ("", ""))),("worker_death", (-9,)), ("worker_death", (-24,)), ("worker_death", (-11,)), ("worker_death", (None,)), ("worker_death", (139,)), ("worker_death", (137,)),
               ("factor_of", ("dlogits", "times", "N", 4, "", 0, False, False, ("", ""))),
               ("factor_of", ("loss", "over", "C", 3, "", 0, False, False, ("", ""))),
               ("factor_of", ("loss", "product", "N", 4, "N", 4, False, False, ("", ""))),

@@ -96,11 +96,27 @@ def _compare_adam_step(student, reference, params, grads, m, v, t, hyper, hyper_
                     relatives=moment_relatives(which, grads[k], m[k], v[k], keras_form[1][k], keras_form[2][k],
                                                b1, b2, t, [params[k], keras_form[0][k], alg1[0][k]]),
                     terms=moment_terms(which, grads[k], (m if which == "m" else v)[k], b1 if which == "m" else b2))
-        target = alg1[0][k] if np.allclose(new[k], alg1[0][k], rtol=1e-7, atol=1e-10) else keras_form[0][k]
+        target = nearest_form(new[k], params[k], [keras_form[0][k], alg1[0][k]])
         compare(f"params[{k!r}]", new[k], target, rtol=1e-7, atol=1e-10, what=step,
                 alternatives={key: forms and [f[k] for f in forms] for key, forms in mistakes.items()},
                 old=params[k], quantities=quantities, promise="adam")
     return forms, (new, new_m, new_v)
+
+
+def nearest_form(got, old, forms):
+    """Of the accepted forms of a step's new value, the one the student's is nearest to, as a
+    value or as a step (its step, its sign flipped, or the step returned in the value's place), so
+    that the engine compares a wrong answer with the form it was written in (Algorithm 1's step
+    returned is named as a step, not as a mismatch with Keras's form)."""
+    if not isinstance(got, np.ndarray) or got.shape != np.shape(old) or got.dtype.kind != "f":
+        return forms[0]
+
+    def distance(form):
+        step = form - old
+        return min(np.max(np.abs(got - form)), np.max(np.abs(got - step)), np.max(np.abs(got + step)),
+                   np.max(np.abs(got - old + step)))
+
+    return min(forms, key=distance)
 
 
 def epsilon_inside_keras(params, keras_form, t, lr, b1, b2, eps):
