@@ -188,7 +188,7 @@ def test_the_reference_passes_every_check_on_many_more_cases():
 
     plugin = run_checks(LocalStudent(network), live_reference(), None,
                         ["forward", "softmax_loss", "gradients", "updates"], profile="thorough")
-    assert len(plugin.results) == 11
+    assert len(plugin.results) == 12
     assert [(r.name, r.en) for r in plugin.results if r.status != "passed"] == []
 
 

@@ -134,8 +134,11 @@ def test_a_wrong_learning_rate_is_not_an_adam_variant():
 # -- the release's recorded answers earn nothing on their own ---------------------------------
 @pytest.fixture(scope="module")
 def recorded():
-    """The reference's answers for the public checks, as `mnist-hw release` records them."""
-    return json.dumps(record_answers([a for a in scheme.AUTOGRADED_KEYS if a != "training"]))
+    """The reference's answers for the public checks, as `mnist-hw release` records them: those of the
+    areas whose public checks grade fixed inputs only (forward, softmax and loss; gradients are checked
+    against the student's own numbers). The updates' answers (the public Adam check's five steps at
+    two settings, 2 MB) would not fit in a network.py, which is refused over 1 MiB."""
+    return json.dumps(record_answers(["forward", "softmax_loss", "gradients"]))
 
 
 def test_replayed_answers_pass_the_local_check_and_score_nothing(tmp_path, recorded, sandbox_mode):

@@ -647,13 +647,17 @@ class Sandbox:
         self.close()
 
 
-ERROR_CHARS, WHERE_CHARS = 2000, 500  # of an error's text and of the line it names, as the worker's describe cuts them
+# Of an error's text (the worker's describe cuts it so) and of the line it names (which it does not
+# cut: the student's own source line, which the report shows up to its field limit).
+ERROR_CHARS, WHERE_CHARS = 2000, 2000
 
 
 def bounded_text(value, limit: int = ERROR_CHARS) -> str:
     """What the worker says in words (an error, the line it names) as text of at most `limit`
-    characters, whatever it sent: the worker's own describe() cuts them so, a forged answer may not."""
-    return (value if isinstance(value, str) else "")[:limit]
+    characters and how many more were cut, whatever it sent: a forged answer may send anything."""
+    from autograder import inert
+
+    return inert.capped(value if isinstance(value, str) else "", limit)
 
 
 class AnswerBudgetSpent(Exception):
