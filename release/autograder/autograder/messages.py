@@ -358,11 +358,6 @@ def wrong_sign(name: str, what: Pair, shown: Pair) -> Pair:
             f"{name} имеет неверный знак{what[1]}: это в точности минус верное значение.{shown[1]}")
 
 
-def constant_factor(name: str, scale: float, what: Pair, shown: Pair) -> Pair:
-    return (f"{name} is off by a constant factor of {scale:.4g}{what[0]}.{shown[0]}",
-            f"{name} отличается от верного постоянным множителем {scale:.4g}{what[1]}.{shown[1]}")
-
-
 def mismatch(name: str, what: Pair, shown: Pair) -> Pair:
     return (f"{name} does not match the expected values{what[0]}.{shown[0]}",
             f"{name} не совпадает с ожидаемыми значениями{what[1]}.{shown[1]}")

@@ -47,16 +47,20 @@ ADAM_HYPER = [(1e-3, 0.9, 0.999, 1e-7), (1e-2, 0.8, 0.99, 1e-8)]
 def check_adam_steps(student, reference, shape, hyper):
     """adam_update: m, v and the parameters over 5 steps from the reference's state (Algorithm 1 or the Keras form)
     adam_update: m, v и параметры за 5 шагов из состояния эталона (Алгоритм 1 или форма Keras)"""
-    n, d, h, c, seed = shape
-    params, _, _ = problem(n, d, h, c, seed)
-    m = {k: np.zeros_like(p) for k, p in params.items()}
-    v = {k: np.zeros_like(p) for k, p in params.items()}
-    rng = np.random.default_rng(seed + 11)
-    for t in range(1, 6):
-        grads = {k: rng.standard_normal(p.shape) * 0.1 for k, p in params.items()}
+    params, m, v, steps = adam_problem(shape)
+    for t, grads in enumerate(steps, start=1):
         forms, _ = _compare_adam_step(student, reference, params, grads, m, v, t, hyper)
         # each step starts from the reference's state, so that every call is one the release recorded
         params, m, v = forms["keras"]
+
+
+def adam_problem(shape):
+    """Adam's checks' problem for a drawn shape: (params, zero m, zero v, the gradients of steps 1 to 5)."""
+    n, d, h, c, seed = shape
+    params, _, _ = problem(n, d, h, c, seed)
+    rng = np.random.default_rng(seed + 11)
+    steps = [{k: rng.standard_normal(p.shape) * 0.1 for k, p in params.items()} for _ in range(5)]
+    return params, {k: np.zeros_like(p) for k, p in params.items()}, {k: np.zeros_like(p) for k, p in params.items()}, steps
 
 
 def _compare_adam_step(student, reference, params, grads, m, v, t, hyper, hyper_relation=None) -> tuple[dict, tuple]:
@@ -132,13 +136,8 @@ def epsilon_inside_keras(params, keras_form, t, lr, b1, b2, eps):
 def check_adam(student, reference, shape, hyper):
     """adam_update: m, v and the parameters over 5 steps (Algorithm 1 or the Keras form)
     adam_update: m, v и параметры за 5 шагов (Алгоритм 1 или форма Keras)"""
-    n, d, h, c, seed = shape
-    params, _, _ = problem(n, d, h, c, seed)
-    m = {k: np.zeros_like(p) for k, p in params.items()}
-    v = {k: np.zeros_like(p) for k, p in params.items()}
-    rng = np.random.default_rng(seed + 11)
-    for t in range(1, 6):
-        grads = {k: rng.standard_normal(p.shape) * 0.1 for k, p in params.items()}
+    params, m, v, steps = adam_problem(shape)
+    for t, grads in enumerate(steps, start=1):
         _, (params, m, v) = _compare_adam_step(student, reference, params, grads, m, v, t, hyper,
                                                hyper_relation=ignored_hyperparameter)
 
