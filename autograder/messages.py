@@ -206,6 +206,13 @@ def wrote_too_much(mib_used: float, files: int, mib_limit: float, files_limit: i
             f"{mib_limit:.0f} МиБ и {files_limit:,} файлов)")
 
 
+def output_cut(count: int) -> Pair:
+    """Between the first and the last part of what the student's code printed: how much was left out
+    (autograder/sandbox/printed.py). Printing too much costs no point: only the text is cut."""
+    return (f"{count:,} more bytes of output cut (printing costs no points, only the text shown is cut)",
+            f"вырезано ещё {count:,} байт вывода (печать не стоит баллов, сокращён только показанный текст)")
+
+
 def sent_too_much(mib_sent: float, mib_limit: float) -> Pair:
     """Why the worker was killed: it wrote more to the grader than a whole grading may."""
     return (f"sent back more than a grading allows ({mib_sent:.0f} MiB; the limit is {mib_limit:.0f} MiB in all)",
