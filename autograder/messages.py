@@ -222,6 +222,32 @@ def sent_too_much(mib_sent: float, mib_limit: float) -> Pair:
 
 # not student-facing (a grader's failure is shown as such, with this reason, to the instructor)
 GRADER_OUT_OF_MEMORY = "the grading process reached its own memory cap (grade.GRADER_MEMORY_BYTES)"
+# Why a value the student's function returned cannot cross the wire (autograder/sandbox/wire.py's
+# ProtocolError codes), with its details ({0}, {1}) filled in.
+UNRETURNABLE = {
+    "nesting": ("it is nested deeper than 16 levels", "его вложенность глубже 16 уровней"),
+    "dtype": ("an array of dtype {0} cannot be sent: only plain numeric arrays",
+              "массив типа {0} нельзя передать: только обычные числовые массивы"),
+    "type": ("a {0} cannot be sent: only arrays, numbers, strings, lists, tuples, dicts",
+             "значение типа {0} нельзя передать: только массивы, числа, строки, списки, кортежи, словари"),
+    "key": ("the dict key {0} (a {1}) cannot be sent: a dict's keys must be str, int, float, bool, None, "
+            "numpy scalars or tuples of those",
+            "ключ словаря {0} (типа {1}) нельзя передать: ключи словаря должны быть str, int, float, bool, None, "
+            "скалярами numpy или кортежами из них"),
+    "header": ("its description takes {0} bytes, over the limit of {1}",
+               "его описание занимает {0} байт, больше предела {1}"),
+}
+
+
+def cannot_be_returned(code: str, details: list) -> Pair:
+    """The value a student's function returned cannot be sent back to the grader: why (UNRETURNABLE[code],
+    its details filled in; an unknown code is named as it came)."""
+    details = [*details, "?", "?"][:2]
+    en, ru = UNRETURNABLE.get(code, (code, code))
+    return (f"the result cannot be returned: {en.format(*details)}",
+            f"результат нельзя вернуть: {ru.format(*details)}")
+
+
 NOT_AN_ANSWER: Pair = ("the worker sent something that is not an answer", "процесс прислал не ответ")
 OUT_OF_STEP: Pair = ("the worker's answers are out of step (forged output?)",
                      "ответы процесса не соответствуют запросам (подделанный вывод?)")

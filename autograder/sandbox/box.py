@@ -590,6 +590,8 @@ class Sandbox:
         if self.dead:
             raise self.dead
         answer = self._answer(timeout or self.limits.call_seconds)
+        if not answer["ok"] and (refused := wire.refused_value(answer, bounded_text)):
+            raise refused  # its value cannot cross: said here, in both languages, from the code it sent
         if not answer["ok"]:  # the student's words: text, and bounded, before anything here shows them
             raise WorkerError("raised", bounded_text(answer.get("error", "")), bounded_text(answer.get("where", ""),
                                                                                           WHERE_CHARS))
