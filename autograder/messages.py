@@ -1109,6 +1109,61 @@ def adds_up(public: float, grader_only: float, total: float) -> Pair:
             "оцениваемые баллы задания (письменный вывод оценивает преподаватель).")
 
 
+# -- the student kit's commands (assignment/cli.py: data fetch, data status, train, keras, compare) --
+KIT = {
+    "already_there": ("MNIST is already in {0}, all four files verified: nothing to do.",
+                      "MNIST уже в {0}, все четыре файла проверены: делать нечего."),
+    "fetched_from": ("{0}  from {1}", "{0}  из {1}"),
+    "sources_failed": ("({0} source(s) failed before one worked; first: {1})",
+                       "({0} источник(ов) не сработали, прежде чем сработал один; первый: {1})"),
+    "fetched": ("MNIST is in {0}, all four files verified.", "MNIST в {0}, все четыре файла проверены."),
+    "not_writable": ("{0}: {1}. {2} must be a directory that you can create and write to.",
+                     "{0}: {1}. {2} должен быть папкой, которую вы можете создать и в которую можете писать."),
+    "status_file": ("file", "файл"), "status_state": ("status", "состояние"),
+    "status_ok": ("ok", "в порядке"), "status_missing": ("missing", "нет"),
+    "status_fix": ("Run `mnist-hw data fetch --data-dir {0}` to fetch what is missing or bad.",
+                   "Запустите `mnist-hw data fetch --data-dir {0}`, чтобы скачать недостающее или испорченное."),
+    "the_reference": ("the reference network", "эталонную сеть"),
+    "training": ("Training {0}: 784-{1}-10, {2}, batch {3}, {4} epochs, validation_split 0.2, seed {5}",
+                 "Обучаем {0}: 784-{1}-10, {2}, пакет {3}, эпох: {4}, validation_split 0.2, seed {5}"),
+    "training_keras": ("Training the lesson's Keras model: 784-800-10, Adam, batch 200, {0} epochs, "
+                       "validation_split 0.2, seed {1}",
+                       "Обучаем модель Keras из урока: 784-800-10, Adam, пакет 200, эпох: {0}, "
+                       "validation_split 0.2, seed {1}"),
+    "training_stopped": ("training stopped: {0}", "обучение остановилось: {0}"),
+    "test_accuracy": ("Test accuracy: [bold]{0:.2%}[/] (test loss {1:.4f}); {2:.2f} s per epoch",
+                      "Точность на тесте: [bold]{0:.2%}[/] (потери на тесте {1:.4f}); {2:.2f} с на эпоху"),
+    "wrote_two": ("Wrote {0} and {1}", "Записаны {0} и {1}"),
+    "wrote": ("Wrote {0}", "Записан {0}"),
+    "no_reference": ("reference.json was not found (it ships with the assignment, beside mnist.ipynb): "
+                     "compared without it.",
+                     "reference.json не найден (он поставляется с заданием, рядом с mnist.ipynb): "
+                     "сравнение без него."),
+    "bad_lang": ("--lang {0}: the languages are ru and en", "--lang {0}: языки — ru и en"),
+    "no_runs": ("no run under {0} yet: train your network first (`mnist-hw train --network network.py`, and "
+                "`mnist-hw keras` for the Keras model), or name the runs to compare: mnist-hw compare RUN...",
+                "в {0} ещё нет запусков: сначала обучите сеть (`mnist-hw train --network network.py`, а "
+                "`mnist-hw keras` — для модели Keras) или назовите запуски для сравнения: mnist-hw compare RUN..."),
+    "no_network": ("{0}: no such file. Give the path of your network.py.",
+                   "{0}: такого файла нет. Укажите путь к вашему network.py."),
+    "does_not_import": ("{0} does not import: {1}", "{0} не импортируется: {1}"),
+    "exits_at_import": ("{0} calls exit() while it is imported (SystemExit: {1}): remove that call.",
+                        "{0} вызывает exit() при импорте (SystemExit: {1}): уберите этот вызов."),
+    "does_not_define": ("{0} does not define {1}; keep the names of the stub.",
+                        "{0} не определяет {1}; сохраните имена из заготовки."),
+    "keras_missing": ("Keras is not installed ({0}). Install Keras 3 on TensorFlow (CPU) in the assignment's folder "
+                      "with `{1}`, then run this again.",
+                      "Keras не установлен ({0}). Установите Keras 3 с TensorFlow (CPU) в папке задания командой "
+                      "`{1}` и запустите снова."),
+}
+
+
+def kit(key: str, *facts) -> Pair:
+    """KIT[key] with its facts ({0}, {1}, ...) filled in, in both languages."""
+    en, ru = KIT[key]
+    return en.format(*facts), ru.format(*facts)
+
+
 def say(pair: Pair, lang: str) -> str:
     """One language of a pair: "ru" or "en"."""
     return pair[1] if lang == "ru" else pair[0]

@@ -102,3 +102,37 @@ def test_ctrl_c_during_grading_says_what_is_kept_and_the_next_run_goes_on(mnist_
     again = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr
     assert f"1 of {len(subs)} unchanged since their last grading" in " ".join(again.stderr.split())
+
+
+def in_locale(lang, *args, cwd=ROOT, **env):
+    """`mnist-hw ARGS` run as a student runs it, with LANG=`lang` (LC_ALL and LC_MESSAGES unset)."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
+    environ.update(LANG=lang, COLUMNS="400", PYTHONDONTWRITEBYTECODE="1", **env)
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, env=environ, capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.mark.parametrize("args, en, ru", [
+    (["data", "fetch", "--data-dir", "{mnist}", "--mirror", "http://127.0.0.1:9/"], "all four files verified: "
+     "nothing to do", "все четыре файла проверены: делать нечего"),
+    (["data", "status", "--data-dir", "{tmp}/empty"], "to fetch what is missing or bad",
+     "чтобы скачать недостающее или испорченное"),
+    (["train", "--network", "{tmp}/nowhere.py"], "no such file. Give the path of your network.py",
+     "такого файла нет. Укажите путь к вашему network.py"),
+    (["compare"], "yet: train your network first", "ещё нет запусков: сначала обучите сеть"),
+    (["keras", "--out", "/dev/null/out"], "must be a directory that you can create and write to",
+     "должен быть папкой, которую вы можете создать и в которую можете писать"),
+])
+def test_every_kit_command_follows_the_locale_and_lang_overrides_it(args, en, ru, mnist_dir, tmp_path):
+    """The kit's commands speak as `check` does (assignment.cli.chosen_lang): Russian where LANG says
+    ru, English where it says otherwise, and --lang over either."""
+    args = [a.format(mnist=mnist_dir, tmp=tmp_path) for a in args]
+    said = {}
+    for lang, extra in (("ru_RU.UTF-8", []), ("en_US.UTF-8", []), ("ru_RU.UTF-8", ["--lang", "en"]),
+                        ("C.UTF-8", ["--lang", "ru"])):
+        done = in_locale(lang, *args, *extra, cwd=tmp_path, MNIST_HW_DATA_DIR=str(mnist_dir))
+        said[lang, tuple(extra)] = " ".join((done.stdout + done.stderr).split())
+        assert "Traceback" not in said[lang, tuple(extra)]
+    assert ru in said["ru_RU.UTF-8", ()] and en not in said["ru_RU.UTF-8", ()]
+    assert en in said["en_US.UTF-8", ()] and ru not in said["en_US.UTF-8", ()]
+    assert en in said["ru_RU.UTF-8", ("--lang", "en")] and ru in said["C.UTF-8", ("--lang", "ru")]
