@@ -99,6 +99,28 @@ def newer_syntax(line: int, code: str, construct: str) -> Pair:
             f"(строка {line}: `{code}`)")
 
 
+# Constructs that the grader's Python reads and an older Python a student may run `check` on does not
+# (autograder/sandbox/source.py, run on Python 3.10).
+OLDER_PYTHON_READS = {
+    "except_star": ("an `except*` clause (Python 3.11, PEP 654)", "блок `except*` (Python 3.11, PEP 654)"),
+}
+
+
+def your_python_cannot_read(line: int, code: str, construct: str, yours: str) -> Pair:
+    """network.py uses a construct the grader's Python reads and the Python running `check` does not:
+    the check cannot run network.py here, and says so (the grader will read it and grade it)."""
+    from autograder.manifest import GRADER_PYTHON_TEXT as version
+
+    what_en, what_ru = OLDER_PYTHON_READS[construct]
+    return (f"network.py line {line} uses {what_en}: the grader's Python {version} reads it, but this Python "
+            f"{yours} cannot, so `mnist-hw check` cannot run network.py here and counts 0 here only; the grader "
+            f"grades it. To check it here, run `mnist-hw check` with Python {version} or later. (line {line}: `{code}`)",
+            f"в network.py, строка {line}, используется {what_ru}: Python {version} системы оценки его читает, "
+            f"а этот Python {yours} — нет, поэтому `mnist-hw check` не может запустить network.py здесь и "
+            f"считает 0 только здесь; система оценки его оценит. Чтобы проверить здесь, запустите "
+            f"`mnist-hw check` на Python {version} или новее. (строка {line}: `{code}`)")
+
+
 def syntax_error(line: int, code: str, error: str) -> Pair:
     """network.py is not valid Python for the grader's Python (scores 0)."""
     from autograder.manifest import GRADER_PYTHON_TEXT as version

@@ -71,6 +71,7 @@ ARGUMENTS = {
     "quick_run_no_training": ("1",),
     "cannot_be_returned": ("key", ["frozenset({1})", "frozenset"]),
     "kit": ("fetched", "/home/a/mnist"),
+    "your_python_cannot_read": (7, "except* ValueError:", "except_star", "3.10"),
 }
 MORE_CALLS = [("no_network_py", ("alice.zip", False)),("not_an_adam_step", ("W1[3, 2]", 0.125, 0.25, False)),
               ("lower_precision", ("loss", 7, "float32", None, ("", ""), ("", ""))),("worker_death", (-9,)), ("worker_death", (-24,)), ("worker_death", (-11,)), ("worker_death", (None,)), ("worker_death", (139,)), ("worker_death", (137,)),
