@@ -209,3 +209,7 @@ def test_a_value_that_cannot_cross_is_said_in_russian():
     error = wire.refused_value(wire.unreturnable(caught.value), lambda text, limit: str(text)[:limit])
     assert error.message.startswith("the result cannot be returned: the dict key frozenset({1}) (a frozenset)")
     assert error.ru.startswith("результат нельзя вернуть: ключ словаря frozenset({1}) (типа frozenset)")
+    from autograder.grading.calls import explain
+
+    en, ru = explain("forward", error, {})  # as a check's failure says it
+    assert en.startswith("forward: the result cannot be returned") and ru.startswith("forward: результат нельзя")

@@ -72,7 +72,7 @@ def refused_value(answer: dict, bound) -> WorkerError | None:
     if not isinstance(why, list) or not why:
         return None
     code, *details = [bound(part, 200) for part in why[:3]]
-    return WorkerError.said("raised", messages.cannot_be_returned(code, details))
+    return WorkerError.said("unreturnable", messages.cannot_be_returned(code, details))
 
 
 def not_an_answer(exc: Exception) -> WorkerError:
