@@ -102,3 +102,79 @@ def test_ctrl_c_during_grading_says_what_is_kept_and_the_next_run_goes_on(mnist_
     again = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr
     assert f"1 of {len(subs)} unchanged since their last grading" in " ".join(again.stderr.split())
+
+
+def in_locale(lang, *args, cwd=ROOT, **env):
+    """`mnist-hw ARGS` run as a student runs it, with LANG=`lang` (LC_ALL and LC_MESSAGES unset)."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
+    environ.update(LANG=lang, COLUMNS="400", PYTHONDONTWRITEBYTECODE="1", **env)
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, env=environ, capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.mark.parametrize("args, en, ru", [
+    (["data", "fetch", "--data-dir", "{mnist}", "--mirror", "http://127.0.0.1:9/"], "all four files verified: "
+     "nothing to do", "все четыре файла проверены: делать нечего"),
+    (["data", "status", "--data-dir", "{tmp}/empty"], "to fetch what is missing or bad",
+     "чтобы скачать недостающее или испорченное"),
+    (["train", "--network", "{tmp}/nowhere.py"], "no such file. Give the path of your network.py",
+     "такого файла нет. Укажите путь к вашему network.py"),
+    (["compare"], "yet: train your network first", "ещё нет запусков: сначала обучите сеть"),
+    (["keras", "--out", "/dev/null/out"], "must be a directory that you can create and write to",
+     "должен быть папкой, которую вы можете создать и в которую можете писать"),
+])
+def test_every_kit_command_follows_the_locale_and_lang_overrides_it(args, en, ru, mnist_dir, tmp_path):
+    """The kit's commands speak as `check` does (assignment.cli.chosen_lang): Russian where LANG says
+    ru, English where it says otherwise, and --lang over either."""
+    args = [a.format(mnist=mnist_dir, tmp=tmp_path) for a in args]
+    said = {}
+    for lang, extra in (("ru_RU.UTF-8", []), ("en_US.UTF-8", []), ("ru_RU.UTF-8", ["--lang", "en"]),
+                        ("C.UTF-8", ["--lang", "ru"])):
+        done = in_locale(lang, *args, *extra, cwd=tmp_path, MNIST_HW_DATA_DIR=str(mnist_dir))
+        said[lang, tuple(extra)] = " ".join((done.stdout + done.stderr).split())
+        assert "Traceback" not in said[lang, tuple(extra)]
+    assert ru in said["ru_RU.UTF-8", ()] and en not in said["ru_RU.UTF-8", ()]
+    assert en in said["en_US.UTF-8", ()] and ru not in said["en_US.UTF-8", ()]
+    assert en in said["ru_RU.UTF-8", ("--lang", "en")] and ru in said["C.UTF-8", ("--lang", "ru")]
+
+
+# TensorFlow's C++ start-up lines (absl's notice, oneDNN's announcement), which TF_CPP_MIN_LOG_LEVEL does not
+# silence; TF_ENABLE_ONEDNN_OPTS=0 would, but it changes Keras's numbers (the reference must reproduce).
+TF_START_UP = ("All log messages before absl::InitializeLog()", "oneDNN custom operations are on")
+
+
+@pytest.mark.keras
+def test_tensorflows_start_up_lines_reach_no_student(mnist_dir, tmp_path):
+    """`mnist-hw keras`, `mnist-hw compare` and the notebook's Keras cell (run in a real kernel,
+    which forwards what the process writes on its file descriptor 2) say neither line, while
+    TensorFlow imported plainly does (so the test can fail), and oneDNN stays on."""
+    plain = subprocess.run([sys.executable, "-c", "import tensorflow as tf; tf.constant(1.0) + 1"], capture_output=True,
+                           text=True, timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    assert all(line in plain.stderr for line in TF_START_UP), plain.stderr  # what there is to silence
+    keras = in_locale("C.UTF-8", "keras", "--epochs", "1", "--out", str(tmp_path / "runs/keras"), cwd=tmp_path,
+                      MNIST_HW_DATA_DIR=str(mnist_dir))
+    assert keras.returncode == 0, keras.stderr
+    compare = in_locale("C.UTF-8", "compare", str(tmp_path / "runs/keras"), str(ROOT / "solution/reference.json"),
+                        "--out", str(tmp_path / "compare.png"), cwd=tmp_path)
+    assert compare.returncode == 0, compare.stderr
+    nbformat = pytest.importorskip("nbformat")
+    from nbclient import NotebookClient
+
+    from autograder.authoring import notebook_source
+
+    cells = ["from assignment import keras_model, runs\nfrom assignment.data import load_mnist\n"
+             "mnist = load_mnist()\nEPOCHS = 1", notebook_source.KERAS]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    environ = {"MNIST_HW_DATA_DIR": str(mnist_dir), "PYTHONPATH": str(ROOT)}
+    old = {k: os.environ.get(k) for k in environ}
+    os.environ.update(environ)  # the kernel's environment is this process's
+    try:
+        NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    finally:
+        for k, v in old.items():
+            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+    cell = " ".join(o.get("text", "") for o in notebook.cells[1].outputs)
+    assert "Keras test accuracy" in cell, cell
+    for said in (keras.stdout + keras.stderr, compare.stdout + compare.stderr, cell):
+        assert not [line for line in TF_START_UP if line in said], said
+    assert "TF_ENABLE_ONEDNN_OPTS" not in os.environ

@@ -134,6 +134,7 @@ def test_no_source_works_gives_one_clear_error(tmp_path):
         fetch.fetch(tmp_path, sources=("mirrors",), mirrors=("http://127.0.0.1:9/",), timeout=2)
     message = str(info.value)
     assert "train-images-idx3-ubyte" in message and "127.0.0.1:9" in message and "copy the four MNIST files" in message
+    assert "скопируйте туда четыре файла MNIST" in info.value.ru and "127.0.0.1:9" in info.value.ru
     assert list(tmp_path.iterdir()) == []
 
 

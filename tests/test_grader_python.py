@@ -75,3 +75,24 @@ def test_the_graders_python_is_said_where_students_and_instructors_look():
     built = release.Release()
     release.gradescope(built)
     assert f"PYTHON=python{version}\n" in built.grader["setup.sh"].decode()
+
+
+EXCEPT_STAR = ("import numpy as np\n\n\ndef relu(x):\n    try:\n        return np.maximum(x, 0)\n"
+               "    except* ValueError:\n        raise\n")
+
+
+@pytest.mark.parametrize("python", [None, *pythons()], ids=lambda p: "this" if p is None else Path(p).parts[-3])
+def test_except_star_is_read_as_the_grader_reads_it_and_an_older_python_says_so(python):
+    """`except*` (Python 3.11) is the grader's Python's syntax: accepted wherever the Python running
+    the check reads it too; on Python 3.10, which cannot, the student is told the truth (the
+    grader reads it, this Python cannot: check with 3.11 or later), never that it is invalid."""
+    found = verdict(python, EXCEPT_STAR)
+    older = python is not None and Path(python).parts[-3].startswith("3.10")
+    if not older:
+        assert found is None
+        return
+    en, ru = found
+    assert en.startswith("network.py line 7 uses an `except*` clause (Python 3.11, PEP 654): the grader's Python "
+                         f"{manifest.GRADER_PYTHON_TEXT} reads it, but this Python 3.10 cannot"), en
+    assert "is not valid Python" not in en and "would score 0" not in en
+    assert f"with Python {manifest.GRADER_PYTHON_TEXT} or later" in en and "Python 3.10" in ru

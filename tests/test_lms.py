@@ -205,6 +205,31 @@ def test_bulk_hygiene_is_per_student(tmp_path):
     assert identities(zipped)[1]["Jane Doe_7"][1] == src["bug"].encode()  # a student's own zip is read
 
 
+HELPER = "import numpy as np\n\n\ndef relu(x):\n    return np.maximum(x, 0)\n"
+
+
+def test_a_helper_module_of_ones_own_is_named_in_a_bulk_download(tmp_path):
+    """A student's nn_utils.py beside network.py is theirs, whether they uploaded the folder's
+    files or a zip of it (Moodle and Canvas alike): named as such, as in a plain submission."""
+    uses_helper = SOLUTION.read_text().replace("import numpy as np", "import numpy as np\nfrom nn_utils import relu", 1)
+    inner = io.BytesIO()
+    write_zip(inner, {"hw/network.py": uses_helper, "hw/nn_utils.py": HELPER, "hw/notes/draft.py": "x = 1\n"})
+    moodle = write_zip(tmp_path / "m.zip", {"Jane Doe_7_assignsubmission_file/hw.zip": inner.getvalue(),
+                                            "Ivan_8_assignsubmission_file/network.py": uses_helper,
+                                            "Ivan_8_assignsubmission_file/nn_utils.py": HELPER,
+                                            "Eve_9_assignsubmission_file/network.py": uses_helper})
+    canvas_zip = write_zip(tmp_path / "c.zip", {"doejane_101_5001_hw.zip": inner.getvalue()})
+    found = {s.name: s for s in bulk.submissions(moodle)[1] + bulk.submissions(canvas_zip)[1]}
+    assert found["Jane Doe_7"].own == found["Ivan_8"].own == frozenset({"nn_utils"})
+    assert found["Eve_9"].own == frozenset()  # no helper of hers: the import rule's own message
+    assert [s.own for n, s in found.items() if n.startswith("doejane")] == [frozenset({"nn_utils"})]
+    mnist_hw("grade", moodle, "--out", tmp_path / "out", "--skip-training")
+    said = "only network.py is graded: put nn_utils.py's functions into network.py"
+    for name in ("Jane Doe_7", "Ivan_8"):
+        assert said in (tmp_path / "out" / name / "feedback.en.md").read_text(), name
+    assert said not in (tmp_path / "out" / "Eve_9" / "feedback.en.md").read_text()
+
+
 def test_plain_submissions_are_not_taken_for_a_bulk_download(tmp_path):
     (tmp_path / "alice").mkdir()
     (tmp_path / "alice/network.py").write_text("x = 1\n")

@@ -1,8 +1,10 @@
 """Every message of autograder/messages.py, found by enumerating the module (a new message is
 tested without a new test): both languages present, each in its own script, and the same
 numbers, backticked names and function names in both."""
+import ast
 import inspect
 import re
+from pathlib import Path
 
 import pytest
 
@@ -67,6 +69,9 @@ ARGUMENTS = {
     "syntax_error": (4, "x = 1 +", "invalid syntax"),
     "adds_up": (51, 39, 90),
     "quick_run_no_training": ("1",),
+    "cannot_be_returned": ("key", ["frozenset({1})", "frozenset"]),
+    "kit": ("fetched", "/home/a/mnist"),
+    "your_python_cannot_read": (7, "except* ValueError:", "except_star", "3.10"),
 }
 MORE_CALLS = [("no_network_py", ("alice.zip", False)),("not_an_adam_step", ("W1[3, 2]", 0.125, 0.25, False)),
               ("lower_precision", ("loss", 7, "float32", None, ("", ""), ("", ""))),("worker_death", (-9,)), ("worker_death", (-24,)), ("worker_death", (-11,)), ("worker_death", (None,)), ("worker_death", (139,)), ("worker_death", (137,)),
@@ -83,6 +88,7 @@ MORE_CALLS = [("no_network_py", ("alice.zip", False)),("not_an_adam_step", ("W1[
               ("training_too_slow", (3, 2400, 60.0, 600.0, 20.0, None)),
               ("import_time_work", ("assignment.training.fit", "ValueError: 7", ("", ""))),
               ("import_time_work", ("assignment.data.nothing_named", "ValueError: 7", ("", "")))]
+MORE_CALLS += [("cannot_be_returned", (code, ["float128", "2000000"])) for code in messages.UNRETURNABLE]
 MORE_CALLS += [("newer_syntax", (4, "x = f'{1}'", construct)) for construct in messages.NEWER_SYNTAX]
 
 
@@ -157,3 +163,53 @@ def test_a_location_the_grader_cannot_parse_is_passed_on_as_it_is():
     assert messages.location("") == ("", "")
     assert messages.location("line 3") == (" (line 3)", " (line 3)")
     assert messages.location("network.py line 3, in f: x = 1")[1] == " (network.py, строка 3, в f: x = 1)"
+
+
+# Words the code writes outside this module that are never a student's to read, each with why.
+NOT_STUDENT_TEXT = {("worker.py", "unknown op"): "the grader never sends another op: a grader's bug, not a student's"}
+
+
+def _prose(node) -> str:
+    """The words a string literal or an f-string writes itself ("" where it only formats values)."""
+    parts = [node] if isinstance(node, ast.Constant) else getattr(node, "values", [])
+    text = " ".join(p.value for p in parts if isinstance(p, ast.Constant) and isinstance(p.value, str))
+    return text if len(re.findall(r"[A-Za-z]{2,}", text)) >= 2 else ""
+
+
+def test_student_text_is_written_here_not_beside_the_code():
+    """The gap that let "the result cannot be returned" stay English in both languages: it was
+    written in wire.py, which the enumeration above never sees. So, in every module of the
+    grader, a WorkerError made of words written there must carry its Russian (ru=), and a worker's
+    failed answer that words itself must carry a code that the trusted side words from here
+    (messages.cannot_be_returned), since the worker has no messages of its own."""
+    offenders = []
+    for path in sorted(Path(messages.__file__).parent.rglob("*.py")):
+        if path.name == "messages.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "WorkerError":
+                words = next((_prose(a) for a in node.args[1:2] if _prose(a)), "")
+                if words and not any(k.arg == "ru" for k in node.keywords):
+                    offenders.append(f"{path.name}:{node.lineno}: WorkerError({words!r}) without ru=")
+            if isinstance(node, ast.Dict):
+                keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+                if "error" in keys and "ok" in keys:
+                    words = _prose(node.values[keys.index("error")])
+                    if words and set(keys) <= {"ok", "error", "where"} and not any(
+                            f == path.name and w in words for f, w in NOT_STUDENT_TEXT):
+                        offenders.append(f"{path.name}:{node.lineno}: an answer worded {words!r} with no code")
+    assert offenders == [], "say these in messages.py as (en, ru) pairs"
+
+
+def test_a_value_that_cannot_cross_is_said_in_russian():
+    from autograder.sandbox import wire
+
+    with pytest.raises(wire.ProtocolError) as caught:
+        wire.encode({frozenset({1}): 2})
+    error = wire.refused_value(wire.unreturnable(caught.value), lambda text, limit: str(text)[:limit])
+    assert error.message.startswith("the result cannot be returned: the dict key frozenset({1}) (a frozenset)")
+    assert error.ru.startswith("результат нельзя вернуть: ключ словаря frozenset({1}) (типа frozenset)")
+    from autograder.grading.calls import explain
+
+    en, ru = explain("forward", error, {})  # as a check's failure says it
+    assert en.startswith("forward: the result cannot be returned") and ru.startswith("forward: результат нельзя")

@@ -73,6 +73,26 @@ def test_a_disk_filler_is_stopped_at_the_cap_and_leaves_nothing(tmp_path, sandbo
     assert not list(Path("/tmp").glob("fill-*")) and not list(Path("/dev/shm").glob("fill-*"))
 
 
+def test_a_flood_of_prints_is_graded_for_what_it_does_its_output_cut(tmp_path, sandbox_mode):
+    """100 MiB printed (over the 64 MiB file-size limit) goes through the drained pipe: the
+    flooder earns its reference functions' points, its output is its first and last part with
+    how much was cut between, the same text graded twice, and the batch goes on."""
+    flooder = hostile(tmp_path, "floods_output")
+    honest = submission(tmp_path, "honest", "from solution_copy import *")
+    grades = batch.grade_batch([flooder, honest], tmp_path / "out", jobs=1, skip_training=True)
+    flood, again = grades["floods_output"], batch.grade_one(flooder, tmp_path / "again", skip_training=True)
+    assert grades["honest"].score == NO_TRAINING
+    assert flood.grader_failure is None and not flood.import_error
+    assert flood.score == NO_TRAINING, [c.en for c in flood.checks if c.status != "passed"]
+    assert "File too large" not in flood.output
+    assert flood.output.startswith("flood begins\nflood x")  # the first part kept
+    assert flood.output.rstrip().endswith("x")  # and the last: the last forward call's flood
+    assert re.search(r"\d{3},\d{3},\d{3} more bytes of output cut", flood.output)  # > 100 MiB counted
+    assert "вырезано ещё" in flood.output
+    assert len(flood.output) < 2 * sandbox.Limits().output_bytes
+    assert again.output == flood.output and again.score == flood.score  # deterministic
+
+
 def test_a_process_spawner_is_capped_and_cannot_starve_a_grading_beside_it(tmp_path, sandbox_mode):
     spawner = hostile(tmp_path, "spawns_processes")
     honest = submission(tmp_path, "honest", "from solution_copy import *")
@@ -158,3 +178,29 @@ def test_grading_is_refused_where_no_sandbox_can_run_unless_asked(monkeypatch, t
     with sandbox.Sandbox(SOLUTION, unsafe=True) as box:
         assert box.ready == {"ok": True}
         assert not box.protections["filesystem"]
+
+
+def test_what_is_printed_keeps_its_first_and_last_part_and_counts_the_rest():
+    from autograder.local.capture import Printed
+    from autograder.sandbox.printed import Kept
+
+    kept = Kept(10)
+    for chunk in (b"abc", b"defghij", b"k" * 100, b"lmnop"):
+        kept.add(chunk)
+    assert (bytes(kept.head), bytes(kept.tail), kept.cut) == (b"abcde", b"lmnop", 105)
+    assert kept.text().startswith("abcde\n… 105 more bytes of output cut") and kept.text().endswith("…\nlmnop")
+    small = Kept(10)
+    small.add(b"short")
+    assert small.text() == "short"
+    local = Printed(10)  # mnist-hw check keeps the same parts by the same rule
+    with local.capturing():
+        print("abc" + "x" * 100 + "end")
+    assert local.text() == Kept.text(_filled(10, ("abc" + "x" * 100 + "end\n").encode()))
+
+
+def _filled(limit, data):
+    from autograder.sandbox.printed import Kept
+
+    kept = Kept(limit)
+    kept.add(data)
+    return kept

@@ -113,3 +113,16 @@ def test_python_312_syntax_gets_the_same_message_and_0_from_check_and_the_grader
     assert results["score"] == local["score"] == 0
     assert line in local["import_error"] and "the grader runs Python" in local["import_error"]
     assert local["import_error"] in results["tests"][0]["output"]
+
+
+def test_a_value_that_cannot_cross_is_said_in_both_languages_by_check_and_grader(tmp_path):
+    """A cache keyed by a frozenset cannot cross the wire: the grader's results.json and `check --lang ru`
+    say why in Russian as well as English (worded on the trusted side from the worker's code)."""
+    text = SOLUTION.replace('return logits, {"X": X, "h": h}', 'return logits, {frozenset({1}): X, "h": h}')
+    folder = submission(tmp_path, "frozenset_key", text)
+    _, results = both(folder, tmp_path, "--area", "forward")
+    said = "\n".join(t["output"] for t in results["tests"])
+    assert "the result cannot be returned: the dict key frozenset({1}) (a frozenset) cannot be sent" in said
+    assert "результат нельзя вернуть: ключ словаря frozenset({1}) (типа frozenset) нельзя передать" in said
+    ru = json.loads(mnist_hw("check", folder / "network.py", "--json", "--lang", "ru", "--area", "forward").stdout)
+    assert any("результат нельзя вернуть: ключ словаря" in t["message"] for t in ru["tests"]), ru

@@ -94,7 +94,7 @@ keras_run = None
 try:
     keras_run = keras_model.run(mnist, epochs=EPOCHS, verbose=2)
 except keras_model.KerasMissing as missing:
-    print(f"Keras пропущен / Keras skipped: {missing}")
+    print(f"Keras пропущен: {missing.ru}\\nKeras skipped: {missing}")
 else:
     print(f"Keras test accuracy: {keras_run['test_accuracy']:.2%}")
     runs.save(keras_run, "runs/keras", title=f"Keras 784-800-10: test accuracy {keras_run['test_accuracy']:.2%}")"""
