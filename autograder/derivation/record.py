@@ -207,3 +207,24 @@ def write_table(out: Path, every: dict[str, dict[int, float]]) -> Path:
                          f"{sum(qs.values()):g}" if done else ""])
     write_atomic(Path(out) / TABLE, buffer.getvalue().encode())
     return Path(out) / TABLE
+
+
+def write_batch(out: Path, answers: dict[str, Answers | None], rubric: Rubric) -> tuple[dict[str, dict], list[str]]:
+    """Each submission's derivation record in OUT/NAME/ (those with answer files; an older record
+    of one without is removed), keeping the points already confirmed. Returns ({name: record}
+    of this batch, problems: a submission whose answers could not be checked, why; the others go on)."""
+    out = Path(out)
+    confirmed = confirmations(out)
+    written, problems = {}, []
+    for name in sorted(answers):
+        given = answers[name]
+        if not given:
+            for stale in (RECORD, *FEEDBACK.values()):
+                (out / name / stale).unlink(missing_ok=True)
+            continue
+        try:
+            written[name] = write_submission(out / name, name, given, rubric, confirmed.get(name))
+        except Exception as exc:  # noqa: BLE001 - one submission's answers failing is its own, the batch goes on
+            problems.append(f"{inert.field(name, 100)}: its derivation could not be checked "
+                            f"({type(exc).__name__}: {inert.field(str(exc), 200)})")
+    return written, problems
