@@ -102,6 +102,7 @@ def parse(text: str, where: str = "the rubric") -> Rubric:
     if not isinstance(tables, dict):
         tables, _ = {}, problems.append("`question` must be tables, [question.1] to [question.7]")
     points: dict[int, dict[str, float]] = {}
+    unusable: set[int] = set()
     for name, table in tables.items():
         if not (str(name).isdigit() and int(name) in KEY_FORMULAS):
             problems.append(f"[question.{name}]: there is no question {name} (the questions are 1 to "
@@ -113,6 +114,7 @@ def parse(text: str, where: str = "the rubric") -> Rubric:
             continue
         allowed = (*KEY_FORMULAS[question], EXPLANATION)
         points[question] = {}
+        before = len(problems)
         for key, value in table.items():
             if key not in allowed:
                 problems.append(f"[question.{question}] {key}: not a key formula of question {question} "
@@ -122,7 +124,11 @@ def parse(text: str, where: str = "the rubric") -> Rubric:
                 problems.append(f"[question.{question}] {key} = {value!r}: points must be a number, 0 or more")
             else:
                 points[question][key] = float(value)
+        if len(problems) > before:
+            unusable.add(question)  # its sum is not the problem to say
     for question, out_of in QUESTION_POINTS.items():
+        if question in unusable:
+            continue
         if question not in points:
             if str(question) not in tables:
                 problems.append(f"[question.{question}] is missing (its {out_of} point(s) must be given out)")

@@ -46,12 +46,12 @@ def group_rows(question: int, found: list, recs: dict[str, dict]) -> str:
             members.append(f'<li><a href="../{inert.html(batch_page.href(name, records.FEEDBACK["en"]))}">'
                            f'{inert.html(inert.field(name, 200))}</a>{done} · own points '
                            f'<input type="number" class="points member" min="0" max="{QUESTION_POINTS[question]}" '
-                           f'step="any" data-member={_attr(name)} aria-label="points for this answer">'
+                           f'step="any" data-member="{_attr(name)}" aria-label="points for this answer">'
                            f'<pre>{inert.html(inert.capped(answer, ANSWER_SHOWN))}</pre></li>')
         rows.append(
             f'<tr class="group" id="{g.id}" data-group="{g.id}" data-question="{question}" '
             f'data-suggested="{suggestion.points:g}" data-out-of="{QUESTION_POINTS[question]}" '
-            f'data-members={_attr(list(g.members))}>'
+            f'data-members="{_attr(list(g.members))}">'
             f'<td class="text">{g.id}</td><td data-v="{len(g.members)}">{len(g.members)}</td>'
             f'<td class="notes">{notes}</td>'
             f'<td data-v="{suggestion.points:g}">{suggestion.points:g} / {QUESTION_POINTS[question]}</td>'

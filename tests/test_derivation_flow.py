@@ -1,0 +1,328 @@
+"""Issue 27's flow: a submission's written answers read (Markdown files, the notebook's answer
+cells, zips), the rubric, the suggestions, the groups, the records in OUT, the confirmation;
+end to end (marked slow): `mnist-hw grade` on submissions with derivations, the derivation view
+in Chromium, and formgrader's path with nbgrader's own commands.
+
+The formula checker's judgement is not this file's: where an answer must be right or wrong, its
+AnswerCheck is built here from outcome.py's types (or check_answer is replaced by one that
+returns it), so these tests hold for the placeholder checker and the real one alike; only
+"unanswered" is asked of check_answer itself.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import scheme
+from autograder.authoring import notebook_source
+from autograder.batch import submissions
+from autograder.derivation import answers, check, groups, record, rubric, suggest, view
+from autograder.derivation.outcome import (CHECKED, MISSING, RIGHT, UNANSWERED, UNREADABLE, WRONG, AnswerCheck,
+                                           FormulaCheck)
+
+ROOT = Path(__file__).resolve().parent.parent
+STUB_EN = ROOT / "release/student/derivation-en.md"
+STUB_RU = ROOT / "release/student/derivation-ru.md"
+SOLUTION_EN = ROOT / "solution/derivation-en.md"
+SOLUTION_RU = ROOT / "solution/derivation-ru.md"
+MISSING_NORM = ("the 1/N is missing: this is N times the mean's gradient", "нет множителя 1/N: это градиент, "
+                "в N раз больший градиента среднего")
+
+
+# -- answers ------------------------------------------------------------------------------------
+def test_the_student_stub_is_unanswered_everywhere():
+    """The released stubs (both derivation files and the notebook) hold every question, each the stub's text."""
+    found = answers.read_folder(ROOT / "release/student")
+    assert found.sources == ["derivation-en.md", "derivation-ru.md", "mnist.ipynb"]
+    assert set(found.answers) == set(check.KEY_FORMULAS)
+    assert all(answers.unanswered(a) for a in found.answers.values())
+    for question, text in found.answers.items():
+        assert check.check_answer(question, text).status == UNANSWERED
+
+
+def test_a_derivation_file_is_split_into_its_answers_without_the_question_or_nbgrader_s_markers():
+    for path in (SOLUTION_EN, SOLUTION_RU):
+        found = answers.from_markdown(path.read_text(encoding="utf-8"))
+        assert set(found) == set(check.KEY_FORMULAS)
+        for q in notebook_source.questions(path.read_text(encoding="utf-8")):
+            text = found[q["number"]]
+            assert q["question"] not in text and "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
+            assert text == q["answer"]  # the reference's answer, exactly
+    assert "Z_1 = X W_1" in answers.from_markdown(SOLUTION_EN.read_text())[1]
+
+
+def test_the_notebook_s_answer_cells_are_found_by_their_nbgrader_ids():
+    source = answers.from_notebook(notebook_source.SOURCE.read_bytes())
+    ru = {q["number"]: q["answer"] for q in notebook_source.questions(SOLUTION_RU.read_text(encoding="utf-8"))}
+    en = {q["number"]: q["answer"] for q in notebook_source.questions(SOLUTION_EN.read_text(encoding="utf-8"))}
+    assert source == {n: f"{ru[n]}\n\n---\n\n{en[n]}" for n in ru}  # the cell holds both languages' answers
+    notebook = nbformat.read(str(ROOT / "release/student/mnist.ipynb"), as_version=4)
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "derivation-6":
+            cell.source = "$$W \\leftarrow W - \\eta \\, \\partial L / \\partial W$$"
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "derivation-2":
+            del cell.metadata["nbgrader"]  # only its cell id left: still found
+    found = answers.from_notebook(nbformat.writes(notebook).encode())
+    assert found[6] == "$$W \\leftarrow W - \\eta \\, \\partial L / \\partial W$$"
+    assert answers.unanswered(found[2]) and answers.unanswered(found[1])
+    with pytest.raises(ValueError, match="not a notebook"):
+        answers.from_notebook(b"{ not json")
+
+
+def test_answers_from_several_files_join_per_question_and_the_stub_loses_to_an_answer():
+    files = {"derivation-en.md": STUB_EN.read_bytes(),
+             "derivation-ru.md": "## Вопрос 6. SGD (1 балл)\n\n$$W := W - \\eta G$$\n".encode(),
+             "notes/.ipynb_checkpoints/mnist-checkpoint.ipynb": notebook_source.SOURCE.read_bytes()}
+    found = answers.collect(files)
+    assert found.sources == ["derivation-en.md", "derivation-ru.md"]  # Jupyter's autosave copy is not read
+    assert found.answers[6] == "$$W := W - \\eta G$$"
+    assert answers.unanswered(found.answers[5])
+
+
+def test_a_zip_and_a_folder_carry_their_derivation_into_grading(tmp_path):
+    network = (ROOT / "release/student/network.py").read_bytes()
+    with zipfile.ZipFile(tmp_path / "alice.zip", "w") as z:
+        z.writestr("alice/network.py", network)
+        z.writestr("alice/derivation-en.md", "## Question 3. Cross-entropy (1 point)\n\n$$L = 1$$\n")
+    read = submissions.read_submission(tmp_path / "alice.zip")
+    assert read.content == network and read.answers.answers[3] == "$$L = 1$$"
+    assert read.answers.sources == ["alice/derivation-en.md"]
+    (tmp_path / "bob").mkdir()  # no network.py: refused, but its written answers are still read
+    shutil.copyfile(SOLUTION_EN, tmp_path / "bob" / "derivation-en.md")
+    read = submissions.read_submission(tmp_path / "bob")
+    assert read.problem and len(read.answers.answers) == 7
+    (tmp_path / "carol").mkdir()
+    (tmp_path / "carol" / "network.py").write_bytes(network)
+    assert not submissions.read_submission(tmp_path / "carol").answers  # nothing written: no derivation
+
+
+def test_an_answer_file_too_big_is_not_read(tmp_path):
+    (tmp_path / "derivation-en.md").write_bytes(b"## Question 1. x\n" + b"x" * (answers.MAX_MARKDOWN_BYTES + 1))
+    assert not answers.read_folder(tmp_path)
+
+
+# -- the rubric --------------------------------------------------------------------------------
+def test_the_question_points_are_the_derivation_text_s_and_add_up_to_the_scheme_s():
+    for path in (SOLUTION_EN, SOLUTION_RU, STUB_EN, STUB_RU):
+        assert {q["number"]: q["points"] for q in notebook_source.questions(path.read_text(encoding="utf-8"))} \
+            == rubric.QUESTION_POINTS
+    assert sum(rubric.QUESTION_POINTS.values()) == next(a.points for a in scheme.AREAS if a.key == "derivation") == 10
+
+
+def test_the_default_rubric_adds_up_and_names_every_key_formula():
+    default = rubric.default()
+    for question, keys in check.KEY_FORMULAS.items():
+        assert set(default.points[question]) - {rubric.EXPLANATION} == set(keys)
+        assert sum(default.points[question].values()) == pytest.approx(rubric.QUESTION_POINTS[question])
+    assert rubric.parse(rubric.default_text()) == default
+    assert set(rubric.PERSON_PARTS) == {q for q, keys in default.points.items() if rubric.EXPLANATION in keys}
+
+
+@pytest.mark.parametrize("edit, said", [
+    (lambda t: t.replace("dW2 = 0.5", "dW2 = 1"), "[question.5]: its points add up to 3.5, the question is worth 3"),
+    (lambda t: t.replace("dW2 = 0.5", "dW3 = 0.5"), "[question.5] dW3: not a key formula of question 5"),
+    (lambda t: t.replace("L = 1", "L = -1"), "[question.3] L = -1: points must be a number, 0 or more"),
+    (lambda t: t.replace("L = 1", 'L = "one"'), "points must be a number"),
+    (lambda t: t + "\n[question.8]\nx = 1\n", "there is no question 8"),
+    (lambda t: t.split("[question.7]")[0], "[question.7] is missing"),
+    (lambda t: t.replace("[question.1]", "[question.1"), "is not TOML"),
+])
+def test_a_rubric_that_is_not_one_is_refused_naming_the_problem(edit, said):
+    with pytest.raises(rubric.RubricError) as caught:
+        rubric.parse(edit(rubric.default_text()), "mine.toml")
+    assert said in str(caught.value) and "mine.toml" in str(caught.value)
+
+
+def test_an_edited_rubric_moves_the_points(tmp_path):
+    path = tmp_path / "r.toml"
+    path.write_text(rubric.default_text().replace("softmax = 0.5\nexplanation = 0.5", "softmax = 1\nexplanation = 0"))
+    mine = rubric.load(path)
+    assert mine.of(2, "softmax") == 1 and mine.for_person(2) == 0
+    with pytest.raises(rubric.RubricError, match="cannot be read"):
+        rubric.load(tmp_path / "none.toml")
+
+
+# -- suggestions ---------------------------------------------------------------------------------
+def q5(**statuses) -> AnswerCheck:
+    """Question 5's AnswerCheck with these statuses (RIGHT where not given)."""
+    return AnswerCheck(5, CHECKED, tuple(
+        FormulaCheck(k, statuses.get(k, RIGHT), f"\\partial L/\\partial {k} = ...",
+                     MISSING_NORM if statuses.get(k) == WRONG else None)
+        for k in check.KEY_FORMULAS[5]))
+
+
+def test_only_formulas_found_and_right_earn_suggested_points():
+    default = rubric.default()
+    assert suggest.suggest(q5(), default).points == 3
+    s = suggest.suggest(q5(dW1=WRONG, db1=MISSING, dA=UNREADABLE), default)
+    assert s.points == 1.5 and s.out_of == 3
+    assert {p.quantity: p.points for p in s.parts} == {"dW2": .5, "db2": .5, "dA": 0, "dZ1": .5, "dW1": 0, "db1": 0}
+    en, ru = "\n".join(s.notes("en")), "\n".join(s.notes("ru"))
+    assert "`dW1`: found, but wrong: the 1/N is missing" in en and "`dW1`: найдена, но неверна: нет множителя 1/N" in ru
+    assert "`db1`: not found" in en and "`dA`: found, but it could not be read, so it is not judged" in en
+    assert suggest.suggest(AnswerCheck(5, UNANSWERED), default).points == 0
+    assert suggest.Suggestion.from_dict(json.loads(json.dumps(s.to_dict()))) == s
+
+
+def test_the_part_a_person_judges_is_shown_never_suggested():
+    default = rubric.default()
+    q2 = suggest.suggest(AnswerCheck(2, CHECKED, (FormulaCheck("softmax", RIGHT, "p = e^z / sum e^z"),)), default)
+    assert q2.points == 0.5 and q2.for_person == 0.5  # of 1: the other half is the person's
+    assert any("why the row's maximum is subtracted" in line and "up to 0.5 point(s)" in line for line in q2.notes("en"))
+    q7 = suggest.suggest(AnswerCheck(7, CHECKED, tuple(FormulaCheck(k, RIGHT) for k in check.KEY_FORMULAS[7])),
+                         default)
+    assert q7.points == pytest.approx(0.7)
+    assert any("the proof that the Keras form is equivalent" in line for line in q7.notes("en"))
+    assert any("доказательство равносильности формы Keras" in line for line in q7.notes("ru"))
+
+
+def test_a_student_s_formula_is_shown_as_text_whatever_it_holds():
+    from markdown_it import MarkdownIt
+
+    hostile = "<img src=x onerror=alert(1)> ``` $$ \\frac{1}{N} [x](javascript:alert(1)) \n# heading"
+    s = suggest.suggest(AnswerCheck(3, CHECKED, (FormulaCheck("L", WRONG, hostile, MISSING_NORM),),
+                                    unreadable=(hostile,)), rubric.default())
+    rendered = MarkdownIt("commonmark", {"html": False}).render("\n".join(s.notes("en")))
+    assert "<img" not in rendered and "<a " not in rendered and "<h1" not in rendered
+    assert "&lt;img src=x onerror=alert(1)&gt;" in rendered
+
+
+# -- groups ------------------------------------------------------------------------------------------
+def test_answers_with_the_same_outcome_are_one_group_whatever_their_text():
+    checks = {(f"s{i:02d}", 5): q5() for i in range(40)}
+    checks[("odd", 5)] = q5(dW1=WRONG)
+    checks[("odd2", 5)] = AnswerCheck(5, CHECKED, tuple(
+        FormulaCheck(k, WRONG if k == "dW1" else RIGHT, "other text", ("a wrong transpose", "не то транспонирование")
+                     if k == "dW1" else None) for k in check.KEY_FORMULAS[5]))
+    checks[("s00", 6)] = AnswerCheck(6, UNANSWERED)
+    found = groups.group(checks)
+    assert [(g.question, len(g.members)) for g in found] == [(5, 40), (5, 1), (5, 1), (6, 1)]
+    assert found[0].members == tuple(f"s{i:02d}" for i in range(40))
+    assert len({g.id for g in found}) == 4 and all(re.fullmatch(r"q\d-[0-9a-f]{10}", g.id) for g in found)
+    assert [g.id for g in groups.group(dict(reversed(list(checks.items()))))] == [g.id for g in found]
+
+
+# -- the records and the confirmation --------------------------------------------------------------
+@pytest.fixture
+def batch(tmp_path, monkeypatch):
+    """OUT with three submissions' derivation records; check_answer replaced so that alice and
+    bob answer question 5 all right and carol has dW1 wrong."""
+    outcomes = {"right": q5(), "wrong": q5(dW1=WRONG)}
+
+    def judged(question, markdown):
+        if answers.unanswered(markdown):
+            return AnswerCheck(question, UNANSWERED)
+        if question == 5:
+            return outcomes["wrong" if "wrong" in markdown else "right"]
+        return AnswerCheck(question, CHECKED, tuple(FormulaCheck(k, MISSING) for k in check.KEY_FORMULAS[question]))
+
+    monkeypatch.setattr(record, "check_answer", judged)
+    out = tmp_path / "out"
+    given = {name: answers.Answers({5: text, 6: "YOUR ANSWER HERE"}, ["derivation-en.md"])
+             for name, text in (("alice", "$$dW1 = X^T G$$"), ("bob", "$$dW_1 = X^\\top G$$"), ("carol", "wrong"))}
+    given["dave"] = answers.Answers()  # no derivation
+    written, problems = record.write_batch(out, given, rubric.default())
+    assert problems == [] and set(written) == {"alice", "bob", "carol"}
+    return out
+
+
+def test_each_submission_s_suggestion_is_written_into_its_folder(batch):
+    rec = json.loads((batch / "alice" / "derivation.json").read_text())
+    assert rec["confirmed"] == {} and rec["questions"]["5"]["suggestion"]["points"] == 3
+    assert rec["questions"]["6"]["check"]["status"] == UNANSWERED
+    assert rec["questions"]["1"]["check"]["status"] == UNANSWERED  # a question it does not have
+    en = (batch / "carol" / "derivation-feedback.en.md").read_text()
+    ru = (batch / "carol" / "derivation-feedback.md").read_text()
+    assert "Question 5: suggested 2.5 of 3 point(s)" in en and "not a grade" in en
+    assert "Вопрос 5: предложено 2.5 из 3 балл(ов)" in ru and "не оценка" in ru
+    assert not (batch / "dave").exists()
+
+
+def test_the_view_groups_the_batch_s_answers(batch):
+    page = view.write_page(batch, record.read_batch(batch)).read_text()
+    rows = re.findall(r'<tr class="group" id="(q\d-\w+)" data-group="\1" data-question="(\d)" '
+                      r'data-suggested="([\d.]+)" data-out-of="(\d)" data-members="([^"]*)"', page)
+    q5_rows = [(s, json.loads(m.replace("&quot;", '"'))) for _, q, s, _, m in rows if q == "5"]
+    assert q5_rows == [("3", ["alice", "bob"]), ("2.5", ["carol"])]
+    assert "<pre>$$dW_1 = X^\\top G$$</pre>" in page  # each member's answer as written, for the person
+    assert view.write_page(batch, {}) is None and not (batch / "derivation").exists()
+
+
+def test_confirmed_points_are_recorded_and_the_student_s_feedback_says_them(batch):
+    rows = [(n, q, p) for n in ("alice", "bob") for q, p in zip(range(1, 8), (1, 0.5, 1, 2, 3, 1, 0.75))]
+    record.confirm(batch, record.validated(batch, rows))
+    record.confirm(batch, record.validated(batch, [("bob", 7, 1), ("carol", "5", "2,5")]))  # later wins; a comma
+    assert record.confirmations(batch) == {"alice": dict(zip(range(1, 8), (1, 0.5, 1, 2, 3, 1, 0.75))),
+                                           "bob": dict(zip(range(1, 8), (1, 0.5, 1, 2, 3, 1, 1))), "carol": {5: 2.5}}
+    table = list(csv.DictReader(io.StringIO((batch / "derivation.csv").read_text())))
+    assert [(r["submission"], r["q5"], r["derivation"]) for r in table] == [
+        ("alice", "3", "9.25"), ("bob", "3", "9.5"), ("carol", "2.5", "")]
+    en = (batch / "bob" / "derivation-feedback.en.md").read_text()
+    ru = (batch / "bob" / "derivation-feedback.md").read_text()
+    assert "**Written derivation: 9.5 of 10 points.**" in en and "Question 7: 1 of 1 point(s)" in en
+    assert "**Письменный вывод: 9.5 из 10 баллов.**" in ru and "Вопрос 7: 1 из 1 балл(ов)" in ru
+    assert "suggested" not in en  # once confirmed, the points are the instructor's
+    carol = (batch / "carol" / "derivation-feedback.en.md").read_text()
+    assert "6 question(s) not graded yet" in carol and "Question 1: not graded yet" in carol
+    assert json.loads((batch / "carol" / "derivation.json").read_text())["confirmed"] == {"5": 2.5}
+
+
+@pytest.mark.parametrize("rows, said", [
+    ([("eve", 1, 1)], "'eve' is no submission"),
+    ([("dave", 1, 1)], "'dave' is no submission"),
+    ([("alice", 8, 1)], "question '8' is not 1 to 7"),
+    ([("alice", 5, 3.5)], "points '3.5' must be a number from 0 to 3"),
+    ([("alice", 5, "three")], "must be a number"),
+    ([], "nothing to record"),
+])
+def test_a_confirmation_that_cannot_be_recorded_records_nothing(batch, rows, said):
+    with pytest.raises(record.ConfirmationError, match=re.escape(said)):
+        record.validated(batch, [("bob", 1, 1)] + rows if rows else rows)
+    assert not (batch / record.CONFIRMED).exists()
+
+
+def test_the_page_s_file_and_a_csv_are_read_alike(batch, tmp_path):
+    (tmp_path / "c.json").write_text(json.dumps({"kind": record.KIND, "version": 1, "scores": [
+        {"submission": "alice", "question": 5, "points": 3}]}))
+    (tmp_path / "c.csv").write_text("Submission,Question,Points\nalice,5,3\n,,\n")
+    assert record.read_confirmation(tmp_path / "c.json") == [("alice", 5, 3)]
+    assert record.read_confirmation(tmp_path / "c.csv") == [("alice", "5", "3")]
+    (tmp_path / "bad.json").write_text(json.dumps({"scores": []}))
+    with pytest.raises(record.ConfirmationError, match="not a confirmation file of the batch page"):
+        record.read_confirmation(tmp_path / "bad.json")
+    (tmp_path / "bad.csv").write_text("name,points\n")
+    with pytest.raises(record.ConfirmationError, match="submission,question,points"):
+        record.read_confirmation(tmp_path / "bad.csv")
+
+
+def test_a_batch_graded_again_keeps_what_was_confirmed(batch):
+    record.confirm(batch, record.validated(batch, [("alice", 5, 2)]))
+    record.write_batch(batch, {"alice": answers.Answers({5: "x"}, ["derivation-en.md"]), "bob": answers.Answers()},
+                       rubric.default())
+    assert json.loads((batch / "alice" / "derivation.json").read_text())["confirmed"] == {"5": 2.0}
+    assert not (batch / "bob" / "derivation.json").exists()  # no derivation any more: its record goes
+
+
+def test_the_gradebook_gets_a_derivation_column_only_once_confirmed(batch):
+    from autograder.batch import reports
+    from autograder.results import Grade
+
+    grades = {n: Grade.zero("no network.py", True) for n in ("alice", "carol")}
+    reports.write_gradebook(batch, grades)
+    assert "derivation" not in (batch / "gradebook.csv").read_text().splitlines()[0]
+    record.confirm(batch, record.validated(batch, [("alice", q, 1 if q != 4 else 2) for q in range(1, 8)]
+                                           + [("carol", 1, 1)]))
+    reports.write_gradebook(batch, grades)
+    table = {r["submission"]: r for r in csv.DictReader(io.StringIO((batch / "gradebook.csv").read_text()))}
+    assert table["alice"]["derivation"] == "8" and table["carol"]["derivation"] == ""
+    assert table["alice"]["total"] == "0"  # the autograded total is untouched
