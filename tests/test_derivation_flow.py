@@ -326,3 +326,153 @@ def test_the_gradebook_gets_a_derivation_column_only_once_confirmed(batch):
     table = {r["submission"]: r for r in csv.DictReader(io.StringIO((batch / "gradebook.csv").read_text()))}
     assert table["alice"]["derivation"] == "8" and table["carol"]["derivation"] == ""
     assert table["alice"]["total"] == "0"  # the autograded total is untouched
+
+
+# -- end to end: mnist-hw grade, the view in Chromium, mnist-hw derivation confirm ------------------
+def grade(paths, out, *more):
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", *map(str, paths), "--out", str(out),
+                           "--skip-training", "--jobs", "2", *more], capture_output=True, text=True, cwd=ROOT,
+                          timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, mnist_dir):
+    """`mnist-hw grade --skip-training` on: alice (the stub's code, the reference's derivation in
+    derivation-en.md), bob (a zip: the stub's code and the released notebook with question 6
+    answered), carol (the student release's files untouched), dave (code only) and a name full of HTML."""
+    root = tmp_path_factory.mktemp("derivation")
+    subs = root / "subs"
+    stub = ROOT / "release/student/network.py"
+    for name in ("alice", "carol", "dave", HOSTILE):
+        (subs / name).mkdir(parents=True)
+        shutil.copyfile(stub, subs / name / "network.py")
+    shutil.copyfile(SOLUTION_EN, subs / "alice" / "derivation-en.md")
+    shutil.copyfile(SOLUTION_EN, subs / HOSTILE / "derivation-en.md")
+    for name in ("derivation-en.md", "derivation-ru.md", "mnist.ipynb"):
+        shutil.copyfile(ROOT / "release/student" / name, subs / "carol" / name)
+    notebook = nbformat.read(str(ROOT / "release/student/mnist.ipynb"), as_version=4)
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "derivation-6":
+            cell.source = "$$W \\leftarrow W - \\eta \\, \\partial L / \\partial W$$ <script>alert(1)</script>"
+    with zipfile.ZipFile(subs / "bob.zip", "w") as z:
+        z.write(stub, "bob/network.py")
+        z.writestr("bob/mnist.ipynb", nbformat.writes(notebook))
+    paths = [subs / n for n in ("alice", "carol", "dave", HOSTILE)] + [subs / "bob.zip"]
+    out = root / "out"
+    done = grade(paths, out)
+    assert "4 written derivation(s)" in done.stdout
+    return out
+
+
+HOSTILE = "<img src=x onerror=\"document.body.setAttribute('data-pwned','name')\">"
+
+
+@pytest.mark.slow
+def test_grade_writes_each_submission_s_suggestion_and_the_derivation_view(graded):
+    for name in ("alice", "bob", "carol", HOSTILE):
+        rec = json.loads((graded / name / "derivation.json").read_text())
+        assert set(rec["questions"]) == {str(q) for q in check.KEY_FORMULAS} and rec["confirmed"] == {}
+        for lang in ("derivation-feedback.md", "derivation-feedback.en.md"):
+            assert (graded / name / lang).is_file()
+    assert not (graded / "dave" / "derivation.json").exists()
+    carol = json.loads((graded / "carol" / "derivation.json").read_text())
+    assert {q["check"]["status"] for q in carol["questions"].values()} == {UNANSWERED}  # the stub: unanswered
+    assert carol["sources"] == ["derivation-en.md", "derivation-ru.md", "mnist.ipynb"]
+    bob = json.loads((graded / "bob" / "derivation.json").read_text())
+    assert bob["sources"] == ["bob/mnist.ipynb"] and bob["questions"]["6"]["check"]["status"] == CHECKED
+    alice = json.loads((graded / "alice" / "derivation.json").read_text())
+    assert {q["check"]["status"] for q in alice["questions"].values()} == {CHECKED}
+    assert 'href="derivation/index.html"' in (graded / "index.html").read_text()
+    grades = json.loads((graded / "grades.json").read_text())
+    assert all(g["score"] == 0 for g in grades.values())  # the suggestions are no part of any grade
+
+
+@pytest.mark.slow
+def test_the_view_in_a_browser_builds_the_confirmation_from_what_is_ticked(graded, tmp_path):
+    from tests.test_batch_page import assert_untouched, dump_dom
+
+    dom = dump_dom(graded / "derivation" / "index.html")
+    assert_untouched(dom, scripts=2)
+    assert json.loads(dom.find("pre", id="confirmation").content())["scores"] == []  # nothing ticked, nothing confirmed
+    groups6 = [r for r in dom.find("table", id="groups-6").find("tbody").all("tr") if r.attrs.get("class") == "group"]
+    outcomes = {n: AnswerCheck.from_dict(r["questions"]["6"]["check"]).outcome_key()
+                for n, r in record.read_batch(graded).items()}
+    members = [json.loads(r.attrs["data-members"]) for r in groups6]
+    assert sorted(n for m in members for n in m) == sorted(outcomes)  # every answer to question 6, once
+    assert all(len({outcomes[n] for n in m}) == 1 for m in members)  # a group: one outcome
+    assert len(groups6) == len(set(outcomes.values()))  # and one group per outcome
+    assert outcomes["carol"] != outcomes["bob"]  # the stub's is unanswered, bob's answered
+    # a copy of the page with a script (beside page.js) that does what an instructor does: tick a group, type points
+    clicks = graded / "assets" / "clicks.js"
+    clicks.write_text("""document.addEventListener("DOMContentLoaded", function () {
+  var row = document.querySelector("#groups-6 tr.group");
+  row.querySelector("input.confirm").checked = true;
+  row.querySelector("input.points.group").value = "0.5";
+  var own = row.nextElementSibling.querySelector("input.points.member");
+  own.value = "1";
+  own.dispatchEvent(new Event("change"));
+  var other = document.querySelectorAll("#groups-1 tr.group")[0];
+  other.querySelector("input.confirm").checked = true;
+  other.querySelector("input.confirm").dispatchEvent(new Event("change"));
+});""")
+    page = (graded / "derivation" / "index.html").read_text()
+    (graded / "derivation" / "clicked.html").write_text(
+        page.replace('<script src="../assets/page.js"></script>',
+                     '<script src="../assets/page.js"></script><script src="../assets/clicks.js"></script>'))
+    try:
+        dom = dump_dom(graded / "derivation" / "clicked.html")
+    finally:
+        clicks.unlink()
+        (graded / "derivation" / "clicked.html").unlink()
+    confirmation = json.loads(dom.find("pre", id="confirmation").content())
+    first6 = json.loads(groups6[0].attrs["data-members"])
+    first1 = [r for r in dom.find("table", id="groups-1").find("tbody").all("tr") if r.attrs.get("class") == "group"][0]
+    suggested1 = float(first1.attrs["data-suggested"])
+    expected = ([{"submission": first6[0], "question": 6, "points": 1}]
+                + [{"submission": n, "question": 6, "points": 0.5} for n in first6[1:]]
+                + [{"submission": n, "question": 1, "points": suggested1} for n in json.loads(first1.attrs["data-members"])])
+    key = lambda s: (s["question"], s["submission"])  # noqa: E731
+    assert sorted(confirmation["scores"], key=key) == sorted(expected, key=key)
+    assert confirmation["kind"] == record.KIND
+    assert dom.find("span", id="confirmed-count").content() == str(len(expected))
+    assert dom.find("a", id="save").attrs["href"].startswith("data:application/json")
+    # the page's own file, saved and recorded
+    (tmp_path / "derivation-confirmed.json").write_text(json.dumps(confirmation))
+    done = subprocess.run([sys.executable, "-m", "autograder", "derivation", "confirm", str(graded),
+                           str(tmp_path / "derivation-confirmed.json")], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"recorded {len(expected)} confirmed answer(s)" in done.stdout
+    assert record.confirmations(graded)[first6[0]][6] == 1
+
+
+@pytest.mark.slow
+def test_confirm_from_a_csv_fills_the_gradebook_and_the_student_s_feedback(graded, tmp_path):
+    rows = "".join(f"carol,{q},{p}\n" for q, p in zip(range(1, 8), (0, 0, 0, 0, 0, 0, 0)))
+    (tmp_path / "c.csv").write_text("submission,question,points\n" + rows + "bob,6,1\n")
+    done = subprocess.run([sys.executable, "-m", "autograder", "derivation", "confirm", str(graded),
+                           str(tmp_path / "c.csv")], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    table = {r["submission"]: r for r in csv.DictReader(io.StringIO((graded / "gradebook.csv").read_text()))}
+    assert table["carol"]["derivation"] == "0" and table["dave"]["derivation"] == ""
+    assert "Вопрос 6: 1 из 1 балл(ов)" in (graded / "bob" / "derivation-feedback.md").read_text()
+    assert "Question 6: 1 of 1 point(s)" in (graded / "bob" / "derivation-feedback.en.md").read_text()
+    (tmp_path / "bad.csv").write_text("submission,question,points\ncarol,4,5\n")
+    done = subprocess.run([sys.executable, "-m", "autograder", "derivation", "confirm", str(graded),
+                           str(tmp_path / "bad.csv")], capture_output=True, text=True, cwd=ROOT,
+                          env={**__import__("os").environ, "COLUMNS": "300"})
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "points '5' must be a number from 0 to 2" in done.stderr
+
+
+@pytest.mark.slow
+def test_a_rubric_that_is_not_one_is_said_before_anything_is_graded(tmp_path):
+    (tmp_path / "r.toml").write_text(rubric.default_text().replace("sgd = 1", "sgd = 2"))
+    (tmp_path / "erin").mkdir()
+    shutil.copyfile(ROOT / "release/student/network.py", tmp_path / "erin" / "network.py")
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(tmp_path / "erin"), "--out",
+                           str(tmp_path / "out"), "--skip-training", "--rubric", str(tmp_path / "r.toml")],
+                          capture_output=True, text=True, cwd=ROOT, env={**__import__("os").environ, "COLUMNS": "300"})
+    assert done.returncode == 1 and "[question.6]: its points add up to 2, the question is worth 1" in done.stderr
+    assert not (tmp_path / "out").exists()
