@@ -476,3 +476,79 @@ def test_a_rubric_that_is_not_one_is_said_before_anything_is_graded(tmp_path):
                           capture_output=True, text=True, cwd=ROOT, env={**__import__("os").environ, "COLUMNS": "300"})
     assert done.returncode == 1 and "[question.6]: its points add up to 2, the question is worth 1" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+# -- formgrader's path, with nbgrader's own commands ------------------------------------------------
+def nbgrader(course: Path, *args):
+    done = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--force"], cwd=course, capture_output=True,
+                          text=True, env={**__import__("os").environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+
+@pytest.mark.slow
+def test_formgrader_shows_the_suggestion_as_a_comment_and_counts_only_the_instructor_s_score(tmp_path, mnist_dir):
+    """A course made as tests/test_nbgrader.py makes it: generate_assignment, two students' notebooks
+    (alice answers questions 2 and 6, bob leaves the stub), autograde (its execution left out: the
+    notebook's code cells are test_nbgrader's), then `mnist-hw grade --nbgrader-db` on their folders:
+    the suggestions are the derivation cells' comments, no score is set; the instructor's manual
+    score (set as formgrader's API sets it, or by `mnist-hw derivation confirm --nbgrader-db`) counts."""
+    from nbgrader.api import Gradebook
+
+    course = tmp_path / "course"
+    (course / "solution").mkdir(parents=True)
+    shutil.copyfile(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    shutil.copytree(ROOT / "solution/nbgrader", course / "solution/nbgrader")
+    nbgrader(course, "generate_assignment", "mnist")
+    released = course / "release/nbgrader/mnist/mnist.ipynb"
+    answered = {2: "$$p_{ic} = \\frac{e^{z_{ic}}}{\\sum_k e^{z_{ik}}}$$ The maximum keeps exp from overflowing.",
+                6: "$$W \\leftarrow W - \\eta \\, \\partial L / \\partial W$$"}
+    for student in ("alice", "bob"):
+        folder = course / "grading/submitted" / student / "mnist"
+        folder.mkdir(parents=True)
+        notebook = nbformat.read(str(released), as_version=4)
+        for cell in notebook.cells:
+            match = re.fullmatch(r"derivation-(\d)", cell.metadata.get("nbgrader", {}).get("grade_id", ""))
+            if student == "alice" and match and int(match.group(1)) in answered:
+                cell.source = answered[int(match.group(1))]
+        nbformat.write(notebook, str(folder / "mnist.ipynb"))
+        shutil.copyfile(ROOT / "release/student/network.py", folder / "network.py")
+    nbgrader(course, "autograde", "mnist", "--create", "--Execute.enabled=False")
+    db = course / "grading/gradebook.db"
+
+    subs = tmp_path / "subs"
+    for student in ("alice", "bob"):
+        shutil.copytree(course / "grading/submitted" / student / "mnist", subs / student)
+    done = grade([subs / "alice", subs / "bob"], tmp_path / "out", "--nbgrader-db", str(db))
+    assert "14 derivation suggestion(s) as comments in formgrader" in done.stdout
+
+    with Gradebook(f"sqlite:///{db}") as gb:
+        for student in ("alice", "bob"):
+            for q in check.KEY_FORMULAS:
+                grade_ = gb.find_grade(f"derivation-{q}", "mnist", "mnist", student)
+                comment = gb.find_comment(f"derivation-{q}", "mnist", "mnist", student)
+                assert grade_.manual_score is None, (student, q)  # nothing pre-filled as a score
+                assert comment.manual_comment is None
+                assert comment.auto_comment.startswith(f"mnist-hw: Question {q}: suggested ")
+                assert f"Вопрос {q}: предложено" in comment.auto_comment and "not a grade" in comment.auto_comment
+                answered_here = student == "alice" and q in answered
+                assert grade_.needs_manual_grade == answered_here  # nbgrader's own verdict, untouched
+                if not answered_here:
+                    assert "not answered" in comment.auto_comment
+        alice6 = gb.find_comment("derivation-6", "mnist", "mnist", "alice").auto_comment
+        assert "`sgd`" in alice6
+        before = gb.find_submission("mnist", "alice").score
+        grade_ = gb.find_grade("derivation-6", "mnist", "mnist", "alice")  # formgrader's grade API, as it does it
+        grade_.manual_score = 1.0
+        grade_.needs_manual_grade = False
+        gb.db.commit()
+    (tmp_path / "c.csv").write_text("submission,question,points\nalice,2,0.5\n")
+    done = subprocess.run([sys.executable, "-m", "autograder", "derivation", "confirm", str(tmp_path / "out"),
+                           str(tmp_path / "c.csv"), "--nbgrader-db", str(db)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    with Gradebook(f"sqlite:///{db}") as gb:
+        assert gb.find_submission("mnist", "alice").score == before + 1.5  # the instructor's scores, all that counts
+        two = gb.find_grade("derivation-2", "mnist", "mnist", "alice")
+        assert two.manual_score == 0.5 and not two.needs_manual_grade
+    nbgrader(course, "generate_feedback", "mnist")
+    feedback = (course / "grading/feedback/alice/mnist/mnist.html").read_text()
+    assert "mnist-hw: Question 6: suggested" in feedback  # the comment reaches the student's feedback

@@ -150,7 +150,8 @@ def record_confirmed(path: Path, scores: dict[str, dict[int, float]]) -> int:
                     raise GradebookError(f"{path} has no submission of {student!r} to assignment "
                                          f"{ASSIGNMENT_ID!r}: record the batch in it first (mnist-hw grade ... "
                                          f"--nbgrader-db {path}), or confirm without --nbgrader-db") from None
-                grade.manual_score = points
+                grade.manual_score = points  # as formgrader's grade API records a manual grade
+                grade.needs_manual_grade = False
                 written += 1
         gb.db.commit()
     return written
