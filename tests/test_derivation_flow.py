@@ -106,6 +106,29 @@ def test_a_zip_and_a_folder_carry_their_derivation_into_grading(tmp_path):
     assert not submissions.read_submission(tmp_path / "carol").answers  # nothing written: no derivation
 
 
+def test_an_lms_bulk_download_carries_each_student_s_derivation(tmp_path):
+    """Moodle's folder per student, and a student's own zip inside Canvas's flat download."""
+    from autograder.lms import bulk
+
+    network = (ROOT / "release/student/network.py").read_bytes()
+    answer = "## Question 6. SGD (1 point)\n\n$$W := W - \\eta G$$\n"
+    with zipfile.ZipFile(tmp_path / "moodle.zip", "w") as z:
+        z.writestr("Jane Doe_7_assignsubmission_file/network.py", network)
+        z.writestr("Jane Doe_7_assignsubmission_file/derivation-en.md", answer)
+        z.writestr("Ivan_8_assignsubmission_file/network.py", network)
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("hw/network.py", network)
+        z.writestr("hw/derivation-en.md", answer)
+    with zipfile.ZipFile(tmp_path / "canvas.zip", "w") as z:
+        z.writestr("doejane_101_5001_hw.zip", inner.getvalue())
+    found = {s.name: s for path in ("moodle.zip", "canvas.zip") for s in bulk.submissions(tmp_path / path)[1]}
+    assert found["Jane Doe_7"].answers.answers == {6: "$$W := W - \\eta G$$"}
+    assert not found["Ivan_8"].answers
+    canvas = [s for n, s in found.items() if n.startswith("doejane")]
+    assert [s.answers.answers for s in canvas] == [{6: "$$W := W - \\eta G$$"}]
+
+
 def test_an_answer_file_too_big_is_not_read(tmp_path):
     (tmp_path / "derivation-en.md").write_bytes(b"## Question 1. x\n" + b"x" * (answers.MAX_MARKDOWN_BYTES + 1))
     assert not answers.read_folder(tmp_path)
@@ -214,7 +237,7 @@ def test_answers_with_the_same_outcome_are_one_group_whatever_their_text():
 
 # -- the records and the confirmation --------------------------------------------------------------
 @pytest.fixture
-def batch(tmp_path, monkeypatch):
+def recorded(tmp_path, monkeypatch):
     """OUT with three submissions' derivation records; check_answer replaced so that alice and
     bob answer question 5 all right and carol has dW1 wrong."""
     outcomes = {"right": q5(), "wrong": q5(dW1=WRONG)}
@@ -236,45 +259,45 @@ def batch(tmp_path, monkeypatch):
     return out
 
 
-def test_each_submission_s_suggestion_is_written_into_its_folder(batch):
-    rec = json.loads((batch / "alice" / "derivation.json").read_text())
+def test_each_submission_s_suggestion_is_written_into_its_folder(recorded):
+    rec = json.loads((recorded / "alice" / "derivation.json").read_text())
     assert rec["confirmed"] == {} and rec["questions"]["5"]["suggestion"]["points"] == 3
     assert rec["questions"]["6"]["check"]["status"] == UNANSWERED
     assert rec["questions"]["1"]["check"]["status"] == UNANSWERED  # a question it does not have
-    en = (batch / "carol" / "derivation-feedback.en.md").read_text()
-    ru = (batch / "carol" / "derivation-feedback.md").read_text()
+    en = (recorded / "carol" / "derivation-feedback.en.md").read_text()
+    ru = (recorded / "carol" / "derivation-feedback.md").read_text()
     assert "Question 5: suggested 2.5 of 3 point(s)" in en and "not a grade" in en
     assert "Вопрос 5: предложено 2.5 из 3 балл(ов)" in ru and "не оценка" in ru
-    assert not (batch / "dave").exists()
+    assert not (recorded / "dave").exists()
 
 
-def test_the_view_groups_the_batch_s_answers(batch):
-    page = view.write_page(batch, record.read_batch(batch)).read_text()
+def test_the_view_groups_the_batch_s_answers(recorded):
+    page = view.write_page(recorded, record.read_batch(recorded)).read_text()
     rows = re.findall(r'<tr class="group" id="(q\d-\w+)" data-group="\1" data-question="(\d)" '
                       r'data-suggested="([\d.]+)" data-out-of="(\d)" data-members="([^"]*)"', page)
     q5_rows = [(s, json.loads(m.replace("&quot;", '"'))) for _, q, s, _, m in rows if q == "5"]
     assert q5_rows == [("3", ["alice", "bob"]), ("2.5", ["carol"])]
     assert "<pre>$$dW_1 = X^\\top G$$</pre>" in page  # each member's answer as written, for the person
-    assert view.write_page(batch, {}) is None and not (batch / "derivation").exists()
+    assert view.write_page(recorded, {}) is None and not (recorded / "derivation").exists()
 
 
-def test_confirmed_points_are_recorded_and_the_student_s_feedback_says_them(batch):
+def test_confirmed_points_are_recorded_and_the_student_s_feedback_says_them(recorded):
     rows = [(n, q, p) for n in ("alice", "bob") for q, p in zip(range(1, 8), (1, 0.5, 1, 2, 3, 1, 0.75))]
-    record.confirm(batch, record.validated(batch, rows))
-    record.confirm(batch, record.validated(batch, [("bob", 7, 1), ("carol", "5", "2,5")]))  # later wins; a comma
-    assert record.confirmations(batch) == {"alice": dict(zip(range(1, 8), (1, 0.5, 1, 2, 3, 1, 0.75))),
+    record.confirm(recorded, record.validated(recorded, rows))
+    record.confirm(recorded, record.validated(recorded, [("bob", 7, 1), ("carol", "5", "2,5")]))  # later wins; a comma
+    assert record.confirmations(recorded) == {"alice": dict(zip(range(1, 8), (1, 0.5, 1, 2, 3, 1, 0.75))),
                                            "bob": dict(zip(range(1, 8), (1, 0.5, 1, 2, 3, 1, 1))), "carol": {5: 2.5}}
-    table = list(csv.DictReader(io.StringIO((batch / "derivation.csv").read_text())))
+    table = list(csv.DictReader(io.StringIO((recorded / "derivation.csv").read_text())))
     assert [(r["submission"], r["q5"], r["derivation"]) for r in table] == [
         ("alice", "3", "9.25"), ("bob", "3", "9.5"), ("carol", "2.5", "")]
-    en = (batch / "bob" / "derivation-feedback.en.md").read_text()
-    ru = (batch / "bob" / "derivation-feedback.md").read_text()
+    en = (recorded / "bob" / "derivation-feedback.en.md").read_text()
+    ru = (recorded / "bob" / "derivation-feedback.md").read_text()
     assert "**Written derivation: 9.5 of 10 points.**" in en and "Question 7: 1 of 1 point(s)" in en
     assert "**Письменный вывод: 9.5 из 10 баллов.**" in ru and "Вопрос 7: 1 из 1 балл(ов)" in ru
     assert "suggested" not in en  # once confirmed, the points are the instructor's
-    carol = (batch / "carol" / "derivation-feedback.en.md").read_text()
+    carol = (recorded / "carol" / "derivation-feedback.en.md").read_text()
     assert "6 question(s) not graded yet" in carol and "Question 1: not graded yet" in carol
-    assert json.loads((batch / "carol" / "derivation.json").read_text())["confirmed"] == {"5": 2.5}
+    assert json.loads((recorded / "carol" / "derivation.json").read_text())["confirmed"] == {"5": 2.5}
 
 
 @pytest.mark.parametrize("rows, said", [
@@ -285,13 +308,13 @@ def test_confirmed_points_are_recorded_and_the_student_s_feedback_says_them(batc
     ([("alice", 5, "three")], "must be a number"),
     ([], "nothing to record"),
 ])
-def test_a_confirmation_that_cannot_be_recorded_records_nothing(batch, rows, said):
+def test_a_confirmation_that_cannot_be_recorded_records_nothing(recorded, rows, said):
     with pytest.raises(record.ConfirmationError, match=re.escape(said)):
-        record.validated(batch, [("bob", 1, 1)] + rows if rows else rows)
-    assert not (batch / record.CONFIRMED).exists()
+        record.validated(recorded, [("bob", 1, 1)] + rows if rows else rows)
+    assert not (recorded / record.CONFIRMED).exists()
 
 
-def test_the_page_s_file_and_a_csv_are_read_alike(batch, tmp_path):
+def test_the_page_s_file_and_a_csv_are_read_alike(recorded, tmp_path):
     (tmp_path / "c.json").write_text(json.dumps({"kind": record.KIND, "version": 1, "scores": [
         {"submission": "alice", "question": 5, "points": 3}]}))
     (tmp_path / "c.csv").write_text("Submission,Question,Points\nalice,5,3\n,,\n")
@@ -305,25 +328,25 @@ def test_the_page_s_file_and_a_csv_are_read_alike(batch, tmp_path):
         record.read_confirmation(tmp_path / "bad.csv")
 
 
-def test_a_batch_graded_again_keeps_what_was_confirmed(batch):
-    record.confirm(batch, record.validated(batch, [("alice", 5, 2)]))
-    record.write_batch(batch, {"alice": answers.Answers({5: "x"}, ["derivation-en.md"]), "bob": answers.Answers()},
+def test_a_batch_graded_again_keeps_what_was_confirmed(recorded):
+    record.confirm(recorded, record.validated(recorded, [("alice", 5, 2)]))
+    record.write_batch(recorded, {"alice": answers.Answers({5: "x"}, ["derivation-en.md"]), "bob": answers.Answers()},
                        rubric.default())
-    assert json.loads((batch / "alice" / "derivation.json").read_text())["confirmed"] == {"5": 2.0}
-    assert not (batch / "bob" / "derivation.json").exists()  # no derivation any more: its record goes
+    assert json.loads((recorded / "alice" / "derivation.json").read_text())["confirmed"] == {"5": 2.0}
+    assert not (recorded / "bob" / "derivation.json").exists()  # no derivation any more: its record goes
 
 
-def test_the_gradebook_gets_a_derivation_column_only_once_confirmed(batch):
+def test_the_gradebook_gets_a_derivation_column_only_once_confirmed(recorded):
     from autograder.batch import reports
     from autograder.results import Grade
 
     grades = {n: Grade.zero("no network.py", True) for n in ("alice", "carol")}
-    reports.write_gradebook(batch, grades)
-    assert "derivation" not in (batch / "gradebook.csv").read_text().splitlines()[0]
-    record.confirm(batch, record.validated(batch, [("alice", q, 1 if q != 4 else 2) for q in range(1, 8)]
+    reports.write_gradebook(recorded, grades)
+    assert "derivation" not in (recorded / "gradebook.csv").read_text().splitlines()[0]
+    record.confirm(recorded, record.validated(recorded, [("alice", q, 1 if q != 4 else 2) for q in range(1, 8)]
                                            + [("carol", 1, 1)]))
-    reports.write_gradebook(batch, grades)
-    table = {r["submission"]: r for r in csv.DictReader(io.StringIO((batch / "gradebook.csv").read_text()))}
+    reports.write_gradebook(recorded, grades)
+    table = {r["submission"]: r for r in csv.DictReader(io.StringIO((recorded / "gradebook.csv").read_text()))}
     assert table["alice"]["derivation"] == "8" and table["carol"]["derivation"] == ""
     assert table["alice"]["total"] == "0"  # the autograded total is untouched
 

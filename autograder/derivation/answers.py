@@ -116,9 +116,10 @@ def from_notebook(data: bytes) -> dict[int, str]:
 
 
 def is_answer_file(name: str) -> bool:
-    """Whether a file of a submission holds derivation answers: derivation*.md or a notebook."""
+    """Whether a file of a submission holds derivation answers: derivation*.md (an LMS's prefix or
+    suffix to the name allowed: Canvas's alice_123_derivation-en-1.md) or a notebook."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    return (base.startswith("derivation") and base.endswith(".md")) or base.endswith(".ipynb")
+    return ("derivation" in base and base.endswith(".md")) or base.endswith(".ipynb")
 
 
 def collect(files: dict[str, bytes]) -> Answers:
