@@ -129,9 +129,13 @@ def test_an_lms_bulk_download_carries_each_student_s_derivation(tmp_path):
     assert [s.answers.answers for s in canvas] == [{6: "$$W := W - \\eta G$$"}]
 
 
-def test_an_answer_file_too_big_is_not_read(tmp_path):
+def test_an_answer_file_too_big_is_not_read_nor_more_than_a_submission_s_share(tmp_path, monkeypatch):
     (tmp_path / "derivation-en.md").write_bytes(b"## Question 1. x\n" + b"x" * (answers.MAX_MARKDOWN_BYTES + 1))
     assert not answers.read_folder(tmp_path)
+    for n in range(5):
+        (tmp_path / f"derivation-{n}.md").write_bytes(f"## Question {n + 1}. x\n".encode() + b"y" * 1000)
+    monkeypatch.setattr(answers, "MAX_TOTAL_BYTES", 3500)
+    assert answers.read_folder(tmp_path).sources == ["derivation-0.md", "derivation-1.md", "derivation-2.md"]
 
 
 # -- the rubric --------------------------------------------------------------------------------

@@ -97,17 +97,13 @@ def _answers_in_zip(archive: zipfile.ZipFile, members) -> object:
     """The derivation answers of a zip's members (derivation*.md, notebooks), each read bounded."""
     from autograder.derivation import answers
 
-    files = {}
-    for m in members:
-        if m.is_dir() or not answers.is_answer_file(m.filename):
-            continue
-        limit = answers.MAX_NOTEBOOK_BYTES if m.filename.lower().endswith(".ipynb") else answers.MAX_MARKDOWN_BYTES
-        if m.file_size <= limit:
-            with archive.open(m) as f:
-                data = f.read(limit + 1)  # the header may lie about the size
-            if len(data) <= limit:
-                files[m.filename] = data
-    return answers.collect(files)
+    def reader(member):
+        def read(limit: int) -> bytes:
+            with archive.open(member) as f:  # only this member, never extracted by its own path
+                return f.read(limit + 1)
+        return read
+
+    return answers.read_bounded((m.filename, m.file_size, reader(m)) for m in members if not m.is_dir())
 
 
 def _from_file(path: Path) -> bytes:

@@ -19,6 +19,7 @@ from autograder.derivation.check import KEY_FORMULAS
 
 MAX_MARKDOWN_BYTES = 1 << 20  # a derivation file: a few KiB of LaTeX
 MAX_NOTEBOOK_BYTES = 64 << 20  # a notebook with its figures' outputs
+MAX_TOTAL_BYTES = 128 << 20  # all of one submission's answer files (a zip may hold many notebooks)
 MAX_ANSWER_CHARS = 20_000  # one question's answer, as checked and shown
 STUB = "YOUR ANSWER HERE"  # nbgrader's ClearSolutions text: the stub's answer
 HEADING = re.compile(r"^#{1,3}\s*(?:Question|Вопрос)\s+(\d+)\b[^\n]*$", re.M | re.I)
@@ -154,13 +155,33 @@ def collect(files: dict[str, bytes]) -> Answers:
     return answers
 
 
-def read_folder(folder: Path) -> Answers:
-    """A submission folder's Answers: its answer files at any depth (bounded: a file too big is
-    not read), their names relative to the folder."""
-    files = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.is_symlink() and is_answer_file(path.name):
-            limit = MAX_NOTEBOOK_BYTES if path.suffix.lower() == ".ipynb" else MAX_MARKDOWN_BYTES
-            if path.stat().st_size <= limit:
-                files[path.relative_to(folder).as_posix()] = path.read_bytes()
+def read_bounded(entries) -> Answers:
+    """The Answers of a submission's files, read bounded: `entries` are (name, size, read), where
+    read(limit) returns at most limit + 1 bytes (a zip's header may lie about the size). A file
+    over its limit, or past MAX_TOTAL_BYTES for the submission, is not read."""
+    files, total = {}, 0
+    for name, size, read in entries:
+        if not is_answer_file(name):
+            continue
+        limit = MAX_NOTEBOOK_BYTES if name.lower().endswith(".ipynb") else MAX_MARKDOWN_BYTES
+        if size > limit or total + size > MAX_TOTAL_BYTES:
+            continue
+        data = read(limit)
+        if len(data) <= limit and total + len(data) <= MAX_TOTAL_BYTES:
+            files[name] = data
+            total += len(data)
     return collect(files)
+
+
+def _reader(path: Path):
+    def read(limit: int) -> bytes:
+        with path.open("rb") as f:
+            return f.read(limit + 1)
+    return read
+
+
+def read_folder(folder: Path) -> Answers:
+    """A submission folder's Answers: its answer files at any depth (not through links), their
+    names relative to the folder."""
+    return read_bounded((p.relative_to(folder).as_posix(), p.stat().st_size, _reader(p))
+                        for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink())

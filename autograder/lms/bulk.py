@@ -170,16 +170,7 @@ def _answers(members: list[_Member]):
     """The student's written derivation (autograder.derivation.answers.Answers) of their own files, each read bounded."""
     from autograder.derivation import answers
 
-    files = {}
-    for m in members:
-        if m.escapes or m.link or not answers.is_answer_file(m.path):
-            continue
-        limit = answers.MAX_NOTEBOOK_BYTES if m.path.lower().endswith(".ipynb") else answers.MAX_MARKDOWN_BYTES
-        if m.size <= limit:
-            data = m.read(limit)
-            if len(data) <= limit:
-                files[m.path] = data
-    return answers.collect(files)
+    return answers.read_bounded((m.path, m.size, m.read) for m in members if not (m.escapes or m.link))
 
 
 def _network(members: list[_Member], who: Identity, submission=None) -> tuple[bytes, frozenset]:
