@@ -59,6 +59,8 @@ def test_a_derivation_file_is_split_into_its_answers_without_the_question_or_nbg
             assert q["question"] not in text and "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
             assert text == q["answer"]  # the reference's answer, exactly
     assert "Z_1 = X W_1" in answers.from_markdown(SOLUTION_EN.read_text())[1]
+    again = answers.from_markdown("## Question 5\n\n$$a$$\n\n## Question 6\n\n$$b$$\n\n## Question 5 (continued)\n\n$$c$$")
+    assert again == {5: "$$a$$\n\n$$c$$", 6: "$$b$$"}
 
 
 def test_the_notebook_s_answer_cells_are_found_by_their_nbgrader_ids():

@@ -86,10 +86,11 @@ def from_markdown(text: str) -> dict[int, str]:
     matches = list(HEADING.finditer(text))
     for match, following in zip(matches, matches[1:] + [None]):
         number = int(match.group(1))
-        if number not in KEY_FORMULAS or number in found:
+        if number not in KEY_FORMULAS:
             continue
-        body = text[match.end(): following.start() if following else len(text)]
-        found[number] = _without_question(body)[:MAX_ANSWER_CHARS]
+        body = _without_question(text[match.end(): following.start() if following else len(text)])
+        # a heading of the same question again ("## Question 5 (continued)") goes on with its answer
+        found[number] = (f"{found[number]}\n\n{body}" if found.get(number) else body)[:MAX_ANSWER_CHARS]
     return found
 
 
