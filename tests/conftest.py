@@ -1,4 +1,7 @@
+import fcntl
 import json
+import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -38,24 +41,39 @@ class Graded:
         return {p.name: Grade.read(self.out / p.name / "grade.json") for p in self.paths}
 
 
+def run_shared_dir(tmp_path_factory) -> Path:
+    """A folder of this test run shared by its xdist workers (pytest-N, above each worker's
+    popen-gwK), or this run's own base folder without xdist."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def examples_graded(tmp_path_factory) -> Graded:
     """The example submissions (the stub, the reference, the bugs) graded without training, once
-    per test run (per xdist worker: the tests that read it share an xdist group), by the command
-    a grader runs: `mnist-hw grade EXAMPLES --out OUT --skip-training --jobs 2`. Read by test_batch
-    (the uninterrupted gradebook that a killed and a Dask run must give), test_agreement (check and
-    grade agreeing on the bugs), test_inert (the reports unchanged) and test_autograder (the stub,
-    a re-grade identical); each of these graded the same batch itself before."""
+    per test run, by the command a grader runs: `mnist-hw grade EXAMPLES --out OUT --skip-training
+    --jobs 2`. The first xdist worker to ask grades them under a lock in the run's shared folder;
+    the other reads what it wrote, so the files that read it (test_batch: the uninterrupted
+    gradebook that a killed and a Dask run must give; test_agreement: check and grade agreeing on
+    the bugs; test_inert: the reports unchanged; test_autograder: the stub, a re-grade identical)
+    run on either worker."""
     from autograder.authoring.examples import write_examples
 
-    base = tmp_path_factory.mktemp("examples-graded")
-    paths = write_examples(base / "submissions")
-    out = base / "out"
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", *map(str, paths), "--out", str(out),
-                           "--skip-training", "--jobs", "2"], capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert json.loads((out / paths[0].name / "results.json").read_text())  # whole
-    return Graded(paths, out)
+    shared = run_shared_dir(tmp_path_factory)
+    base = shared / "examples-graded"
+    with open(shared / "examples-graded.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or when a worker dies
+        if not (base / "graded.json").exists():
+            shutil.rmtree(base, ignore_errors=True)  # a worker that died half-way
+            paths = write_examples(base / "submissions")
+            out = base / "out"
+            done = subprocess.run([sys.executable, "-m", "autograder", "grade", *map(str, paths), "--out", str(out),
+                                   "--skip-training", "--jobs", "2"], capture_output=True, text=True, cwd=ROOT)
+            assert done.returncode == 0, done.stderr[-3000:]
+            assert json.loads((out / paths[0].name / "results.json").read_text())  # whole
+            (base / "graded.json").write_text(json.dumps([p.name for p in paths]))
+    names = json.loads((base / "graded.json").read_text())
+    return Graded([base / "submissions" / name for name in names], base / "out")
 
 
 @pytest.fixture(params=["bubblewrap", "fallback"])
@@ -85,15 +103,11 @@ END_TO_END_FIXTURES = frozenset({"mnist_dir", "mnist", "sandbox_mode", "graded",
 # Under `pytest -n 2 --dist loadgroup` (the README's command) each xdist worker is a process of its
 # own, with its own session and module fixtures. A file's tests share one worker, so that its
 # module fixtures (a release built, a venv with TensorFlow, a graded batch) are made once, as
-# without xdist; the tests that read a session fixture made once per run (SHARED_FIXTURES) share
-# one worker across their files.
-SHARED_FIXTURES = ("examples_graded",)
-
-
+# without xdist; a session fixture graded once per run (examples_graded) is shared between the
+# workers through the run's folder, so the files reading it need not share a worker.
 def xdist_group(item) -> str:
-    """The xdist group of a test: the session fixture made once that it reads, else its file."""
-    shared = [name for name in SHARED_FIXTURES if name in item.fixturenames]
-    return shared[0] if shared else item.path.name
+    """The xdist group of a test: its file."""
+    return item.path.name
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups into the test ids
