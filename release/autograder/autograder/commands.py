@@ -2,6 +2,7 @@
 gradescope, release, notebook, export. Composed with the students' commands in autograder/cli.py."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Optional
 
@@ -60,8 +61,11 @@ def grade(submissions: list[Path] = Submissions,
           unsafe_no_sandbox: bool = typer.Option(False, "--unsafe-no-sandbox", help="Grade even where no sandbox "
                                                  "can run (students' code could read the reference and the "
                                                  "test set); without it, grading is refused there."),
+          rubric: Optional[Path] = typer.Option(None, help="The written derivation's rubric (TOML; `mnist-hw "
+                                                "derivation rubric` writes the default, used without it)."),
           data_dir: Optional[Path] = DataDir):
-    """Grade submissions: sandboxed, deterministic, with feedback a student can act on."""
+    """Grade submissions: sandboxed, deterministic, with feedback a student can act on. Their written
+    derivations (derivation-*.md, the notebook's answer cells) get suggestions for the instructor to confirm."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
@@ -76,6 +80,12 @@ def grade(submissions: list[Path] = Submissions,
         fail(str(exc))
     for note in notes:
         console.print(inert.terminal_text(note))
+    from autograder.derivation import rubric as rubrics
+
+    try:
+        derivation_rubric = rubrics.load(rubric)  # a rubric that is not one is said before anything is graded
+    except rubrics.RubricError as exc:
+        fail(str(exc))
     writable_dir_or_fail(out_dir, "--out")
     if nbgrader_db:
         try:
@@ -101,9 +111,11 @@ def grade(submissions: list[Path] = Submissions,
             last = inert.terminal(f"{name}: {result.score:g}/{result.max_score:g}").replace("\n", "\u2424")
             progress.update(task, advance=1, last=last)
 
+        problems: list[str] = []
         try:
             grades = batch.grade_batch(submissions, out_dir, jobs, data_dir, skip_training, on_done=done,
-                                       force=force, cluster=cluster, unsafe=unsafe_no_sandbox)
+                                       force=force, cluster=cluster, unsafe=unsafe_no_sandbox,
+                                       rubric=derivation_rubric, notes=problems)
         except SubmissionError as exc:
             fail(str(exc))
         except KeyboardInterrupt:
@@ -114,6 +126,15 @@ def grade(submissions: list[Path] = Submissions,
     if reused:
         console.print(f"{len(reused)} of {len(grades)} unchanged since their last grading (the journal in "
                       f"{out_dir}): not graded again; --force to regrade them.", highlight=False)
+    for problem in problems:
+        console.print(inert.terminal_text(problem, "yellow"))
+    from autograder.derivation import record as derivation
+
+    derived = {n: r for n, r in derivation.read_batch(out_dir).items() if n in grades}
+    if derived:
+        out.print(f"{len(derived)} written derivation(s): suggestions in OUT/NAME/derivation.json and on "
+                  f"{out_dir / 'derivation' / 'index.html'}, for you to confirm (mnist-hw derivation confirm)",
+                  highlight=False)
     table = Table(title=f"gradebook ({out_dir / 'gradebook.csv'})")
     areas = scheme.AUTOGRADED_AREAS
     for column in ["submission", *(a.key for a in areas), "total"]:
@@ -129,6 +150,13 @@ def grade(submissions: list[Path] = Submissions,
             fail(f"{exc} The grades are in {out_dir}: run the same command again to record them (nothing is "
                  "graded twice).")
         out.print(f"recorded {count} submission(s) in the nbgrader gradebook {nbgrader_db}")
+        if derived:
+            try:
+                comments = gradebook.comment_suggestions(nbgrader_db, derived)
+            except gradebook.GradebookError as exc:
+                fail(f"{exc} The suggestions are in {out_dir}: run the same command again to record them.")
+            out.print(f"{comments} derivation suggestion(s) as comments in formgrader (no score set: yours is "
+                      "the grade)")
 
 
 @app.command()
@@ -311,3 +339,70 @@ def export_canvas(out_dir: Path = typer.Argument(..., help="The directory `mnist
     except export.ExportError as exc:
         fail(str(exc))
     _exported(report, "Canvas")
+
+
+derivation_app = typer.Typer(help="The written derivation: its rubric, and recording the points you confirm.",
+                             no_args_is_help=True)
+app.add_typer(derivation_app, name="derivation")
+
+
+@derivation_app.command("rubric")
+def derivation_rubric(out_file: Path = typer.Option(Path("derivation-rubric.toml"), "--out",
+                                                    help="Where the default rubric is written (an existing file "
+                                                    "is kept unless --force)."),
+                      force: bool = typer.Option(False, help="Overwrite an existing file.")):
+    """Write the default rubric (points per key formula of each question) to edit; `mnist-hw grade --rubric` reads it."""
+    from autograder.derivation import rubric as rubrics
+
+    if out_file.exists() and not force:
+        fail(f"{out_file} exists: edit it, or give --force to write the default over it")
+    writable_dir_or_fail(out_file.parent if str(out_file.parent) else Path("."), "--out")
+    out_file.write_text(rubrics.default_text(), encoding="utf-8")
+    out.print(f"wrote {out_file}: edit the points, then `mnist-hw grade ... --rubric {out_file}`", highlight=False)
+
+
+@derivation_app.command("confirm")
+def derivation_confirm(out_dir: Path = typer.Argument(..., help="The directory `mnist-hw grade --out` wrote."),
+                       confirmation: Path = typer.Argument(..., help="The batch page's derivation-confirmed.json, or "
+                                                           "a CSV with the header submission,question,points."),
+                       nbgrader_db: Optional[Path] = typer.Option(None, help="Also record the points as the manual "
+                                                                  "scores of the derivation cells in this nbgrader "
+                                                                  "gradebook.")):
+    """Record the derivation points you confirmed: OUT/derivation.csv, the gradebook's derivation column, each
+    submission's derivation feedback (Russian and English), and with --nbgrader-db, nbgrader's manual scores."""
+    from autograder.batch import reports
+    from autograder.derivation import record
+    from autograder.results import Grade
+
+    if not (out_dir / "grades.json").is_file():
+        fail(f"{out_dir}: no grades.json, so no batch `mnist-hw grade --out` wrote: give its OUT directory")
+    if not confirmation.is_file():
+        fail(f"{confirmation}: no such file. Save it from {out_dir / 'derivation' / 'index.html'} (or write a CSV "
+             "submission,question,points)")
+    try:
+        scores = record.validated(out_dir, record.read_confirmation(confirmation))
+    except record.ConfirmationError as exc:
+        fail(str(exc))
+    if nbgrader_db:
+        try:
+            from autograder.lms import nbgrader as gradebook
+        except ImportError as exc:
+            fail(f"--nbgrader-db needs nbgrader ({exc}): pip install 'mnist-hw[nbgrader]'")
+        if not nbgrader_db.is_file():
+            fail(f"--nbgrader-db {nbgrader_db}: no such file (the course's gradebook.db)")
+        try:
+            written = gradebook.record_confirmed(nbgrader_db, scores)
+        except gradebook.GradebookError as exc:
+            fail(str(exc))
+        out.print(f"{written} manual score(s) in the nbgrader gradebook {nbgrader_db}", highlight=False)
+    every = record.confirm(out_dir, scores)
+    grades = {n: Grade.from_dict(d) for n, d in json.loads((out_dir / "grades.json").read_text()).items()}
+    reports.write_gradebook(out_dir, grades)
+    from autograder.derivation import view
+
+    view.write_page(out_dir, {n: r for n, r in record.read_batch(out_dir).items() if n in grades})
+    count = sum(len(qs) for qs in scores.values())
+    done = sum(1 for qs in every.values() if len(qs) == 7)
+    out.print(f"recorded {count} confirmed answer(s) of {len(scores)} submission(s); {done} submission(s) have all "
+              f"seven questions confirmed: {out_dir / record.TABLE}, the gradebook's derivation column, "
+              "OUT/NAME/derivation-feedback.md and .en.md", highlight=False)

@@ -1193,3 +1193,51 @@ def kit(key: str, *facts) -> Pair:
 def say(pair: Pair, lang: str) -> str:
     """One language of a pair: "ru" or "en"."""
     return pair[1] if lang == "ru" else pair[0]
+
+
+# -- the written derivation, pre-graded (autograder/derivation: suggest.py, record.py) -----------
+# `{0}` is a key formula's key (autograder/derivation/check.KEY_FORMULAS), shown as it is in both languages.
+DERIVATION = {
+    "title": ("Written derivation", "Письменный вывод формул"),
+    "suggestion_note": ("A suggestion for the instructor, not a grade: no point counts until the instructor confirms "
+                        "or overrides it.",
+                        "Предложение для преподавателя, а не оценка: баллы засчитываются, только когда преподаватель "
+                        "подтвердит или исправит их."),
+    "confirmed_note": ("The points below were given by the instructor; the notes under each question are what the "
+                       "formula check found.",
+                       "Баллы ниже выставил преподаватель; заметки под каждым вопросом — то, что нашла проверка "
+                       "формул."),
+    "none": ("No written derivation was found in this submission (derivation-*.md, or the answer cells of the "
+             "notebook).",
+             "В этой работе не найден письменный вывод (derivation-*.md или ячейки ответов тетради)."),
+    "sources": ("Read from: {0}.", "Прочитано из: {0}."),
+    "suggested": ("Question {0}: suggested {1:g} of {2:g} point(s)", "Вопрос {0}: предложено {1:g} из {2:g} балл(ов)"),
+    "confirmed": ("Question {0}: {1:g} of {2:g} point(s)", "Вопрос {0}: {1:g} из {2:g} балл(ов)"),
+    "pending": ("Question {0}: not graded yet ({1:g} point(s))", "Вопрос {0}: ещё не оценён ({1:g} балл(ов))"),
+    "total_confirmed": ("Written derivation: {0:g} of {1:g} points.", "Письменный вывод: {0:g} из {1:g} баллов."),
+    "total_pending": ("Written derivation: {0:g} of {1:g} points so far; {2} question(s) not graded yet.",
+                      "Письменный вывод: пока {0:g} из {1:g} баллов; не оценено вопросов: {2}."),
+    "unanswered": ("not answered", "ответа нет"),
+    "right": ("`{0}`: found, and right", "`{0}`: найдена и верна"),
+    "wrong": ("`{0}`: found, but wrong: {1}", "`{0}`: найдена, но неверна: {1}"),
+    "wrong_unsaid": ("`{0}`: found, but it does not agree with the right formula",
+                     "`{0}`: найдена, но не совпадает с верной формулой"),
+    "missing": ("`{0}`: not found", "`{0}`: не найдена"),
+    "unreadable": ("`{0}`: found, but it could not be read, so it is not judged",
+                   "`{0}`: найдена, но её не удалось прочитать, поэтому она не оценена"),
+    "fragments": ("Could not be read (not judged): {0}", "Не удалось прочитать (не оценено): {0}"),
+    "explain_q2": ("The explanation (why the row's maximum is subtracted, what happens for logits around 10^4) is "
+                   "read by the instructor: up to {0:g} point(s), not in the suggestion.",
+                   "Объяснение (зачем вычитают максимум строки, что будет при логитах порядка 10^4) читает "
+                   "преподаватель: до {0:g} балл(ов), в предложение не входит."),
+    "explain_q7": ("The explanation (why the bias correction is needed) and the proof that the Keras form is "
+                   "equivalent are read by the instructor: up to {0:g} point(s), not in the suggestion.",
+                   "Объяснение (зачем нужна поправка смещения) и доказательство равносильности формы Keras читает "
+                   "преподаватель: до {0:g} балл(ов), в предложение не входит."),
+}
+
+
+def derivation_say(key: str, *facts) -> Pair:
+    """DERIVATION[key] with its facts ({0}, {1}, ...) filled in, in both languages."""
+    en, ru = DERIVATION[key]
+    return en.format(*facts), ru.format(*facts)

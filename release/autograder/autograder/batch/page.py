@@ -27,13 +27,15 @@ from autograder.results import Grade
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = ("page.css", "page.js")
-FOLDERS = ("assets", "similarity")  # OUT/assets/, OUT/similarity/: no submission may be named so
+FOLDERS = ("assets", "similarity", "derivation")  # OUT/assets/, OUT/similarity/, OUT/derivation/: no submission
+# may be named so
 
 
 # Each page: its language, the language shown first (the page's own switch may change it), where
 # it finds OUT/assets.
 PAGES = {"index.html": ("en", "ru", "assets/"), "similarity.html": ("en", "en", "assets/"),
-         "pair.html": ("en", "en", "../assets/"), "submission.html": ("ru", "ru", "../assets/")}
+         "pair.html": ("en", "en", "../assets/"), "submission.html": ("ru", "ru", "../assets/"),
+         "derivation.html": ("en", "en", "../assets/")}
 
 
 def render(template: str, **values: str) -> str:
@@ -177,6 +179,8 @@ def write_batch_page(out: Path, grades: dict[str, Grade], codes: dict[str, bytes
         similarity.write_report(out / "similarity", sources, pairs, [])
         section = similarity.section(pairs, "similarity/")
         link = ' · <a href="similarity/index.html">similarity</a>'
+    if (out / "derivation" / "index.html").is_file():  # written just before, from this batch's answers
+        link += ' · <a href="derivation/index.html">derivation</a>'
     page = render("index.html", title=f"mnist-hw: {len(grades)} submissions",
                   stats=f"mean {mean:.1f} / {top:g}; {passed} of {len(grades)} at half the points "
                         "or more" + (f"; <strong class=ungraded>{len(ungraded)} UNGRADED (the grader failed; graded "

@@ -58,13 +58,18 @@ def write_gradebook(out: Path, grades: dict[str, Grade]) -> Path:
     """gradebook.csv: a row per submission. The text cells (name, error) go through
     inert.csv_cell, so that a spreadsheet never takes one for a formula; scores are numbers.
     A submission the grader failed on has no scores (empty cells, never a 0 it did not earn)
-    and the grader's reason in `ungraded`; one whose reports failed says so in `error`."""
+    and the grader's reason in `ungraded`; one whose reports failed says so in `error`. Once the
+    instructor has confirmed derivation points (`mnist-hw derivation confirm`), a last column
+    `derivation` holds them (empty until all seven questions of a submission are confirmed)."""
+    from autograder.derivation import record
+
+    derivation = record.totals(out)
     areas = scheme.AUTOGRADED_KEYS
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     lms = any(g.identity for g in grades.values())  # from a bulk download: who each is in the LMS
     writer.writerow(["submission", *areas, "total", "max_score", "test_accuracy", "error", "ungraded"]
-                    + (["lms", "lms_id", "full_name", "late"] if lms else []))
+                    + (["lms", "lms_id", "full_name", "late"] if lms else []) + (["derivation"] if derivation else []))
     for name in sorted(grades):
         g = grades[name]
         s = g.area_scores()
@@ -77,9 +82,14 @@ def write_gradebook(out: Path, grades: dict[str, Grade]) -> Path:
                          inert.csv_cell(f"grader failed: {g.grader_failure}"[:300]) if g.ungraded else ""]
                         + ([who.get("lms", ""), inert.csv_cell(inert.field(who.get("uid", ""))),
                             inert.csv_cell(inert.field(who.get("name", ""))), "yes" if who.get("late") else ""]
-                           if lms else []))
+                           if lms else [])
+                        + ([_points(derivation.get(name))] if derivation else []))
     write_atomic(out / "gradebook.csv", buffer.getvalue().encode())
     return out / "gradebook.csv"
+
+
+def _points(value) -> str:
+    return "" if value is None else f"{value:g}"
 
 
 def write_grades(out: Path, grades: dict[str, Grade]) -> Path:

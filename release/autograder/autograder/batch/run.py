@@ -76,6 +76,17 @@ def grade_one(path: Path, out: Path, data_dir=None, skip_training: bool = False,
     return reports.write_reports_or_error(out / submission.name, submission.name, grade)
 
 
+def derivations(out: Path, submissions, rubric=None, notes: list | None = None) -> None:
+    """The written derivations of the batch's submissions: checked, suggested, grouped on
+    OUT/derivation/index.html (never graded: the instructor confirms, `mnist-hw derivation confirm`)."""
+    from autograder.derivation import record, rubric as rubrics, view
+
+    written, problems = record.write_batch(out, {s.name: s.answers for s in submissions}, rubric or rubrics.default())
+    view.write_page(out, written)
+    if notes is not None:
+        notes += problems
+
+
 def check_sandbox(unsafe: bool = False) -> str:
     """The canary through this machine's sandbox (autograder.sandbox.canary); SubmissionError if it misbehaves."""
     from autograder.sandbox import canary
@@ -89,12 +100,14 @@ def check_sandbox(unsafe: bool = False) -> str:
 # -- the batch -----------------------------------------------------------------------------------
 def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=None, skip_training: bool = False,
                 on_done=None, force: bool = False, cluster: str | None = None,
-                unsafe: bool = False) -> dict[str, Grade]:
+                unsafe: bool = False, rubric=None, notes: list | None = None) -> dict[str, Grade]:
     """Grade every submission not already in the journal (all with force), write every
     report, the gradebook and the summary; return {name: Grade}. Before grading here, a
     canary is graded through the same sandbox: a sandbox that misbehaves refuses the batch
     (SubmissionError naming the cause) rather than hand out zeros. `unsafe`: grade without
-    isolation where none can be had."""
+    isolation where none can be had. The submissions' written derivations are checked too
+    (autograder.derivation: OUT/NAME/derivation.json, OUT/derivation/index.html) by `rubric`
+    (None: the default); what could not be is appended to `notes`."""
     paths = [Path(p) for p in paths]
     check_paths(paths)
     out.mkdir(parents=True, exist_ok=True)
@@ -155,5 +168,6 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
     reports.write_gradebook(out, grades)
     reports.write_grades(out, grades)
     reports.write_summary(out, grades)
+    derivations(out, submissions, rubric, notes)
     batch_page.write_batch_page(out, grades, codes)  # from all the grades, as the gradebook
     return grades

@@ -33,6 +33,7 @@ class Submission:
     problem_ru: str = ""
     identity: dict | None = None  # who it is in an LMS (autograder.lms.bulk.Identity), from a bulk download
     own: frozenset = frozenset()  # its other modules beside network.py (imports.own_modules): not graded
+    answers: object = None  # its written derivation (autograder.derivation.answers.Answers), if it has one
 
 
 def name_of(path: Path) -> str:
@@ -61,8 +62,9 @@ def unreadable(submission: Submission, exc: _Unreadable) -> Submission:
     return submission
 
 
-def _from_zip(path: Path) -> tuple[bytes, frozenset]:
-    """network.py's bytes, and the names of the zip's other modules beside it."""
+def _from_zip(path: Path, submission: Submission | None = None) -> tuple[bytes, frozenset]:
+    """network.py's bytes, and the names of the zip's other modules beside it; given the
+    `submission`, its written answers too (read even where network.py is refused)."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -72,6 +74,8 @@ def _from_zip(path: Path) -> tuple[bytes, frozenset]:
                         Path(m.filename.replace("\\", "/")).parts or ":" in m.filename]
             if escaping:
                 _refuse(messages.zip_leaves_its_folder(path.name, escaping[0]))
+            if submission is not None:
+                submission.answers = _answers_in_zip(archive, members)
             candidates = [m for m in members if Path(m.filename).name == "network.py" and not m.is_dir()]
             if not candidates:
                 _refuse(messages.no_network_py(path.name, folder=False))
@@ -89,6 +93,19 @@ def _from_zip(path: Path) -> tuple[bytes, frozenset]:
         _refuse(messages.not_a_zip(path.name, str(exc)))
 
 
+def _answers_in_zip(archive: zipfile.ZipFile, members) -> object:
+    """The derivation answers of a zip's members (derivation*.md, notebooks), each read bounded."""
+    from autograder.derivation import answers
+
+    def reader(member):
+        def read(limit: int) -> bytes:
+            with archive.open(member) as f:  # only this member, never extracted by its own path
+                return f.read(limit + 1)
+        return read
+
+    return answers.read_bounded((m.filename, m.file_size, reader(m)) for m in members if not m.is_dir())
+
+
 def _from_file(path: Path) -> bytes:
     size = path.stat().st_size
     if size > MAX_NETWORK_BYTES:
@@ -99,6 +116,10 @@ def _from_file(path: Path) -> bytes:
 def read_submission(path: Path) -> Submission:
     """The network.py of a submission, bounded and checked; a problem instead where it has one."""
     submission = Submission(name_of(path), path)
+    if path.is_dir():  # the written answers are read whatever becomes of network.py
+        from autograder.derivation import answers
+
+        submission.answers = answers.read_folder(path)
     try:
         if path.is_dir():
             found = [path / "network.py"] if (path / "network.py").is_file() else sorted(
@@ -108,7 +129,7 @@ def read_submission(path: Path) -> Submission:
             content = _from_file(found[0])
             submission.own = imports.own_modules_in(found[0])
         elif path.suffix == ".zip":
-            content, submission.own = _from_zip(path)
+            content, submission.own = _from_zip(path, submission)
         elif path.is_file():
             content = _from_file(path)
         else:

@@ -11,4 +11,6 @@ Modules (one job each):
   rubric.py     the instructor's editable rubric: points per key formula, defaults summing to the scheme's
   suggest.py    AnswerCheck + rubric -> the suggestion written into the submission's folder
   groups.py     answers with the same check outcome grouped, so a group is confirmed once
+  record.py     the records in a batch's OUT: each submission's derivation.json and feedback, the confirmations
+  view.py       OUT/derivation/index.html: the groups, confirm/override, the confirmation file
 """

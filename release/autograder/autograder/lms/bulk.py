@@ -166,7 +166,14 @@ def _late_merged(bulk: Bulk) -> dict[Identity, list[_Member]]:
     return dict(merged.values())
 
 
-def _network(members: list[_Member], who: Identity) -> tuple[bytes, frozenset]:
+def _answers(members: list[_Member]):
+    """The student's written derivation (autograder.derivation.answers.Answers) of their own files, each read bounded."""
+    from autograder.derivation import answers
+
+    return answers.read_bounded((m.path, m.size, m.read) for m in members if not (m.escapes or m.link))
+
+
+def _network(members: list[_Member], who: Identity, submission=None) -> tuple[bytes, frozenset]:
     """(network.py's bytes, the names of the student's own modules beside it) of one student's files
     (theirs directly, or those of the one zip they uploaded), or raise reading._Unreadable saying why not."""
     from autograder.batch import submissions as reading
@@ -185,7 +192,7 @@ def _network(members: list[_Member], who: Identity) -> tuple[bytes, frozenset]:
     if not candidates:
         zips = [m for m in members if m.path.lower().endswith(".zip")]
         if len(zips) == 1:  # the student uploaded their folder as a zip: batch's own zip reading
-            return _from_inner_zip(zips[0])
+            return _from_inner_zip(zips[0], submission)
         reading._refuse(messages.lms_no_network_py(who_name, ", ".join(sorted(m.path for m in members)[:5])))
     if len(candidates) > 1:
         reading._refuse(messages.lms_several_network_py(who_name, len(candidates),
@@ -198,8 +205,9 @@ def _network(members: list[_Member], who: Identity) -> tuple[bytes, frozenset]:
     return content, imports.own_modules(m.path[len(folder):] for m in members if m.path.startswith(folder))
 
 
-def _from_inner_zip(member: _Member) -> tuple[bytes, frozenset]:
-    """(network.py's bytes, its own modules) of a student's uploaded zip, read as a zip submission is."""
+def _from_inner_zip(member: _Member, submission=None) -> tuple[bytes, frozenset]:
+    """(network.py's bytes, its own modules) of a student's uploaded zip, read as a zip submission is
+    (its written answers into `submission`, given one)."""
     from autograder.batch import submissions as reading
     from autograder.sandbox import tempdirs
 
@@ -209,7 +217,7 @@ def _from_inner_zip(member: _Member) -> tuple[bytes, frozenset]:
     with tempdirs.temporary("bulk") as tmp:
         inner = tmp / PurePosixPath(member.path).name
         inner.write_bytes(data)
-        return reading._from_zip(inner)  # its network.py, and its modules beside it: named as the student's own
+        return reading._from_zip(inner, submission)  # its network.py, and its modules beside it: named as the student's own
 
 
 def submissions(path: Path):
@@ -226,7 +234,8 @@ def submissions(path: Path):
     for who, members in sorted(_late_merged(bulk).items(), key=lambda item: item[0].submission_name()):
         submission = reading.Submission(who.submission_name(), path, identity=who.to_dict())
         try:
-            content, submission.own = _network(members, who)
+            submission.answers = _answers(members)
+            content, submission.own = _network(members, who, submission)
             problem = source.unreadable_text(content)
             if problem:
                 reading._refuse(problem)

@@ -88,3 +88,70 @@ def record(path: Path, grades: dict[str, Grade], skip_training: bool = False) ->
                 gb.find_grade(area, NOTEBOOK_ID, ASSIGNMENT_ID, student).auto_score = score
         gb.db.commit()
     return len(grades)
+
+
+def suggestion_comment(suggestion) -> str:
+    """The comment formgrader shows on a derivation answer cell: the suggestion, in English
+    and Russian, said to be one (nbgrader counts a manual score as the grade, so none is set)."""
+    from autograder.messages import derivation_say, say
+
+    parts = []
+    for lang in ("en", "ru"):
+        heading = say(derivation_say("suggested", suggestion.question, suggestion.points, suggestion.out_of), lang)
+        parts.append("\n".join([f"mnist-hw: {heading}. {say(derivation_say('suggestion_note'), lang)}",
+                                *suggestion.notes(lang)]))
+    return "\n\n".join(parts)
+
+
+def comment_suggestions(path: Path, records: dict[str, dict]) -> int:
+    """Each submission's derivation suggestions as the auto comments of its derivation-N cells
+    (a manual comment, the instructor's, is left as it is and shown instead); no score is
+    written. Returns how many comments were written."""
+    import warnings
+
+    from nbgrader.api import Gradebook, MissingEntry
+    from sqlalchemy.exc import SAWarning
+
+    from autograder.derivation.record import suggestions_of
+
+    written = 0
+    prepare(path)
+    with _said(path), Gradebook(db_url(path)) as gb, warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
+        for student, rec in sorted(records.items()):
+            try:
+                gb.find_submission(ASSIGNMENT_ID, student)
+            except MissingEntry:
+                continue  # record() adds every graded submission first; one it did not is not this gradebook's
+            for question, suggestion in sorted(suggestions_of(rec).items()):
+                try:
+                    comment = gb.find_comment(f"derivation-{question}", NOTEBOOK_ID, ASSIGNMENT_ID, student)
+                except MissingEntry:
+                    continue
+                comment.auto_comment = suggestion_comment(suggestion)
+                written += 1
+        gb.db.commit()
+    return written
+
+
+def record_confirmed(path: Path, scores: dict[str, dict[int, float]]) -> int:
+    """The instructor's confirmed derivation points as the manual scores of the students'
+    derivation-N cells, as formgrader records a manual grade; returns how many were written.
+    GradebookError where a student or the assignment is not in this gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    written = 0
+    with _said(path), Gradebook(db_url(path)) as gb:
+        for student, questions in sorted(scores.items()):
+            for question, points in sorted(questions.items()):
+                try:
+                    grade = gb.find_grade(f"derivation-{question}", NOTEBOOK_ID, ASSIGNMENT_ID, student)
+                except MissingEntry:
+                    raise GradebookError(f"{path} has no submission of {student!r} to assignment "
+                                         f"{ASSIGNMENT_ID!r}: record the batch in it first (mnist-hw grade ... "
+                                         f"--nbgrader-db {path}), or confirm without --nbgrader-db") from None
+                grade.manual_score = points  # as formgrader's grade API records a manual grade
+                grade.needs_manual_grade = False
+                written += 1
+        gb.db.commit()
+    return written

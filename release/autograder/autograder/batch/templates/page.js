@@ -50,6 +50,53 @@
       b.setAttribute("aria-pressed", String(b.getAttribute("data-lang") === lang));
     });
   }
+  // The derivation view (OUT/derivation/index.html): what is ticked becomes the confirmation file.
+  // A group's points box left empty takes the suggestion; a member's own box overrides the group's.
+  function buildConfirmation() {
+    var scores = [], invalid = [];
+    Array.prototype.forEach.call(document.querySelectorAll("tr.group"), function (row) {
+      var box = row.querySelector("input.confirm"), input = row.querySelector("input.points.group");
+      var outOf = Number(row.getAttribute("data-out-of")), question = Number(row.getAttribute("data-question"));
+      var members = JSON.parse(row.getAttribute("data-members"));
+      var details = row.nextElementSibling;
+      function points(text, fallback) {
+        if (text === "") return fallback;
+        var value = Number(text);
+        return isNaN(value) || value < 0 || value > outOf ? null : value;
+      }
+      var groupPoints = points(input.value.trim(), Number(row.getAttribute("data-suggested")));
+      input.classList.toggle("invalid", groupPoints === null);
+      var own = {};
+      if (details) {
+        Array.prototype.forEach.call(details.querySelectorAll("input.points.member"), function (m) {
+          var name = JSON.parse(m.getAttribute("data-member")), value = points(m.value.trim(), undefined);
+          m.classList.toggle("invalid", value === null);
+          if (value === null) invalid.push(name + ", question " + question);
+          else if (value !== undefined) own[name] = value;
+        });
+      }
+      if (!box.checked) return;
+      if (groupPoints === null) { invalid.push(row.getAttribute("data-group")); return; }
+      members.forEach(function (name) {
+        scores.push({submission: name, question: question,
+                     points: Object.prototype.hasOwnProperty.call(own, name) ? own[name] : groupPoints});
+      });
+    });
+    var text = JSON.stringify({kind: "mnist-hw derivation confirmation", version: 1, scores: scores}, null, 1);
+    document.getElementById("confirmation").textContent = text;
+    document.getElementById("confirmed-count").textContent = String(scores.length);
+    document.getElementById("invalid").textContent = invalid.length ?
+      "not a number from 0 to the question's points (left out): " + invalid.join("; ") : "";
+    document.getElementById("save").setAttribute("href", "data:application/json;charset=utf-8," + encodeURIComponent(text));
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!document.getElementById("confirmation")) return;
+    Array.prototype.forEach.call(document.querySelectorAll("table.groups input"), function (input) {
+      input.addEventListener("input", buildConfirmation);
+      input.addEventListener("change", buildConfirmation);
+    });
+    buildConfirmation();
+  });
   document.addEventListener("DOMContentLoaded", function () {
     var hash = readHash();
     Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {

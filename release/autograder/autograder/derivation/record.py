@@ -1,0 +1,230 @@
+"""The derivation's records in a batch's OUT: what `mnist-hw grade` writes of each submission's
+answers, and what `mnist-hw derivation confirm` records of the instructor's points.
+
+    OUT/NAME/derivation.json         the answers, each question's AnswerCheck and Suggestion, and the
+                                     points the instructor confirmed ({question: points}; {} before)
+    OUT/NAME/derivation-feedback.md  (Russian) and derivation-feedback.en.md: suggest.feedback()
+    OUT/derivation-confirmed.json    every confirmation so far, {name: {question: points}} (later wins)
+    OUT/derivation.csv               the confirmed points, a column per question and the total
+
+A suggestion is never recorded as a grade: only confirm() writes points, and only those the
+instructor gave (the batch page's confirmation file, or a CSV submission,question,points).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+
+from assignment.idx import write_atomic
+from autograder import inert
+from autograder.derivation.answers import Answers
+from autograder.derivation.check import KEY_FORMULAS, check_answer
+from autograder.derivation.outcome import AnswerCheck
+from autograder.derivation.rubric import QUESTION_POINTS, Rubric
+from autograder.derivation.suggest import Suggestion, feedback, suggest
+
+RECORD = "derivation.json"
+FEEDBACK = {"ru": "derivation-feedback.md", "en": "derivation-feedback.en.md"}
+CONFIRMED = "derivation-confirmed.json"
+TABLE = "derivation.csv"
+KIND = "mnist-hw derivation confirmation"  # the batch page's confirmation file says it is one
+
+
+class ConfirmationError(ValueError):
+    """A confirmation cannot be recorded as given: the message names what and how to fix it."""
+
+
+def checked(answers: Answers) -> dict[int, AnswerCheck]:
+    """Every question's AnswerCheck; a question the submission does not have is unanswered."""
+    return {q: check_answer(q, answers.answers.get(q, "")) for q in KEY_FORMULAS}
+
+
+def write_submission(directory: Path, name: str, answers: Answers, rubric: Rubric,
+                     confirmed: dict[int, float] | None = None) -> dict:
+    """OUT/NAME/derivation.json and its feedback; returns the record written. `confirmed`:
+    the points the instructor already confirmed for it (a batch graded again keeps them)."""
+    checks = checked(answers)
+    record = {"submission": name, "sources": list(answers.sources),
+              "answers": {str(q): answers.answers.get(q, "") for q in KEY_FORMULAS},
+              "questions": {str(q): {"check": c.to_dict(), "suggestion": suggest(c, rubric).to_dict()}
+                            for q, c in checks.items()},
+              "confirmed": {str(q): p for q, p in sorted((confirmed or {}).items())}}
+    _write(directory, record)
+    return record
+
+
+def _write(directory: Path, record: dict) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    name = record["submission"]
+    suggestions = suggestions_of(record)
+    confirmed = confirmed_of(record)
+    for lang, filename in FEEDBACK.items():
+        write_atomic(directory / filename, feedback(name, suggestions, confirmed, lang, record["sources"]).encode())
+    write_atomic(directory / RECORD, json.dumps(record, indent=1, ensure_ascii=False).encode())
+
+
+def suggestions_of(record: dict) -> dict[int, Suggestion]:
+    return {int(q): Suggestion.from_dict(v["suggestion"]) for q, v in record.get("questions", {}).items()}
+
+
+def checks_of(record: dict) -> dict[int, AnswerCheck]:
+    return {int(q): AnswerCheck.from_dict(v["check"]) for q, v in record.get("questions", {}).items()}
+
+
+def confirmed_of(record: dict) -> dict[int, float]:
+    return {int(q): float(p) for q, p in record.get("confirmed", {}).items()}
+
+
+def read_batch(out: Path) -> dict[str, dict]:
+    """{name: record} of every OUT/NAME/derivation.json (name = the folder's name)."""
+    found = {}
+    for path in sorted(Path(out).glob(f"*/{RECORD}")):
+        try:
+            found[path.parent.name] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a record that cannot be read is no submission's derivation
+    return found
+
+
+def confirmations(out: Path) -> dict[str, dict[int, float]]:
+    """OUT/derivation-confirmed.json: {name: {question: points}} ({} before any confirmation)."""
+    path = Path(out) / CONFIRMED
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {n: {int(q): float(p) for q, p in qs.items()} for n, qs in data.get("scores", {}).items()}
+
+
+def totals(out: Path) -> dict[str, float | None]:
+    """Each confirmed submission's derivation points: the sum, where all seven questions are confirmed, else None."""
+    return {n: (sum(qs.values()) if set(qs) >= set(QUESTION_POINTS) else None) for n, qs in confirmations(out).items()}
+
+
+# -- reading a confirmation ------------------------------------------------------------------
+def _rows_of_csv(text: str, where: str) -> list[tuple[str, object, object]]:
+    reader = csv.DictReader(io.StringIO(text))
+    wanted = {"submission", "question", "points"}
+    if not reader.fieldnames or not wanted <= {f.strip().lower() for f in reader.fieldnames}:
+        raise ConfirmationError(f"{where}: a confirmation CSV has the header submission,question,points "
+                                f"(this one has {', '.join(reader.fieldnames or []) or 'none'})")
+    rows = []
+    for row in reader:
+        row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        if not any(row.values()):
+            continue
+        rows.append((row["submission"], row["question"], row["points"]))
+    return rows
+
+
+def read_confirmation(path: Path) -> list[tuple[str, object, object]]:
+    """(submission, question, points) rows of a confirmation: the batch page's file (JSON, its
+    "kind" says so) or a CSV with the header submission,question,points. Not yet checked."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfirmationError(f"{path}: cannot be read ({exc})") from None
+    if text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise ConfirmationError(f"{path}: not JSON ({exc})") from None
+        if not isinstance(data, dict) or data.get("kind") != KIND or not isinstance(data.get("scores"), list):
+            raise ConfirmationError(f"{path}: not a confirmation file of the batch page (it says \"kind\": "
+                                    f"\"{KIND}\" and holds \"scores\")")
+        return [(s.get("submission"), s.get("question"), s.get("points")) for s in data["scores"]
+                if isinstance(s, dict)]
+    return _rows_of_csv(text, str(path))
+
+
+def validated(out: Path, rows) -> dict[str, dict[int, float]]:
+    """{name: {question: points}} of the rows, each checked against the batch in OUT: a
+    submission it graded with a derivation, a question 1..7, points from 0 to the question's.
+    ConfirmationError naming every row that is not (nothing is recorded then)."""
+    known = read_batch(out)
+    scores: dict[str, dict[int, float]] = {}
+    problems = []
+    for number, (name, question, points) in enumerate(rows, 1):
+        shown = inert.field(str(name), 80)
+        if not isinstance(name, str) or name not in known:
+            problems.append(f"row {number}: {shown!r} is no submission of {out} with a derivation")
+            continue
+        try:
+            q = int(str(question))
+        except ValueError:
+            q = None
+        if q not in QUESTION_POINTS:
+            problems.append(f"row {number} ({shown}): question {inert.field(str(question), 20)!r} is not 1 to 7")
+            continue
+        try:
+            p = float(str(points).replace(",", "."))
+        except ValueError:
+            p = math.nan
+        if not (0 <= p <= QUESTION_POINTS[q]):
+            problems.append(f"row {number} ({shown}, question {q}): points {inert.field(str(points), 20)!r} must be "
+                            f"a number from 0 to {QUESTION_POINTS[q]}")
+            continue
+        scores.setdefault(name, {})[q] = p
+    if problems:
+        raise ConfirmationError(f"nothing recorded; {len(problems)} row(s) cannot be:\n  " + "\n  ".join(problems[:20])
+                                + (f"\n  and {len(problems) - 20} more" if len(problems) > 20 else ""))
+    if not scores:
+        raise ConfirmationError("nothing to record: the confirmation confirms no answer (on the batch page, tick "
+                                "\"confirm\" on the groups you have read)")
+    return scores
+
+
+def confirm(out: Path, scores: dict[str, dict[int, float]]) -> dict[str, dict[int, float]]:
+    """Record validated scores: OUT/derivation-confirmed.json (merged, the new points win), each
+    submission's derivation.json and feedback, OUT/derivation.csv. Returns every confirmation so far."""
+    out = Path(out)
+    every = confirmations(out)
+    for name, qs in scores.items():
+        every.setdefault(name, {}).update(qs)
+    write_atomic(out / CONFIRMED, json.dumps({"scores": {n: {str(q): p for q, p in sorted(qs.items())}
+                                                         for n, qs in sorted(every.items())}}, indent=1,
+                                             ensure_ascii=False).encode())
+    records = read_batch(out)
+    for name in scores:
+        record = records[name]
+        record["confirmed"] = {str(q): p for q, p in sorted(every[name].items())}
+        _write(out / name, record)
+    write_table(out, every)
+    return every
+
+
+def write_table(out: Path, every: dict[str, dict[int, float]]) -> Path:
+    """OUT/derivation.csv: per submission the confirmed points of each question (empty: not
+    confirmed) and their total (empty until all seven are)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["submission", *(f"q{q}" for q in QUESTION_POINTS), "derivation"])
+    for name, qs in sorted(every.items()):
+        done = set(qs) >= set(QUESTION_POINTS)
+        writer.writerow([inert.csv_cell(inert.field(name)), *(f"{qs[q]:g}" if q in qs else "" for q in QUESTION_POINTS),
+                         f"{sum(qs.values()):g}" if done else ""])
+    write_atomic(Path(out) / TABLE, buffer.getvalue().encode())
+    return Path(out) / TABLE
+
+
+def write_batch(out: Path, answers: dict[str, Answers | None], rubric: Rubric) -> tuple[dict[str, dict], list[str]]:
+    """Each submission's derivation record in OUT/NAME/ (those with answer files; an older record
+    of one without is removed), keeping the points already confirmed. Returns ({name: record}
+    of this batch, problems: a submission whose answers could not be checked, why; the others go on)."""
+    out = Path(out)
+    confirmed = confirmations(out)
+    written, problems = {}, []
+    for name in sorted(answers):
+        given = answers[name]
+        if not given:
+            for stale in (RECORD, *FEEDBACK.values()):
+                (out / name / stale).unlink(missing_ok=True)
+            continue
+        try:
+            written[name] = write_submission(out / name, name, given, rubric, confirmed.get(name))
+        except Exception as exc:  # noqa: BLE001 - one submission's answers failing is its own, the batch goes on
+            problems.append(f"{inert.field(name, 100)}: its derivation could not be checked "
+                            f"({type(exc).__name__}: {inert.field(str(exc), 200)})")
+    return written, problems
