@@ -52,15 +52,19 @@ def unanswered(text: str) -> bool:
 
 
 def _question_texts() -> list[str]:
-    """The questions' own words in both languages (the stub keeps them above each answer)."""
-    from autograder.authoring.notebook_source import questions
-
+    """The questions' own words in both languages (the stub keeps them above each answer): each
+    question's text in the reference's derivation files (the project's and the grader bundle's
+    solution/), up to its answer's "### BEGIN SOLUTION"."""
     texts = []
     for name in ("derivation-en.md", "derivation-ru.md"):
-        for folder in (ROOT / "solution", ROOT / "release" / "student"):
-            if (folder / name).is_file():
-                texts += [q["question"] for q in questions((folder / name).read_text(encoding="utf-8"))]
-                break
+        path = ROOT / "solution" / name
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        matches = list(HEADING.finditer(text))
+        for match, following in zip(matches, matches[1:] + [None]):
+            body = text[match.end(): following.start() if following else len(text)]
+            texts.append(body.partition("### BEGIN SOLUTION")[0].strip())
     return sorted({t for t in texts if t}, key=len, reverse=True)
 
 
