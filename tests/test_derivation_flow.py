@@ -581,3 +581,23 @@ def test_formgrader_shows_the_suggestion_as_a_comment_and_counts_only_the_instru
     nbgrader(course, "generate_feedback", "mnist")
     feedback = (course / "grading/feedback/alice/mnist/mnist.html").read_text()
     assert "mnist-hw: Question 6: suggested" in feedback  # the comment reaches the student's feedback
+
+
+@pytest.mark.slow
+def test_the_grader_bundle_alone_writes_the_suggestions(tmp_path, mnist_dir):
+    """release/autograder (no authoring sources, no project installed) reads and suggests alike."""
+    import os
+
+    bundle = tmp_path / "bundle"
+    shutil.copytree(ROOT / "release/autograder", bundle)
+    (tmp_path / "alice").mkdir()
+    shutil.copyfile(ROOT / "release/student/network.py", tmp_path / "alice" / "network.py")
+    shutil.copyfile(SOLUTION_RU, tmp_path / "alice" / "derivation-ru.md")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(tmp_path / "alice"), "--out",
+                           str(tmp_path / "out"), "--skip-training", "--data-dir", str(mnist_dir)],
+                          capture_output=True, text=True, cwd=bundle, env={**env, "PYTHONPATH": str(bundle)})
+    assert done.returncode == 0, done.stderr[-3000:]
+    rec = json.loads((tmp_path / "out" / "alice" / "derivation.json").read_text())
+    assert rec["answers"]["1"].startswith("$$Z_1 = X W_1") and rec["sources"] == ["derivation-ru.md"]
+    assert (tmp_path / "out" / "derivation" / "index.html").is_file()
