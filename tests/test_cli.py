@@ -29,7 +29,7 @@ def mnist_hw(*args, data_dir=None, cwd=ROOT):
     (["examples", NOT_A_DIR], "DIRECTORY"),
     (["release", "--no-validate", "--out", NOT_A_DIR], "--out"),
     pytest.param(["keras", "--epochs", "1", "--out", NOT_A_DIR], "--out", marks=pytest.mark.keras),
-    (["compare", "solution/reference.json", "--out", f"{NOT_A_DIR}/compare.png"], "--out's folder"),
+    (["compare", "solution/reference.json", "--out", f"{NOT_A_DIR}/compare.png"], "--out"),
 ])
 def test_an_output_path_that_cannot_be_made_is_said_before_any_work(args, option, mnist_dir):
     done = mnist_hw(*args, data_dir=mnist_dir)
