@@ -1234,6 +1234,9 @@ KIT = {
                    "Эпоха {0}/{1} - потери: {2:.4f} - точность: {3:.4f} - потери на валидации: {4:.4f} - "
                    "точность на валидации: {5:.4f}"),
     "figure_title": ("{0}: test accuracy {1:.2%}", "{0}: точность на тесте {1:.2%}"),
+    # the figures (assignment/plots.py): panels, axis and legend
+    "plot_accuracy": ("Accuracy", "Точность"), "plot_loss": ("Loss", "Потери"), "plot_epoch": ("Epoch", "Эпоха"),
+    "plot_train": ("train", "обучение"), "plot_validation": ("validation", "валидация"),
     # compare's table (assignment/runs.py: runs.table), and what is wrong with a RUN
     "table_title": ("numpy vs Keras on MNIST", "numpy и Keras на MNIST"),
     "column_run": ("run", "запуск"), "column_epochs": ("epochs", "эпох"), "column_accuracy": ("test acc.", "точн. на тесте"),
