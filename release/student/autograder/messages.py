@@ -1226,6 +1226,7 @@ KIT = {
     "idx_refetch_both": ("{0}. Delete both and run `mnist-hw data fetch`",
                          "{0}. Удалите оба и запустите `mnist-hw data fetch`"),
     "labels_range": ("labels must lie in 0..{0}, got {1}..{2}", "метки должны лежать в 0..{0}, а они {1}..{2}"),
+    "bad_optimizer": ("optimizer must be 'adam' or 'sgd', not {0}", "optimizer должен быть 'adam' или 'sgd', а не {0}"),
     # training's progress (train, keras): the bar while an epoch runs, then a line per epoch
     "epoch_of": ("Epoch {0}/{1}", "Эпоха {0}/{1}"),
     "running": ("loss {0} · accuracy {1}", "потери {0} · точность {1}"),
