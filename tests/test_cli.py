@@ -128,7 +128,7 @@ def in_locale(lang, *args, cwd=ROOT, **env):
     (["train", "--epochs", "1", "--hidden", "8", "--out", "{tmp}/runs/train"], "Epoch 1/1 - loss:",
      "Эпоха 1/1 - потери:"),
     (["compare", str(ROOT / "solution/reference.json"), "--out", "{tmp}/c.png"], "run epochs test acc. vs ref.",
-     "запуск эпох точн. на тесте к эталону"),
+     "запуск эпох тест. точн. к эталону с/эпоху параметры"),
     (["compare", "{tmp}", "--out", "{tmp}/c.png"], "no history.json or reference.json in this directory. A RUN is",
      "в этой папке нет ни history.json, ни reference.json. RUN — это папка"),
 ])
