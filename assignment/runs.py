@@ -15,6 +15,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder import messages
+
 from . import said
 from .training import METRICS
 
@@ -91,13 +93,12 @@ def from_dict(content: dict, label: str, where: str = "") -> Run:
     not numbers of the same length.
     """
     if not isinstance(content, dict):
-        raise RunError(f"{where}: not a run (a JSON object with the History was expected).")
+        raise said(RunError, messages.kit("run_not_object", where))
     reference = isinstance(content.get("history"), dict)
     history = content["history"] if reference else content
     missing = [k for k in (*METRICS, "test_accuracy") if k not in (history if k in METRICS else content)]
     if missing:
-        raise RunError(f"{where}: no {', '.join(missing)} in it: not a history.json written by `mnist-hw train` or "
-                       "`mnist-hw keras`, nor a reference.json.")
+        raise said(RunError, messages.kit("run_lacks", where, ", ".join(missing)))
     try:
         curves = {k: [float(x) for x in history[k]] for k in METRICS}
         test_accuracy = float(content["test_accuracy"])
@@ -112,18 +113,17 @@ def from_dict(content: dict, label: str, where: str = "") -> Run:
                 parameters = layer_parameters([784, int(n_hidden), 10])
             parameters = None if parameters is None else int(parameters)
     except (TypeError, ValueError, AttributeError):
-        raise RunError(f"{where}: the History, test_accuracy, seconds or parameters hold something that is not a "
-                       "number.") from None
+        raise said(RunError, messages.kit("run_not_numbers", where)) from None
     lengths = {len(v) for v in curves.values()}
     if len(lengths) != 1 or 0 in lengths:
-        raise RunError(f"{where}: the History's lists are empty or of different lengths "
-                       f"({', '.join(f'{k}: {len(v)}' for k, v in curves.items())}).")
+        lengths = ", ".join(f"{k}: {len(v)}" for k, v in curves.items())
+        raise said(RunError, messages.kit("run_lengths", where, lengths))
     seconds_per_epoch = sum(seconds) / len(seconds) if seconds else None
     kind = "reference" if reference else "keras" if content.get("framework") == "keras" else "numpy"
     return Run(label, curves, test_accuracy, seconds_per_epoch, parameters, kind)
 
 
-KIND_NAMES = {"numpy": "numpy", "keras": "Keras", "reference": "reference"}
+KIND_NAMES = {"numpy": ("numpy", "numpy"), "keras": ("Keras", "Keras"), "reference": messages.KIT["kind_reference"]}
 
 
 def load(path: os.PathLike | str) -> Run:
@@ -131,25 +131,31 @@ def load(path: os.PathLike | str) -> Run:
 
     Raises RunError, naming the path and what a RUN is, when there is none or it cannot be read.
     """
+    from .cli import said as in_language
+
     path = Path(path)
-    what = ("A RUN is a directory that `mnist-hw train` or `mnist-hw keras` wrote (holding history.json), "
-            "or a reference.json.")
     if path.is_dir():
         found = [path / name for name in (HISTORY, REFERENCE) if (path / name).is_file()]
         if not found:
-            raise RunError(f"{path}: no {HISTORY} or {REFERENCE} in this directory. {what}")
+            raise said(RunError, _what_a_run_is("run_no_file", path))
         file = found[0]
     elif path.is_file():
         file = path
     else:
-        raise RunError(f"{path}: no such file or directory. {what}")
+        raise said(RunError, _what_a_run_is("run_nowhere", path))
     try:
         content = json.loads(file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RunError(f"{file}: not JSON ({exc}). {what}") from None
+        raise said(RunError, _what_a_run_is("run_not_json", file, exc)) from None
     run = from_dict(content, "", str(file))
-    run.label = f"{KIND_NAMES[run.kind]} · {_shown(path)}"
+    run.label = f"{in_language(KIND_NAMES[run.kind])} · {_shown(path)}"
     return run
+
+
+def _what_a_run_is(key: str, *facts) -> tuple[str, str]:
+    """messages.KIT[key] with its facts, then what a RUN is (its last fact), each in its language."""
+    (en, ru), (what_en, what_ru) = messages.KIT[key], messages.KIT["what_a_run_is"]
+    return en.format(*facts, what_en), ru.format(*facts, what_ru)
 
 
 def _shown(path: Path) -> str:
@@ -186,8 +192,6 @@ def default_runs(root: os.PathLike | str = RUNS_DIR) -> list[Path]:
     """
     runs = [p for p in (latest(root, "numpy"), latest(root, "keras")) if p is not None]
     if not runs:
-        from autograder import messages
-
         raise said(RunError, messages.kit("no_runs", Path(root).resolve()))
     reference = find_reference()
     return runs + ([reference] if reference else [])
@@ -204,17 +208,21 @@ def rows(runs: list[Run]) -> list[dict]:
 
 
 def table(runs: list[Run]):
-    """The comparison as a rich Table (the terminal, or a notebook's output)."""
+    """The comparison as a rich Table (the terminal, or a notebook's output), said in the command's
+    language (assignment.cli.said: its --lang, else the locale's, as in the notebook)."""
     from rich import box
     from rich.table import Table
 
-    grid = Table(title="numpy vs Keras on MNIST", box=box.SIMPLE_HEAD, pad_edge=False)  # fits an 80-column terminal
-    for column in ("run", "epochs", "test acc.", "vs ref.", "s/epoch", "params"):
-        grid.add_column(column, justify="left" if column == "run" else "right", no_wrap=True)
+    from .cli import said as in_language
+
+    grid = Table(title=in_language(messages.KIT["table_title"]), box=box.SIMPLE_HEAD, pad_edge=False)  # 80 columns
+    for column in ("run", "epochs", "accuracy", "vs", "seconds", "params"):
+        grid.add_column(in_language(messages.KIT[f"column_{column}"]), justify="left" if column == "run" else "right",
+                        no_wrap=True)
     for row in rows(runs):
         vs = row["vs_reference"]
         grid.add_row(row["label"], str(row["epochs"]), f"{row['test_accuracy']:.2%}",
-                     "" if vs is None else f"{vs:+.2f} pp",
+                     "" if vs is None else in_language(messages.kit("points_vs", vs)),
                      "" if row["seconds_per_epoch"] is None or math.isnan(row["seconds_per_epoch"])
                      else f"{row['seconds_per_epoch']:.2f}",
                      "" if row["parameters"] is None else f"{row['parameters']:,}")

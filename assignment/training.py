@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from . import kit_error
 from .data import N_CLASSES, one_hot
 
 DEFAULT_LEARNING_RATE = {"adam": 1e-3, "sgd": 0.1}
@@ -191,7 +192,7 @@ def fit(net: ModuleType, x: np.ndarray, y: np.ndarray, *, epochs: int = 10, batc
     - history: History with loss, accuracy, val_loss, val_accuracy per epoch
     """
     if optimizer not in DEFAULT_LEARNING_RATE:
-        raise ValueError(f"optimizer must be 'adam' or 'sgd', not {optimizer!r}")
+        raise kit_error(ValueError, "bad_optimizer", repr(optimizer))
     lr = DEFAULT_LEARNING_RATE[optimizer] if learning_rate is None else float(learning_rate)
     (x_tr, y_tr), (x_val, y_val) = split_validation(x, y, validation_split)
     n_classes = max(N_CLASSES, int(y.max()) + 1)

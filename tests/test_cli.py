@@ -29,7 +29,7 @@ def mnist_hw(*args, data_dir=None, cwd=ROOT):
     (["examples", NOT_A_DIR], "DIRECTORY"),
     (["release", "--no-validate", "--out", NOT_A_DIR], "--out"),
     pytest.param(["keras", "--epochs", "1", "--out", NOT_A_DIR], "--out", marks=pytest.mark.keras),
-    (["compare", "solution/reference.json", "--out", f"{NOT_A_DIR}/compare.png"], "--out's folder"),
+    (["compare", "solution/reference.json", "--out", f"{NOT_A_DIR}/compare.png"], "--out"),
 ])
 def test_an_output_path_that_cannot_be_made_is_said_before_any_work(args, option, mnist_dir):
     done = mnist_hw(*args, data_dir=mnist_dir)
@@ -122,6 +122,15 @@ def in_locale(lang, *args, cwd=ROOT, **env):
     (["compare"], "yet: train your network first", "ещё нет запусков: сначала обучите сеть"),
     (["keras", "--out", "/dev/null/out"], "must be a directory that you can create and write to",
      "должен быть папкой, которую вы можете создать и в которую можете писать"),
+    # the data layer's errors (assignment/data.py), the training's progress, compare's table and its RunErrors
+    (["train", "--data-dir", "{tmp}/empty"], "train-images-idx3-ubyte (or train-images-idx3-ubyte.gz) is not in",
+     "train-images-idx3-ubyte (или train-images-idx3-ubyte.gz) нет в"),
+    (["train", "--epochs", "1", "--hidden", "8", "--out", "{tmp}/runs/train"], "Epoch 1/1 - loss:",
+     "Эпоха 1/1 - потери:"),
+    (["compare", str(ROOT / "solution/reference.json"), "--out", "{tmp}/c.png"], "run epochs test acc. vs ref.",
+     "запуск эпох тест. точн. к эталону с/эпоху параметры"),
+    (["compare", "{tmp}", "--out", "{tmp}/c.png"], "no history.json or reference.json in this directory. A RUN is",
+     "в этой папке нет ни history.json, ни reference.json. RUN — это папка"),
 ])
 def test_every_kit_command_follows_the_locale_and_lang_overrides_it(args, en, ru, mnist_dir, tmp_path):
     """The kit's commands speak as `check` does (assignment.cli.chosen_lang): Russian where LANG says
@@ -136,6 +145,25 @@ def test_every_kit_command_follows_the_locale_and_lang_overrides_it(args, en, ru
     assert ru in said["ru_RU.UTF-8", ()] and en not in said["ru_RU.UTF-8", ()]
     assert en in said["en_US.UTF-8", ()] and ru not in said["en_US.UTF-8", ()]
     assert en in said["ru_RU.UTF-8", ("--lang", "en")] and ru in said["C.UTF-8", ("--lang", "ru")]
+
+
+def test_a_bad_data_file_is_said_in_the_students_language(tmp_path):
+    """`data status` and `train` name what is wrong with a file (assignment/idx.py's IDXError, the
+    checksum) in the locale's language, the same facts in both."""
+    from assignment import data
+
+    (tmp_path / "train-images-idx3-ubyte.gz").write_bytes(b"\x00\x00")  # not gzip
+    (tmp_path / "train-labels-idx1-ubyte").write_bytes(b"\x00\x00\x08\x01\x00\x00\x00\x00")  # IDX, not MNIST's
+    said = {lang: " ".join((done.stdout + done.stderr).split()) for lang in ("ru_RU.UTF-8", "en_US.UTF-8")
+            for done in [in_locale(lang, "data", "status", "--data-dir", str(tmp_path), cwd=tmp_path)]}
+    assert "named .gz but is not gzip-compressed. Delete it and run `mnist-hw data fetch`" in said["en_US.UTF-8"]
+    assert "назван .gz, но не сжат gzip. Удалите его и запустите `mnist-hw data fetch`" in said["ru_RU.UTF-8"]
+    digest = data.md5((tmp_path / "train-labels-idx1-ubyte").read_bytes())
+    assert f"MD5 of the uncompressed data is {digest}" in said["en_US.UTF-8"]
+    assert f"MD5 распакованных данных — {digest}" in said["ru_RU.UTF-8"]
+    assert "missing" in said["en_US.UTF-8"] and "нет" in said["ru_RU.UTF-8"]  # the test files
+    train = in_locale("ru_RU.UTF-8", "train", "--data-dir", str(tmp_path), cwd=tmp_path)
+    assert train.returncode == 1 and "назван .gz, но не сжат gzip" in " ".join(train.stderr.split())
 
 
 # TensorFlow's C++ start-up lines (absl's notice, oneDNN's announcement), which TF_CPP_MIN_LOG_LEVEL does not

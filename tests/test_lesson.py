@@ -204,6 +204,45 @@ def mnist_hw(*args, cwd):
                           text=True, timeout=600)
 
 
+@pytest.mark.parametrize("lang, words", [
+    ("ru_RU.UTF-8", {"panels": ("Точность", "Потери"), "epoch": "Эпоха", "splits": ("обучение", "валидация"),
+                     "table": ("numpy и Keras на MNIST", "запуск", "эпох", "тест. точн.", "к эталону", "с/эпоху",
+                               "параметры", "эталон · reference.json"), "run": "RUN — это папка"}),
+    ("en_US.UTF-8", {"panels": ("Accuracy", "Loss"), "epoch": "Epoch", "splits": ("train", "validation"),
+                     "table": ("numpy vs Keras on MNIST", "run", "epochs", "test acc.", "vs ref.", "s/epoch", "params",
+                               "reference · reference.json"), "run": "A RUN is a directory"}),
+])
+def test_the_figures_and_the_table_speak_the_locales_language(lang, words, tmp_path, monkeypatch):
+    """What the notebook and compare draw and print (assignment/plots.py, runs.table) and a bad
+    RUN's error follow the locale, as every kit command does; the numbers are the same."""
+    from rich.console import Console
+
+    from assignment import cli
+    from assignment.plots import plot_history
+
+    monkeypatch.setattr(cli, "_SPOKEN", {"lang": None})  # no command chose a language: the notebook's case
+    monkeypatch.setenv("LANG", lang)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.chdir(ROOT / "solution")
+    history = {"loss": [0.5, 0.3], "accuracy": [0.8, 0.9], "val_loss": [0.4, 0.35], "val_accuracy": [0.85, 0.88]}
+    for figure in (plot_history(history), plot_comparison([("numpy", history)])):
+        assert tuple(ax.get_ylabel() for ax in figure.axes[:2]) == words["panels"]
+        assert figure.axes[1].get_xlabel() == words["epoch"]
+    assert [line.get_label() for line in plot_history(history).axes[0].get_lines()] == list(words["splits"])
+    assert set(lines_by_label(plot_comparison([("numpy", history)]).axes[0])) == {f"numpy: {s}" for s in words["splits"]}
+    console = Console(record=True, width=80)  # an 80-column terminal: no header cut in either language
+    keras = {**json.loads(Path("reference.json").read_text())["history"], "test_accuracy": 0.954, "seconds": [6.35],
+             "parameters": 636_010, "framework": "keras"}  # a run below the reference: the widest "vs" cell
+    console.print(runs.table([runs.from_dict(keras, "Keras · runs/keras"), runs.load("reference.json")]))
+    shown = " ".join(console.export_text().split())
+    assert all(word in shown for word in words["table"]) and "…" not in shown, shown
+    assert "98." in shown and "636,010" in shown and "-2.90 " in shown
+    with pytest.raises(runs.RunError) as info:
+        runs.load(tmp_path)
+    assert words["run"] in cli.said(cli.reason(info.value))
+
+
 def test_compare_says_what_is_wrong_with_a_run(tmp_path):
     (tmp_path / "empty").mkdir()
     (tmp_path / "broken").mkdir()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import kit_error
 from .idx import IMAGES_MAGIC, LABELS_MAGIC, IDXError, parse, read_bytes
 
 ENV_DATA_DIR = "MNIST_HW_DATA_DIR"
@@ -32,11 +33,12 @@ N_CLASSES = 10
 
 
 class DataMissingError(FileNotFoundError):
-    """An MNIST file is not in the data directory; the message says how to fetch it."""
+    """An MNIST file is not in the data directory; the message says how to fetch it (in English
+    as its text, in Russian as `ru`: assignment.said)."""
 
 
 class ChecksumError(ValueError):
-    """A file decoded fine but is not the canonical MNIST file."""
+    """A file decoded fine but is not the canonical MNIST file (the message as DataMissingError's)."""
 
 
 def default_data_dir() -> Path:
@@ -58,11 +60,7 @@ def locate(data_dir: os.PathLike | str | None, name: str) -> Path:
     for candidate in (directory / name, directory / f"{name}.gz"):
         if candidate.is_file():
             return candidate
-    raise DataMissingError(
-        f"{name} (or {name}.gz) is not in {directory}. "
-        f"Run `mnist-hw data fetch --data-dir {directory}` to download MNIST there "
-        f"(or set {ENV_DATA_DIR} to the directory that holds it)."
-    )
+    raise kit_error(DataMissingError, "data_missing", name, directory, ENV_DATA_DIR)
 
 
 def md5(content: bytes) -> str:
@@ -73,11 +71,7 @@ def verify_content(path: Path, name: str, content: bytes) -> None:
     """Raise ChecksumError unless `content` is the canonical file `name`."""
     digest = md5(content)
     if digest != CANONICAL_MD5[name]:
-        raise ChecksumError(
-            f"{path}: MD5 of the uncompressed data is {digest}, but the canonical {name} has "
-            f"{CANONICAL_MD5[name]}: the file is corrupt or not MNIST. "
-            f"Delete it and run `mnist-hw data fetch` to download a good copy."
-        )
+        raise kit_error(ChecksumError, "checksum", path, digest, name, CANONICAL_MD5[name])
 
 
 def read_pair(images_path: Path, labels_path: Path, images: bytes | None = None,
@@ -91,23 +85,14 @@ def read_pair(images_path: Path, labels_path: Path, images: bytes | None = None,
     x = parse(images_path, read_bytes(images_path) if images is None else images, IMAGES_MAGIC)
     y = parse(labels_path, read_bytes(labels_path) if labels is None else labels, LABELS_MAGIC)
     if x.ndim != 3:
-        raise IDXError(images_path, f"an image file has 3 dimensions (N, rows, cols), this one has shape {x.shape}")
+        raise IDXError(images_path, "idx_not_3d", x.shape, advice=None)
     if x.dtype != np.uint8 or y.dtype != np.uint8:
-        raise IDXError(images_path if x.dtype != np.uint8 else labels_path, "MNIST files hold unsigned bytes")
+        raise IDXError(images_path if x.dtype != np.uint8 else labels_path, "idx_not_bytes", advice=None)
     if len(x) != len(y):
-        raise IDXError(
-            images_path,
-            f"holds {len(x):,} images but {labels_path.name} holds {len(y):,} labels; the two files do not "
-            "belong together",
-            "Delete both and run `mnist-hw data fetch`",
-        )
+        raise IDXError(images_path, "idx_counts", len(x), labels_path.name, len(y), advice="idx_refetch_both")
     bad = np.flatnonzero(y >= N_CLASSES)
     if bad.size:
-        raise IDXError(
-            labels_path,
-            f"label {int(y[bad[0]])} at index {int(bad[0])} is outside 0-9 ({bad.size} such labels)",
-            "Delete it and run `mnist-hw data fetch` to download a good copy",
-        )
+        raise IDXError(labels_path, "idx_label", int(y[bad[0]]), int(bad[0]), bad.size)
     return x, y
 
 
@@ -153,14 +138,14 @@ def one_hot(labels: np.ndarray, n_classes: int = N_CLASSES, dtype=np.float32) ->
     """Integer labels (N,) -> one-hot rows (N, n_classes), as keras.utils.to_categorical."""
     labels = np.asarray(labels)
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ValueError(f"labels must lie in 0..{n_classes - 1}, got {labels.min()}..{labels.max()}")
+        raise kit_error(ValueError, "labels_range", n_classes - 1, labels.min(), labels.max())
     out = np.zeros((labels.shape[0], n_classes), dtype=dtype)
     out[np.arange(labels.shape[0]), labels] = 1
     return out
 
 
-def status(data_dir: os.PathLike | str | None = None) -> dict[str, str]:
-    """For each file: 'ok', 'missing', or what is wrong with it."""
+def status(data_dir: os.PathLike | str | None = None, lang: str = "en") -> dict[str, str]:
+    """For each file: 'ok', 'missing', or what is wrong with it, said in `lang` (en or ru)."""
     report = {}
     for name in FILES:
         try:
@@ -170,5 +155,5 @@ def status(data_dir: os.PathLike | str | None = None) -> dict[str, str]:
         except DataMissingError:
             report[name] = "missing"
         except (IDXError, ChecksumError) as exc:
-            report[name] = str(exc)
+            report[name] = getattr(exc, "ru", str(exc)) if lang == "ru" else str(exc)
     return report

@@ -1181,6 +1181,93 @@ KIT = {
                       "with `{1}`, then run this again.",
                       "Keras не установлен ({0}). Установите Keras 3 с TensorFlow (CPU) в папке задания командой "
                       "`{1}` и запустите снова."),
+    # the data layer (assignment/data.py, assignment/idx.py): a file missing, not MNIST, or not IDX
+    "data_missing": ("{0} (or {0}.gz) is not in {1}. Run `mnist-hw data fetch --data-dir {1}` to download MNIST there "
+                     "(or set {2} to the directory that holds it).",
+                     "{0} (или {0}.gz) нет в {1}. Запустите `mnist-hw data fetch --data-dir {1}`, чтобы скачать туда "
+                     "MNIST (или укажите в {2} папку, где он лежит)."),
+    "checksum": ("{0}: MD5 of the uncompressed data is {1}, but the canonical {2} has {3}: the file is corrupt or not "
+                 "MNIST. Delete it and run `mnist-hw data fetch` to download a good copy.",
+                 "{0}: MD5 распакованных данных — {1}, а у настоящего {2} — {3}: файл испорчен или это не MNIST. "
+                 "Удалите его и запустите `mnist-hw data fetch`, чтобы скачать исправную копию."),
+    "idx_not_gzip": ("named .gz but is not gzip-compressed", "назван .gz, но не сжат gzip"),
+    "idx_gzip_corrupt": ("the gzip stream is truncated or corrupt ({0})", "поток gzip обрезан или испорчен ({0})"),
+    "idx_short": ("only {0} bytes long, too short for an IDX header",
+                  "длиной всего {0} байт: слишком короток для заголовка IDX"),
+    "idx_not_images": ("magic number {0} where an MNIST image file has {1}: this is not an MNIST image file",
+                       "магическое число {0}, а у файла изображений MNIST оно {1}: это не файл изображений MNIST"),
+    "idx_not_labels": ("magic number {0} where an MNIST label file has {1}: this is not an MNIST label file",
+                       "магическое число {0}, а у файла меток MNIST оно {1}: это не файл меток MNIST"),
+    "idx_not_magic": ("bytes {0} are not an IDX magic number", "байты {0} — не магическое число IDX"),
+    "idx_header_cut": ("the header announces {0} dimensions but the file ends after {1} bytes",
+                       "заголовок объявляет измерений: {0}, но файл кончается после {1} байт"),
+    "idx_negative": ("negative dimension in header {0}", "отрицательное измерение в заголовке {0}"),
+    "idx_truncated": ("the header says {0} elements ({1:,} bytes of data) but the file holds {2:,} bytes of data "
+                      "(truncated)",
+                      "заголовок говорит о {0} элементах ({1:,} байт данных), а в файле {2:,} байт данных "
+                      "(файл обрезан)"),
+    "idx_trailing": ("the header says {0} elements ({1:,} bytes of data) but the file holds {2:,} bytes of data "
+                     "(trailing bytes)",
+                     "заголовок говорит о {0} элементах ({1:,} байт данных), а в файле {2:,} байт данных "
+                     "(лишние байты в конце)"),
+    "idx_not_3d": ("an image file has 3 dimensions (N, rows, cols), this one has shape {0}",
+                   "у файла изображений 3 измерения (N, строки, столбцы), у этого форма {0}"),
+    "idx_not_bytes": ("MNIST files hold unsigned bytes", "файлы MNIST хранят беззнаковые байты"),
+    "idx_counts": ("holds {0:,} images but {1} holds {2:,} labels; the two files do not belong together",
+                   "содержит {0:,} изображений, а {1} — {2:,} меток: эти два файла не из одной пары"),
+    "idx_label": ("label {0} at index {1} is outside 0-9 ({2} such labels)",
+                  "метка {0} под индексом {1} вне 0-9 (таких меток: {2})"),
+    "idx_refetch": ("{0}. Delete it and run `mnist-hw data fetch` to download a good copy",
+                    "{0}. Удалите его и запустите `mnist-hw data fetch`, чтобы скачать исправную копию"),
+    "idx_swapped": ("{0}. Check that the file names are not swapped, or delete it and run `mnist-hw data fetch` to "
+                    "download a good copy",
+                    "{0}. Проверьте, не перепутаны ли имена файлов, или удалите его и запустите `mnist-hw data fetch`, "
+                    "чтобы скачать исправную копию"),
+    "idx_refetch_both": ("{0}. Delete both and run `mnist-hw data fetch`",
+                         "{0}. Удалите оба и запустите `mnist-hw data fetch`"),
+    "labels_range": ("labels must lie in 0..{0}, got {1}..{2}", "метки должны лежать в 0..{0}, а они {1}..{2}"),
+    "bad_optimizer": ("optimizer must be 'adam' or 'sgd', not {0}", "optimizer должен быть 'adam' или 'sgd', а не {0}"),
+    # training's progress (train, keras): the bar while an epoch runs, then a line per epoch
+    "epoch_of": ("Epoch {0}/{1}", "Эпоха {0}/{1}"),
+    "running": ("loss {0} · accuracy {1}", "потери {0} · точность {1}"),
+    "epoch_line": ("Epoch {0}/{1} - loss: {2:.4f} - accuracy: {3:.4f} - validation loss: {4:.4f} - "
+                   "validation accuracy: {5:.4f}",
+                   "Эпоха {0}/{1} - потери: {2:.4f} - точность: {3:.4f} - потери на валидации: {4:.4f} - "
+                   "точность на валидации: {5:.4f}"),
+    "figure_title": ("{0}: test accuracy {1:.2%}", "{0}: точность на тесте {1:.2%}"),
+    # the figures (assignment/plots.py): panels, axis and legend
+    "plot_accuracy": ("Accuracy", "Точность"), "plot_loss": ("Loss", "Потери"), "plot_epoch": ("Epoch", "Эпоха"),
+    "plot_train": ("train", "обучение"), "plot_validation": ("validation", "валидация"),
+    # compare's table (assignment/runs.py: runs.table), and what is wrong with a RUN
+    "table_title": ("numpy vs Keras on MNIST", "numpy и Keras на MNIST"),
+    # (as short as the English: the table fits an 80-column terminal in both languages)
+    "column_run": ("run", "запуск"), "column_epochs": ("epochs", "эпох"), "column_accuracy": ("test acc.", "тест. точн."),
+    "column_vs": ("vs ref.", "к эталону"), "column_seconds": ("s/epoch", "с/эпоху"), "column_params": ("params", "параметры"),
+    "points_vs": ("{0:+.2f} pp", "{0:+.2f} пп"),
+    "kind_reference": ("reference", "эталон"),
+    "what_a_run_is": ("A RUN is a directory that `mnist-hw train` or `mnist-hw keras` wrote (holding history.json), or "
+                      "a reference.json.",
+                      "RUN — это папка, которую записал `mnist-hw train` или `mnist-hw keras` (с history.json), или "
+                      "reference.json."),
+    "run_no_file": ("{0}: no history.json or reference.json in this directory. {1}",
+                    "{0}: в этой папке нет ни history.json, ни reference.json. {1}"),
+    "run_nowhere": ("{0}: no such file or directory. {1}", "{0}: нет такого файла или папки. {1}"),
+    "run_not_json": ("{0}: not JSON ({1}). {2}", "{0}: это не JSON ({1}). {2}"),
+    "run_not_object": ("{0}: not a run (a JSON object with the History was expected).",
+                       "{0}: это не запуск (ожидался объект JSON с History)."),
+    "run_lacks": ("{0}: no {1} in it: not a history.json written by `mnist-hw train` or `mnist-hw keras`, nor a "
+                  "reference.json.",
+                  "{0}: в нём нет {1}: это не history.json, записанный `mnist-hw train` или `mnist-hw keras`, и не "
+                  "reference.json."),
+    "run_not_numbers": ("{0}: the History, test_accuracy, seconds or parameters hold something that is not a number.",
+                        "{0}: в History, test_accuracy, seconds или parameters есть что-то, что не число."),
+    "run_lengths": ("{0}: the History's lists are empty or of different lengths ({1}).",
+                    "{0}: списки History пусты или разной длины ({1})."),
+    # any command: what the system refused mid-way (assignment.cli.run)
+    "os_refused": ("{0}{1}. Check that the path exists, that you can write there and that the disk has room, then run "
+                   "the command again.",
+                   "{0}{1}. Проверьте, что путь существует, что туда можно писать и что на диске есть место, и "
+                   "запустите команду снова."),
 }
 
 

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import kit_text
+
 IMAGES_MAGIC = 2051
 LABELS_MAGIC = 2049
 
@@ -37,18 +39,21 @@ _CODES = {dt.newbyteorder("="): code for code, dt in _DTYPES.items()}
 
 
 class IDXError(ValueError):
-    """A file is not a valid IDX file; the message names the file and the fault."""
+    """A file is not a valid IDX file; the message names the file, the fault and what to do, in
+    English as its text and in Russian as `ru` (assignment.said), for the kit's commands to say
+    in the student's language.
 
-    def __init__(self, path: os.PathLike | str, problem: str, advice: str = ""):
+    Inputs: the file's path; `problem`, the key of the fault's text in autograder.messages.KIT
+    ("idx_short", ...) with its facts; `advice`, the key of what to do ("idx_refetch"), or None.
+    """
+
+    def __init__(self, path: os.PathLike | str, problem: str, *facts, advice: str | None = "idx_refetch"):
         self.path = Path(path)
-        self.problem = problem
-        message = f"{self.path}: {problem}"
+        en, ru = kit_text(problem, *facts)
         if advice:
-            message += f". {advice}"
-        super().__init__(message)
-
-
-REFETCH = "Delete it and run `mnist-hw data fetch` to download a good copy"
+            en, ru = kit_text(advice, en)[0], kit_text(advice, ru)[1]
+        super().__init__(f"{self.path}: {en}")
+        self.ru = f"{self.path}: {ru}"
 
 
 def read_bytes(path: os.PathLike | str) -> bytes:
@@ -64,12 +69,12 @@ def uncompress(path: os.PathLike | str, raw: bytes) -> bytes:
     path = Path(path)
     if raw[:2] != b"\x1f\x8b":
         if path.suffix == ".gz":
-            raise IDXError(path, "named .gz but is not gzip-compressed", REFETCH)
+            raise IDXError(path, "idx_not_gzip")
         return raw
     try:
         return gzip.decompress(raw)
     except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
-        raise IDXError(path, f"the gzip stream is truncated or corrupt ({exc})", REFETCH) from None
+        raise IDXError(path, "idx_gzip_corrupt", exc) from None
 
 
 def parse(path: os.PathLike | str, content: bytes, expected_magic: int | None = None) -> np.ndarray:
@@ -83,36 +88,26 @@ def parse(path: os.PathLike | str, content: bytes, expected_magic: int | None = 
     Returns an array of the header's shape and element type.
     """
     if len(content) < 4:
-        raise IDXError(path, f"only {len(content)} bytes long, too short for an IDX header", REFETCH)
+        raise IDXError(path, "idx_short", len(content))
     zero, code, ndim = struct.unpack(">HBB", content[:4])
     magic = (code << 8) | ndim
-    kinds = {IMAGES_MAGIC: "an MNIST image file", LABELS_MAGIC: "an MNIST label file"}
     if expected_magic is not None and (zero != 0 or magic != expected_magic):
-        raise IDXError(
-            path,
-            f"magic number {struct.unpack('>i', content[:4])[0]} where {kinds[expected_magic]} "
-            f"has {expected_magic}: this is not {kinds[expected_magic]}",
-            "Check that the file names are not swapped, or " + REFETCH[0].lower() + REFETCH[1:],
-        )
+        raise IDXError(path, {IMAGES_MAGIC: "idx_not_images", LABELS_MAGIC: "idx_not_labels"}[expected_magic],
+                       struct.unpack(">i", content[:4])[0], expected_magic, advice="idx_swapped")
     if zero != 0 or code not in _DTYPES:
-        raise IDXError(path, f"bytes {content[:4].hex()} are not an IDX magic number", REFETCH)
+        raise IDXError(path, "idx_not_magic", content[:4].hex())
     header = 4 + 4 * ndim
     if len(content) < header:
-        raise IDXError(path, f"the header announces {ndim} dimensions but the file ends after {len(content)} bytes", REFETCH)
+        raise IDXError(path, "idx_header_cut", ndim, len(content))
     dims = struct.unpack(f">{ndim}i", content[4:header])
     if any(d < 0 for d in dims):
-        raise IDXError(path, f"negative dimension in header {dims}", REFETCH)
+        raise IDXError(path, "idx_negative", dims)
     dtype = _DTYPES[code]
     expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
     actual = len(content) - header
     if actual != expected:
-        shape = "×".join(map(str, dims))
-        raise IDXError(
-            path,
-            f"the header says {shape} elements ({expected:,} bytes of data) but the file holds "
-            f"{actual:,} bytes of data ({'truncated' if actual < expected else 'trailing bytes'})",
-            REFETCH,
-        )
+        raise IDXError(path, "idx_truncated" if actual < expected else "idx_trailing", "×".join(map(str, dims)),
+                       expected, actual)
     data = np.frombuffer(content, dtype=dtype, offset=header).reshape(dims)
     return data.astype(dtype.newbyteorder("="), copy=False)
 
