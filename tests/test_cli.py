@@ -171,14 +171,35 @@ def test_a_bad_data_file_is_said_in_the_students_language(tmp_path):
 TF_START_UP = ("All log messages before absl::InitializeLog()", "oneDNN custom operations are on")
 
 
+def test_start_up_noise_is_dropped_at_the_file_descriptor():
+    """What TensorFlow's C++ code writes on file descriptor 2 while it starts (absl's notice,
+    oneDNN's announcement, written here at that level, below sys.stderr) is dropped; any other
+    line, a real error, still reaches stderr as it came."""
+    from assignment import keras_model
+
+    script = (
+        "import os\n"
+        "from assignment import keras_model\n"
+        "with keras_model.quiet_start_up():\n"
+        "    os.write(2, b'WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\\n')\n"
+        "    os.write(2, b'I0000 00:00:1764000000.000000 1 port.cc:153] oneDNN custom operations are on. x\\n')\n"
+        "    os.write(2, b'E0000 a real error\\n')\n"
+        "os.write(2, b'after\\n')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert not [line for line in TF_START_UP if line in done.stderr], done.stderr
+    assert done.stderr.splitlines() == ["E0000 a real error", "after"], done.stderr
+    assert keras_model.START_UP_NOISE.search("WARNING: " + TF_START_UP[0])  # the test's lines are the filter's
+
+
 @pytest.mark.keras
 def test_tensorflows_start_up_lines_reach_no_student(mnist_dir, tmp_path):
     """`mnist-hw keras`, `mnist-hw compare` and the notebook's Keras cell (run in a real kernel,
-    which forwards what the process writes on its file descriptor 2) say neither line, while
-    TensorFlow imported plainly does (so the test can fail), and oneDNN stays on."""
-    plain = subprocess.run([sys.executable, "-c", "import tensorflow as tf; tf.constant(1.0) + 1"], capture_output=True,
-                           text=True, timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
-    assert all(line in plain.stderr for line in TF_START_UP), plain.stderr  # what there is to silence
+    which forwards what the process writes on its file descriptor 2) say neither line, and oneDNN
+    stays on."""
+    # Which start-up lines TensorFlow writes depends on its version and the CPU (2.21 on some CPUs
+    # writes none): the filter itself is tested on file descriptor 2 whatever this TensorFlow says
+    # (test_start_up_noise_is_dropped_at_the_file_descriptor), and here the commands are run for real.
     keras = in_locale("C.UTF-8", "keras", "--epochs", "1", "--out", str(tmp_path / "runs/keras"), cwd=tmp_path,
                       MNIST_HW_DATA_DIR=str(mnist_dir))
     assert keras.returncode == 0, keras.stderr
