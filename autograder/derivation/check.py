@@ -35,6 +35,7 @@ KEY_FORMULAS = questions.KEY_FORMULAS
 SEEDS = (2701, 2702, 2703)
 STUB = re.compile(r"your\s+answer\s+here|ваш\s+ответ\s+здесь", re.I)
 DIM_NAMES = ("N", "D", "H", "C")
+MACROS = re.compile(r"\\(?:def|newcommand|renewcommand|providecommand|let|DeclareMathOperator|gdef|edef)(?![A-Za-z])")
 
 
 @lru_cache(maxsize=None)
@@ -102,11 +103,18 @@ class _Answer:
                 self._definition(trees, declared)
                 continue
             j, t = found
+            if trees[j][0] == "name" and not t.old and (canonical(trees[j]) not in declared or
+                                                        canonical(trees[j]) in DIM_NAMES):
+                # H = max(0, Z_1): the student's name for the quantity, used as that quantity after
+                self.aliases[canonical(trees[j])] = t.refs[0]
+                if canonical(trees[j]) in DIM_NAMES:
+                    self.overridden.add(canonical(trees[j]))
             formulas = []
             for k, tree in enumerate(trees):
                 if k == j:
                     continue
-                if tree is not None and questions.target(question, tree) is not None:
+                other = questions.target(question, tree) if tree is not None else None
+                if other is not None and set(other.keys) & set(t.keys):
                     continue
                 if tree is not None and tree[0] == "name" and not tree[2] or (
                         tree is not None and tree[0] == "name" and canonical(tree) not in declared and k < j):
@@ -145,13 +153,16 @@ class _Answer:
         if row:
             for name, v in d.row.items():
                 values[name] = v
-                origin[name] = "softmax"
+                if name in ("p", "yhat", "s"):
+                    origin[name] = "softmax"
                 bases[name] = name
-        for name, (key, ref) in self.aliases.items():
-            values[name] = values[ref] if not (row and ref == "P") else d.row["p"]
-            origin[name] = key
         for name in self.overridden:
             values.pop(name, None)
+        for name, (key, ref) in self.aliases.items():
+            value = d.row["p"] if row and ref == "P" or ref == "p" else d.values.get(ref)
+            if value is not None:
+                values[name] = value
+                origin[name] = key
         for name, value_name in target.old:
             values[name] = d.values[value_name]
             origin.pop(name, None)
@@ -293,6 +304,9 @@ def _check(question: int, markdown: str) -> AnswerCheck:
             unreadable.append(source[:300])
         if verdict[0] in found:
             found[verdict[0]].append((verdict[1], source[:2000], verdict[2]))
+    macros = MACROS.search(markdown) is not None
+    if macros:   # \def and \newcommand change what the text means: what was not found is not read
+        unreadable.append("(macros defined with \\def or \\newcommand are not expanded)")
     checks = []
     for k in keys:
         items = found[k]
@@ -305,7 +319,7 @@ def _check(question: int, markdown: str) -> AnswerCheck:
         elif items:
             checks.append(FormulaCheck(k, UNREADABLE, items[0][1]))
         else:
-            checks.append(FormulaCheck(k, MISSING))
+            checks.append(FormulaCheck(k, UNREADABLE if macros else MISSING))
     return AnswerCheck(question, CHECKED, tuple(checks), tuple(dict.fromkeys(unreadable))[:50])
 
 

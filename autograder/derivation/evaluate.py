@@ -350,8 +350,7 @@ def _reduce(node, ctx: Context):
         value = _materialize(evaluate(body, ctx))
         return scalar(value.sum())
     var, rest = vars_[0], vars_[1:]
-    if var in ctx.indices:
-        raise Unreadable(f"the index {var} bound twice")
+    shadowed = ctx.indices.get(var)   # Σ_i inside a formula free in i: the inner i, as written
     inner = (op, rest, None, None, body) if rest else None
     span = _range(var, lo if not rest else None, hi if not rest else None, body, ctx)
     total = None
@@ -369,6 +368,8 @@ def _reduce(node, ctx: Context):
                 total = np.maximum(a, b)
     finally:
         ctx.indices.pop(var, None)
+        if shadowed is not None:
+            ctx.indices[var] = shadowed
     if total is None:
         raise Unreadable("an empty sum")
     return total

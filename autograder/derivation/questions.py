@@ -201,7 +201,7 @@ def _loss(node) -> bool:
     return node[0] == "name" and (canonical(node) in LOSS or (node[1] in LOSS and not node[2]))
 
 
-UPDATE = {6: {p: "sgd" for p in SGD_PARAMS},
+UPDATE = {6: {p: "sgd" for p in SGD_PARAMS if p != "thetahat"},
           7: {"m": "adam_m", "v": "adam_v", "mhat": "adam_mhat", "vhat": "adam_vhat", "theta": "step"}}
 ADAM_REFS = {"adam_m": "m_t", "adam_v": "v_t", "adam_mhat": "mhat_t", "adam_vhat": "vhat_t"}
 
@@ -210,6 +210,9 @@ def _update_target(question: int, node) -> Target | None:
     """θ, θ_t, θ_{t+1}, W_1, m_t, \\hat v_t ... on the left of an update."""
     _, base, sub, deco = node
     name = base + deco
+    if question == 6 and sub and sub[0].isdigit():   # W_1, W_{1,t}: the layer first, then the step
+        layer, _, sub = sub.partition(",")
+        name = f"{name}_{layer}"
     if name not in UPDATE[question]:
         return None
     key = UPDATE[question][name]
