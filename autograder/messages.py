@@ -1260,6 +1260,15 @@ def derivation_shapes_disagree(what: str, a: str, b: str) -> Pair:
             f"его нельзя вычислить: {w_ru} размерностей {a} и {b}, которые не согласованы")
 
 
+def derivation_upstream(keys: str) -> Pair:
+    """A formula right in itself that goes wrong through the student's own wrong formula for a
+    quantity it uses (its names: the key formulas' keys, e.g. "dZ1")."""
+    return (f"the step itself agrees with the reference; its value is wrong through your own formula for {keys}, "
+            f"which it uses",
+            f"сам шаг совпадает с эталоном; его значение неверно из-за вашей собственной формулы для {keys}, "
+            f"которую он использует")
+
+
 def derivation_offset(term: str, sign: int) -> Pair:
     """A formula whose value differs from the reference's by one of the problem's terms (a bias)."""
     more = sign > 0

@@ -78,6 +78,7 @@ ARGUMENTS = {
     "derivation_shape": ("N×H", "H×C"),
     "derivation_shapes_disagree": ("a product", "N×D", "H×D"),
     "derivation_offset": ("b_1", -1),
+    "derivation_upstream": ("dZ1",),
 }
 MORE_CALLS = [("no_network_py", ("alice.zip", False)),("not_an_adam_step", ("W1[3, 2]", 0.125, 0.25, False)),
               ("lower_precision", ("loss", 7, "float32", None, ("", ""), ("", ""))),("worker_death", (-9,)), ("worker_death", (-24,)), ("worker_death", (-11,)), ("worker_death", (None,)), ("worker_death", (139,)), ("worker_death", (137,)),

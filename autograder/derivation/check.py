@@ -85,6 +85,7 @@ class _Answer:
         self.indexed: dict[str, tuple[tuple[str, ...], tuple]] = {}  # base → (index letters, tree)
         self.overridden: set[str] = set()
         self.candidates = []                                 # (Target, [formula trees], source)
+        self._own: dict = {}
         for eq in self.eqs:
             trees = []
             for side in eq.sides:
@@ -146,7 +147,52 @@ class _Answer:
             return
         self.definitions.setdefault(key, rhs)
 
-    def context(self, d: questions.Draw, target, row: bool) -> Context:
+    def own_value(self, draw_index: int, key: str, forbid: set):
+        """The value of the student's own formula for `key` on a draw (None when there is none, it
+        does not read or cannot be computed): what their later formulas use for it."""
+        cache_key = (draw_index, key)
+        if cache_key in self._own:
+            return self._own[cache_key]
+        if len(forbid) > 8:
+            return None
+        self._own[cache_key] = None   # while computing: a cycle reads as no value
+        value, broken = None, None
+        for target, formulas, _ in self.candidates:
+            if key not in target.keys or target.row or len(target.refs) > 1:
+                continue
+            if formulas:
+                broken = broken or Unreadable(f"uses {key}, whose own formula was not read")
+            for tree in reversed(formulas):
+                if tree is None:
+                    continue
+                d = _draws(self.q)[draw_index]
+                ctx = self.context(d, target, False, draw_index, forbid | {key})
+                try:
+                    with np.errstate(all="ignore"):
+                        v = _value(tree, ctx, _sizes(ctx, target, False))
+                except Upstream as e:
+                    broken = e
+                    continue
+                except ShapeError:
+                    broken = Upstream(key)
+                    continue
+                except (Unreadable, RecursionError):
+                    continue
+                if isinstance(v, np.ndarray):
+                    ref = d.values[target.refs[0][1]]
+                    if v.shape != ref.shape and v.size == ref.size and 1 in v.shape:
+                        v = v.reshape(ref.shape)
+                    value = v
+                    break
+            if value is not None:
+                break
+        if value is None and broken is not None:
+            value = broken   # the student wrote a formula for it that does not give a value
+        self._own[cache_key] = value
+        return value
+
+    def context(self, d: questions.Draw, target, row: bool, draw_index: int = 0, forbid=None,
+                own: bool = True) -> Context:
         values = dict(d.values)
         origin = dict(d.origin)
         bases = dict(d.index_bases)
@@ -168,7 +214,9 @@ class _Answer:
             origin.pop(name, None)
         ctx = Context(values, origin, bases, self.definitions, self.heaviside)
         ctx.indexed = self.indexed
-        ctx.forbid = set(target.keys)
+        ctx.forbid = set(target.keys) | set(forbid or ())
+        if own:
+            ctx.own = lambda k, f: self.own_value(draw_index, k, set(f))
         return ctx
 
 
@@ -215,17 +263,50 @@ def _value(tree, ctx: Context, free):
     return out
 
 
-def _evaluate_all(answer: _Answer, tree, target, row: bool):
+def _evaluate_all(answer: _Answer, tree, target, row: bool, own: bool = True, used: set | None = None):
     got = []
-    for d in _draws(answer.q):
-        ctx = answer.context(d, target, row)
+    for n, d in enumerate(_draws(answer.q)):
+        ctx = answer.context(d, target, row, n, own=own)
         free = _sizes(ctx, target, row)
         with np.errstate(all="ignore"):
             value = _value(tree, ctx, free)
         if not isinstance(value, np.ndarray):
             raise Unreadable("a vector of ones alone")
+        if used is not None:
+            used |= ctx.used_own
         got.append(np.asarray(value, dtype=float))
     return got
+
+
+def _upstream(answer: _Answer, tree, reading, row: bool, used: set, ref: str):
+    """When the formula is right with the reference's values of the quantities it uses and wrong
+    with the student's own: the own formulas it goes wrong through (else None)."""
+    wrong_own = sorted(k for k in used if not _own_right(answer, k))
+    if not wrong_own:
+        return None
+    try:
+        got = _evaluate_all(answer, tree, reading, row, own=False)
+    except (Unreadable, ShapeError):
+        return None
+    due = _reference(answer, ref, row)
+    if diagnose(got, due, [d.named for d in _draws(answer.q)], None) is None:
+        return messages.derivation_upstream(", ".join(wrong_own))
+    return None
+
+
+class Upstream(Exception):
+    """A formula uses a quantity whose own formula (the student's) cannot be computed: args (key,)."""
+
+
+def _own_right(answer: _Answer, key: str) -> bool:
+    for n, d in enumerate(_draws(answer.q)):
+        v = answer.own_value(n, key, set())
+        if not isinstance(v, np.ndarray):
+            return False
+        ref = d.values[questions.REF_NAMES.get(key, questions.ADAM_REFS.get(key, key))]
+        if v is None or v.shape != ref.shape or not np.allclose(v, ref, rtol=1e-6, atol=1e-9):
+            return False
+    return True
 
 
 def _reference(answer: _Answer, ref: str, row: bool):
@@ -240,10 +321,22 @@ def _judge(answer: _Answer, target, tree):
         readings.append((alt, False))
     first = None
     for reading, row in readings:
+        used: set = set()
         try:
-            got = _evaluate_all(answer, tree, reading, row)
+            got = _evaluate_all(answer, tree, reading, row, used=used)
         except Unreadable as e:
             first = first or ("unreadable", str(e))
+            continue
+        except Upstream as e:
+            try:
+                plain = _evaluate_all(answer, tree, reading, row, own=False)
+                due = _reference(answer, reading.refs[0][1], row)
+                if diagnose(plain, due, [d.named for d in _draws(answer.q)], None) is None:
+                    first = first or ("wrong", messages.derivation_upstream(e.args[0]))
+                    continue
+            except (Unreadable, ShapeError):
+                pass
+            first = first or ("wrong", messages.DERIVATION_MISMATCH)
             continue
         except ShapeError as e:
             what, a, b = e.args[0]
@@ -257,8 +350,9 @@ def _judge(answer: _Answer, target, tree):
             key, ref = _pick(answer, reading, tree)
             due = _reference(answer, ref, row)
             variants = [d.variants.get(ref, {}) for d in _draws(answer.q)]
-            first = ("wrong", diagnose(got, due, [d.named for d in _draws(answer.q)], variants,
-                                       letters=answer.q <= 5), key)
+            said = _upstream(answer, tree, reading, row, used, ref) or diagnose(
+                got, due, [d.named for d in _draws(answer.q)], variants, letters=answer.q <= 5)
+            first = ("wrong", said, key)
     if first[0] == "unreadable":
         return target.refs[0][0], UNREADABLE, None
     key = first[2] if len(first) > 2 else _pick(answer, target, tree)[0]

@@ -66,6 +66,8 @@ class Context:
         self.indices: dict[str, int] = {}
         self.indexed: dict[str, tuple] = {}   # a name defined entry by entry: ℓ_i = ... → ("i",), tree
         self.forbid: set[str] = set()
+        self.own = None                # key → the student's own value of it (or None), see lookup
+        self.used_own: set[str] = set()
         self.steps = 0
         self._evaluating: set[str] = set()
         self._cache: dict[str, np.ndarray] = {}
@@ -77,10 +79,19 @@ class Context:
 
     # -- names --------------------------------------------------------------------------------
     def lookup(self, key: str):
-        """The value of a canonical name, or None."""
+        """The value of a canonical name, or None. A name of a key formula the student wrote a
+        formula for is that formula's value (`own`), so that a wrong step shows downstream too."""
         if key in self.values:
-            if self.origin.get(key) in self.forbid:
+            k = self.origin.get(key)
+            if k in self.forbid:
                 raise Unreadable(f"uses {key}, the quantity it is a formula for")
+            if k is not None and self.own is not None:
+                value = self.own(k, self.forbid)
+                if isinstance(value, Exception):
+                    raise value
+                if value is not None:
+                    self.used_own.add(k)
+                    return value
             return self.values[key]
         if key in self.definitions:
             if key in self._cache:
@@ -405,6 +416,9 @@ def evaluate(node, ctx: Context):
     if kind == "neg":
         return -_materialize(evaluate(node[1], ctx))
     if kind == "mul":
+        if ctx.heaviside and node[1] == ("name", "H", "", "") and node[2][0] != "name":
+            # H(Z_1), where the answer says H is the Heaviside step: the step of its argument
+            return (_materialize(evaluate(node[2], ctx)) > 0).astype(float)
         return _product(evaluate(node[1], ctx), evaluate(node[2], ctx))
     if kind == "star":
         a, b = evaluate(node[1], ctx), evaluate(node[2], ctx)

@@ -119,6 +119,8 @@ def tokenize(text: str, _depth: int = 0) -> list[Token]:
                         tokens.append(Token("ch", "'"))
                 elif cmd in TEXT:
                     tokens.append(Token("sep", plain))
+                elif re.fullmatch(r"[A-Za-z]{2,12}", arg.strip()):   # \mathrm{lr}: one name of several letters
+                    tokens.append(Token("ch", arg.strip()))
                 elif _depth < 4:  # \mathrm{d}, \mathrm{T}: the argument read as math, without its braces
                     tokens.extend(tokenize(arg, _depth + 1))
                 else:
@@ -318,7 +320,9 @@ class Parser:
                     node = ("had", node, self.unary())
                 elif (tok.kind == "ch" and tok.value == "/") or (tok.kind == "cmd" and tok.value == "div"):
                     self.take()
-                    node = ("div", node, self.unary())
+                    den = self.unary()
+                    node = ("deriv", node[1], den[1]) if node[0] == "partial" and den[0] == "partial" else (
+                        "div", node, den)
                 elif tok.kind == "cmd" and tok.value in ("otimes", "oslash", "cross", "wedge", "star"):
                     raise Unreadable(tok.value)
                 elif self.starts_factor():

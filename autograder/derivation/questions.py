@@ -120,13 +120,13 @@ def draw(question: int, rng) -> Draw:
         values["Z_2"] = values["Z"]
         values["A_1"] = values["A"]
         values["dZ"] = values["dZ_2"] = values["G"]
+        values["Yhat"] = values["S"] = values["P"]
         values["dA/dZ_1"] = values["mask"]
         del values["mask"]
         if question == 1:
             for name, key in NAME_TARGETS[1].items():
                 if name in values:
                     origin[name] = key
-            values["Yhat"] = values["S"] = values["P"]
             origin.update({"Yhat": "P", "S": "P"})
         if question == 2:
             origin["P"] = "softmax"
