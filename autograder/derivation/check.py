@@ -214,6 +214,7 @@ class _Answer:
             origin.pop(name, None)
         ctx = Context(values, origin, bases, self.definitions, self.heaviside)
         ctx.indexed = self.indexed
+        ctx.elementwise = self.q in (6, 7)
         ctx.forbid = set(target.keys) | set(forbid or ())
         if own:
             ctx.own = lambda k, f: self.own_value(draw_index, k, set(f))
@@ -342,17 +343,33 @@ def _judge(answer: _Answer, target, tree):
             what, a, b = e.args[0]
             first = first or ("wrong", messages.derivation_shapes_disagree(what, _dims(a), _dims(b)))
             continue
+        named = [d.named for d in _draws(answer.q)]
         for key, ref in reading.refs:
             due = _reference(answer, ref, row)
-            if diagnose(got, due, [d.named for d in _draws(answer.q)], None) is None:
-                return key, RIGHT, None
-        if first is None or first[0] == "unreadable":
-            key, ref = _pick(answer, reading, tree)
-            due = _reference(answer, ref, row)
-            variants = [d.variants.get(ref, {}) for d in _draws(answer.q)]
-            said = _upstream(answer, tree, reading, row, used, ref) or diagnose(
-                got, due, [d.named for d in _draws(answer.q)], variants, letters=answer.q <= 5)
-            first = ("wrong", said, key)
+            if diagnose(got, due, named, None) is None:
+                if not used:
+                    return key, RIGHT, None
+                # it used the student's own formulas: right only if it is also right as a step (with
+                # the reference's values of what it uses), not by one mistake making up for another
+                try:
+                    plain = _evaluate_all(answer, tree, reading, row, own=False)
+                except (Unreadable, ShapeError):
+                    plain = None
+                if plain is not None and diagnose(plain, due, named, None) is None:
+                    return key, RIGHT, None
+                if plain is not None:
+                    variants = [d.variants.get(ref, {}) for d in _draws(answer.q)]
+                    first = first if first and first[0] == "wrong" else (
+                        "wrong", diagnose(plain, due, named, variants, letters=answer.q <= 5), key)
+                    break
+        else:
+            if first is None or first[0] == "unreadable":
+                key, ref = _pick(answer, reading, tree)
+                due = _reference(answer, ref, row)
+                variants = [d.variants.get(ref, {}) for d in _draws(answer.q)]
+                said = _upstream(answer, tree, reading, row, used, ref) or diagnose(
+                    got, due, named, variants, letters=answer.q <= 5)
+                first = ("wrong", said, key)
     if first[0] == "unreadable":
         return target.refs[0][0], UNREADABLE, None
     key = first[2] if len(first) > 2 else _pick(answer, target, tree)[0]

@@ -66,6 +66,7 @@ class Context:
         self.indices: dict[str, int] = {}
         self.indexed: dict[str, tuple] = {}   # a name defined entry by entry: ℓ_i = ... → ("i",), tree
         self.forbid: set[str] = set()
+        self.elementwise = False       # question 6 and 7: products of parameters' arrays are elementwise
         self.own = None                # key → the student's own value of it (or None), see lookup
         self.used_own: set[str] = set()
         self.steps = 0
@@ -225,7 +226,9 @@ def _materialize(a):
     return a
 
 
-def _product(a, b):
+def _product(a, b, elementwise: bool = False):
+    """The product of juxtaposition; `elementwise` where the question's algebra is elementwise
+    (an optimizer's step acts entry by entry on a parameter's array)."""
     if isinstance(a, Ones) and isinstance(b, Ones):
         raise Unreadable("ones times ones")
     if isinstance(a, Ones):
@@ -239,6 +242,8 @@ def _product(a, b):
             return a @ np.ones((a.shape[1], 1))
         raise Unreadable("a row of ones on the right")
     if is_scalar(a) or is_scalar(b):
+        return a * b
+    if elementwise and a.shape == b.shape:
         return a * b
     if a.shape[1] == b.shape[0]:
         return a @ b
@@ -266,6 +271,13 @@ def _fn(node, ctx: Context):
     if name in ctx.forbid:
         raise Unreadable(f"uses {name}, the quantity it is a formula for")
     values = [_materialize(evaluate(a, ctx)) for a in args]
+    if name == "H?":
+        if ctx.heaviside:
+            return (values[0] > 0).astype(float)
+        h = ctx.lookup("H")
+        if h is None:
+            raise Unreadable("H(...)")
+        return _product(h, values[0])
     if name == "max":
         if len(values) != 2:
             raise Unreadable("max of one argument")
@@ -281,6 +293,10 @@ def _fn(node, ctx: Context):
             return np.log(x)
         if name == "sqrt":
             return np.sqrt(x)
+    if name == "sign":
+        return np.sign(x)
+    if name == "abs":
+        return np.abs(x)
     if name == "relu":
         return np.maximum(x, 0.0)
     if name == "drelu" or name == "heaviside":
@@ -336,9 +352,12 @@ def index_size(var: str, node, ctx: Context):
                     return _axis_size(matrix, parts.index(var), len(parts))
         elif n[0] == "at" and isinstance(n[2], str):
             parts = n[2].split(",") if "," in n[2] else list(n[2])
-            if var in parts and n[1][0] == "name":
-                matrix = ctx.lookup(canonical(n[1]))
-                if matrix is not None:
+            if var in parts:
+                try:
+                    matrix = ctx.lookup(canonical(n[1])) if n[1][0] == "name" else evaluate(n[1], ctx)
+                except (Unreadable, ShapeError):
+                    matrix = None
+                if isinstance(matrix, np.ndarray):
                     return _axis_size(matrix, parts.index(var), len(parts))
         stack.extend(c for c in n[1:] if isinstance(c, tuple))
         for c in n[1:]:
@@ -419,7 +438,7 @@ def evaluate(node, ctx: Context):
         if ctx.heaviside and node[1] == ("name", "H", "", "") and node[2][0] != "name":
             # H(Z_1), where the answer says H is the Heaviside step: the step of its argument
             return (_materialize(evaluate(node[2], ctx)) > 0).astype(float)
-        return _product(evaluate(node[1], ctx), evaluate(node[2], ctx))
+        return _product(evaluate(node[1], ctx), evaluate(node[2], ctx), ctx.elementwise)
     if kind == "star":
         a, b = evaluate(node[1], ctx), evaluate(node[2], ctx)
         if not isinstance(a, Ones) and not isinstance(b, Ones) and (a.shape == b.shape):

@@ -41,7 +41,7 @@ UNICODE = {"α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "�
 # Words written as letters in math mode that name a function (ReLU(Z) without \mathrm).
 FUNCTIONS = {"exp": "exp", "log": "log", "ln": "log", "sqrt": "sqrt", "relu": "relu", "softmax": "softmax",
              "max": "max", "tr": "tr", "trace": "tr", "heaviside": "heaviside", "step": "heaviside",
-             "sm": "softmax"}
+             "sm": "softmax", "sign": "sign", "sgn": "sign", "abs": "abs"}
 # Commands that only style what follows, and spacing or sizing commands dropped altogether.
 STYLE = {"mathbf", "boldsymbol", "bm", "mathrm", "mathit", "mathsf", "mathnormal", "vec", "mathcal", "mathscr",
          "operatorname", "textbf", "textit", "mathbb", "pmb", "symbf", "mathbfit"}
@@ -295,7 +295,7 @@ class Parser:
         if tok.kind in ("num", "fn"):
             return True
         if tok.kind == "ch":
-            return tok.value.isalpha() or tok.value in ("(", "[", "{", "\\{", "|")
+            return tok.value.isalpha() or tok.value in ("(", "[", "{", "\\{")
         if tok.kind == "cmd":
             return tok.value in GREEK or tok.value in STYLE or tok.value in DECORATION or tok.value in (
                 "frac", "dfrac", "tfrac", "sqrt", "sum", "partial", "max", "exp", "log", "mathbb", "mathbf",
@@ -321,8 +321,12 @@ class Parser:
                 elif (tok.kind == "ch" and tok.value == "/") or (tok.kind == "cmd" and tok.value == "div"):
                     self.take()
                     den = self.unary()
-                    node = ("deriv", node[1], den[1]) if node[0] == "partial" and den[0] == "partial" else (
-                        "div", node, den)
+                    if node[0] == "partial" and den[0] == "partial":
+                        node = ("deriv", node[1], den[1])
+                    elif node[0] == "mul" and node[2][0] == "partial" and den[0] == "partial":
+                        node = ("mul", node[1], ("deriv", node[2][1], den[1]))   # X^T ∂L/∂Z_1
+                    else:
+                        node = ("div", node, den)
                 elif tok.kind == "cmd" and tok.value in ("otimes", "oslash", "cross", "wedge", "star"):
                     raise Unreadable(tok.value)
                 elif self.starts_factor():
@@ -468,6 +472,8 @@ class Parser:
         inner = items[0]
         if inner[0] == "cmp":
             return ("ind", inner)
+        if tok.value in ("|", r"\lvert"):
+            return ("fn", "abs", (inner,))
         return inner
 
     def name(self, deco: str = ""):
@@ -486,14 +492,14 @@ class Parser:
         if tok.kind == "cmd" and tok.value in STYLE:
             if self.at("ch", "{"):
                 self.take()
-                if tok.value in ("mathbf", "mathbb", "boldsymbol", "bm") and self.at("num", "1"):
+                if tok.value in ("mathbf", "mathbb", "boldsymbol", "bm", "vec", "mathrm") and self.at("num", "1"):
                     self.take()
                     self.expect("ch", "}")
                     return self.ones_or_indicator()
                 node = self.name(deco)
                 self.expect("ch", "}")
                 return self.name_suffix(node)
-            if tok.value in ("mathbf", "mathbb", "boldsymbol", "bm") and self.at("num", "1"):
+            if tok.value in ("mathbf", "mathbb", "boldsymbol", "bm", "vec") and self.at("num", "1"):
                 self.take()
                 return self.ones_or_indicator()
             return self.name(deco)
@@ -617,7 +623,11 @@ class Parser:
             if tok.value == "d" and self.at("cmd", "theta", 1):
                 self.take()
                 return ("deriv", ("name", "L", "", ""), self.name())
-            return self.name()
+            node = self.name()
+            if node == ("name", "H", "", "") and self.at("ch", "("):
+                # H(Z_1): the Heaviside step where the answer says so (evaluate.py), else H times (Z_1)
+                return ("fn", "H?", (self.bracket(),))
+            return node
         raise Unreadable(f"unexpected {tok.value!r}")
 
     def sub_name(self):

@@ -230,6 +230,16 @@ def _update_target(question: int, node) -> Target | None:
     return None
 
 
+REF_DIMS = {"Z1": ("N", "H"), "A": ("N", "H"), "Z2": ("N", "C"), "P": ("N", "C")}
+
+
+def _index_target(key: str, sub: str) -> Target | None:
+    letters = _index_letters(sub)
+    if not letters or len(letters) != 2 or key not in REF_DIMS:
+        return None
+    return Target(((key, REF_NAMES[key]),), free=tuple(zip(letters, REF_DIMS[key])))
+
+
 def target(question: int, tree, rowable: bool = True) -> Target | None:
     """The Target a written side is, or None (see the module's docstring)."""
     kind = tree[0]
@@ -237,12 +247,20 @@ def target(question: int, tree, rowable: bool = True) -> Target | None:
         return _update_target(question, tree)
     if question in (6, 7):
         return None
+    if kind == "at" and tree[1][0] == "name" and canonical(tree[1]) in NAME_TARGETS.get(question, {}):
+        # (Z_1)_{ij}: a matrix's entries written one by one
+        k = NAME_TARGETS[question][canonical(tree[1])]
+        return _index_target(k, tree[2])
     if kind == "name":
         key = canonical(tree)
         if key in NAME_TARGETS.get(question, {}):
             k = NAME_TARGETS[question][key]
             return Target(((k, REF_NAMES[k]),))
         _, base, sub, deco = tree
+        if question == 1 and sub and base + deco in ("Yhat", "P", "S", "A", "H", "Z"):
+            k = NAME_TARGETS[1][base + deco]
+            if not (base == "Z" and sub.isdigit()):
+                return _index_target(k, sub)
         letters = _index_letters(sub) if sub else None
         if question == 2 and letters and base + deco in ("p", "yhat", "phat", "s", "P", "S", "Yhat", "sigma"):
             if len(letters) == 2:
