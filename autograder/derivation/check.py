@@ -26,7 +26,7 @@ import numpy as np
 from . import questions
 from .compare import diagnose
 from .evaluate import Context, ShapeError, canonical, evaluate, scalar
-from .formulas import MAX_ANSWER_CHARS, equations, mentions
+from .formulas import MAX_ANSWER_CHARS, equations, mentions, unread_signs
 from .latex import Unreadable, parse
 from .outcome import CHECKED, MISSING, RIGHT, UNANSWERED, UNREADABLE, WRONG, AnswerCheck, FormulaCheck
 from autograder import messages
@@ -86,6 +86,7 @@ class _Answer:
         self.overridden: set[str] = set()
         self.candidates = []                                 # (Target, [formula trees], source)
         self._own: dict = {}
+        self.unparsed: list[str] = list(self.unread)   # formulas of which no side could be read
         for eq in self.eqs:
             trees = []
             for side in eq.sides:
@@ -93,6 +94,8 @@ class _Answer:
                     trees.append(parse(side))
                 except (Unreadable, RecursionError, IndexError, ValueError):
                     trees.append(None)
+            if all(t is None for t in trees):
+                self.unparsed.append(eq.source[:300])
             found = None
             for j, tree in enumerate(trees):
                 if tree is not None:
@@ -415,9 +418,11 @@ def _check(question: int, markdown: str) -> AnswerCheck:
             unreadable.append(source[:300])
         if verdict[0] in found:
             found[verdict[0]].append((verdict[1], source[:2000], verdict[2]))
-    macros = MACROS.search(markdown) is not None
-    if macros:   # \def and \newcommand change what the text means: what was not found is not read
-        unreadable.append("(macros defined with \\def or \\newcommand are not expanded)")
+    signs = unread_signs(markdown) + list(answer.unparsed and ["(formulas that could not be parsed)"] or [])
+    if MACROS.search(markdown):   # \def and \newcommand change what the text means
+        signs.append("(macros defined with \\def or \\newcommand are not expanded)")
+    unreadable.extend(signs)
+    macros = bool(signs)   # what was not found may be in what was not read: said unreadable, not missing
     checks = []
     for k in keys:
         items = found[k]

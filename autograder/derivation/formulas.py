@@ -71,6 +71,27 @@ def equations(markdown: str) -> tuple[list[Equation], list[str]]:
     return found, unread
 
 
+_CODE_WITH_EQUATION = re.compile(r"```[^`]*[=←][^`]*```|`[^`\n]*=[^`\n]*`")
+_SIGNS = (("<math", "MathML"), (r"\write18", r"\write18"), (r"\input", r"\input"), (r"\include", r"\include"))
+
+
+def unread_signs(markdown: str) -> list[str]:
+    """Signs that the answer holds formulas this reader does not read: code with an assignment in
+    it, an environment or display left open, MathML, TeX's file and shell commands, control
+    characters. Where there are any, a key formula not found is said unreadable, not missing."""
+    signs = []
+    if _CODE_WITH_EQUATION.search(markdown):
+        signs.append("(formulas written as code are not read)")
+    if markdown.count("\\begin{") != markdown.count("\\end{") or markdown.count("$$") % 2 or \
+            markdown.count("\\[") != markdown.count("\\]"):
+        signs.append("(a formula left open is not read)")
+    low = markdown.lower()
+    signs += [f"({what} is not read)" for mark, what in _SIGNS if mark.lower() in low]
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", markdown):
+        signs.append("(control characters in the text are not read)")
+    return signs
+
+
 def mentions(markdown: str, *words: str) -> bool:
     """Whether the answer's words (outside formulas too) mention one of `words` (case-insensitive)."""
     low = markdown.lower()

@@ -215,7 +215,7 @@ def split_equations(tokens: list[Token]) -> list[list[list[Token]]]:
                 side.append(tok)
             i += 1
         sides.append(side)
-        if len(sides) >= 2 and not not_eq and all(sides):
+        if len(sides) >= 2 and not not_eq and any(sides):   # "$dZ_1 =$ `code`": a side left empty
             equations.append(sides)
     return equations
 
