@@ -234,6 +234,7 @@ class Parser:
         self.t = tokens
         self.i = 0
         self.depth = 0
+        self.last_argument = None   # the point a gradient is taken at: ∇L(W_1)
 
     # helpers
     def peek(self, k: int = 0):
@@ -598,7 +599,7 @@ class Parser:
                     of = self.loss_name()
                     return ("deriv", of, wrt)
                 of = self.loss_name()
-                return ("deriv", of, ("name", "theta", "", ""))
+                return ("deriv", of, self.last_argument or ("name", "theta", "", ""))
             if v in ("lVert", "lvert", "langle"):
                 raise Unreadable(v)
             if v == "delta" and self.at("ch", "_", 1):
@@ -641,6 +642,7 @@ class Parser:
 
     def loss_name(self):
         """What a ∇ or ∂_W applies to: the loss (L, \\mathcal{L}, J, E, ℓ), with (θ) after it dropped."""
+        self.last_argument = None
         node = self.factor_no_postfix()
         if node[0] != "name":
             raise Unreadable("a gradient of something other than the loss")
@@ -663,6 +665,12 @@ class Parser:
             if not inner or not all(t.kind in ("ch", "cmd", "num") and t.value not in ("+", "-", "*", "/", "cdot")
                                     for t in inner):
                 self.i = save
+                return
+            try:   # ∇L(W_1): the gradient with respect to the argument
+                arg = Parser(list(inner)).parse()
+                self.last_argument = arg if arg[0] == "name" and arg[1] != "theta" else None
+            except Unreadable:
+                self.last_argument = None
 
     def derivative_or_div(self, num, den):
         if num[0] == "partial" and den[0] == "partial":

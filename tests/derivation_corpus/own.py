@@ -93,7 +93,7 @@ KEYS: dict[str, dict] = {
                        r"\frac{1}{N} \sum_{i=1}^{N} (P - Y)_{i,:}"],
                 wrong=[(r"\frac{1}{N} \sum_{i=1}^{N} G_{i,:}", "mean, not sum"), (r"G", "no sum"),
                        (r"\sum_{i=1}^{N} (P - Y)_{i,:}", "1/N missing"), (r"G \mathbf{1}_C", "sum over classes")],
-                unreadable=[r"\mathrm{colsum}(G)", r"\sum_i g_i"]),
+                unreadable=[r"\mathrm{colsum}(G)", r"\sum_i \gamma_i"]),
     "dA": dict(q=5, lhs=[r"\frac{\partial L}{\partial A}", r"dA", r"\nabla_A L"],
                right=[r"G W_2^{\top}", r"\frac{\partial L}{\partial Z} W_2^T", r"(W_2 G^T)^T", r"\frac1N (P - Y) W_2^T"],
                wrong=[(r"G W_2", "not transposed"), (r"W_2^T G", "order"), (r"(P - Y) W_2^T", "1/N missing"),
@@ -106,7 +106,7 @@ KEYS: dict[str, dict] = {
                 wrong=[(r"\frac{\partial L}{\partial A}", "mask missing"), (r"G W_2^T {had} \mathbb{1}[Z_1 < 0]", "mask inverted"),
                        (r"G W_2^T {had} Z_1", "times Z_1"), (r"G W_2^T {had} A", "times A"),
                        (r"(G W_2) {had} {mask}", "W_2 not transposed")],
-                unreadable=[r"\frac{\partial L}{\partial A} \frac{\partial A}{\partial Z_1} \text{ (Jacobian)} \cdot J", r"\delta_2 W_2^T \odot f'(Z_1)"]),
+                unreadable=[r"\mathrm{backprop}(A, Z_1)", r"\delta_2 W_2^T \odot f'(Z_1)"]),
     "dW1": dict(q=5, lhs=[r"\frac{\partial L}{\partial W_1}", r"dW_1", r"\nabla_{W_1} L"],
                 right=[r"X^{\top} \Delta_1", r"X^T \frac{\partial L}{\partial Z_1}", r"X^T (G W_2^T {had} {mask})",
                        r"X^T \left( \frac{\partial L}{\partial A} {had} {mask} \right)"],
@@ -137,17 +137,17 @@ KEYS: dict[str, dict] = {
                           r"\beta_2 v_{t-1} + (1 - \beta_2) (g_t)^2", r"(1-\beta_2) g_t \circ g_t + \beta_2 v_{t-1}"],
                    wrong=[(r"\beta_2 v_{t-1} + (1 - \beta_2) g_t", "not squared"), (r"\beta_2 v_{t-1} + (1 - \beta_1) g_t^2", "β1 for β2"),
                           (r"\beta_2 v_{t-1} + (1 - \beta_2) |g_t|", "abs"), (r"\beta_2^2 v_{t-1} + (1 - \beta_2) g_t^2", "β2 squared")],
-                   unreadable=[r"\beta_2 v_{t-1} + (1 - \beta_2) g_t g_t^T", r"\mathrm{EMA}_{\beta_2}(g^2)"]),
+                   unreadable=[r"\beta_2 v_{t-1} + (1 - \beta_2) \, \mathrm{diag}(g_t g_t^\top)", r"\mathrm{EMA}_{\beta_2}(g^2)"]),
     "adam_mhat": dict(q=7, lhs=[r"\hat{m}_t =", r"\hat m_t =", r"\widehat{m}_t ="],
                       right=[r"\frac{m_t}{1 - \beta_1^t}", r"m_t / (1 - \beta_1^t)", r"\frac{1}{1 - \beta_1^{t}} m_t"],
                       wrong=[(r"\frac{m_t}{1 - \beta_1}", "no power t"), (r"m_t (1 - \beta_1^t)", "multiplied"),
                              (r"\frac{m_t}{\beta_1^t}", "β^t, not 1 − β^t"), (r"\frac{m_t}{1 - \beta_2^t}", "β2 for β1")],
-                      unreadable=[r"\frac{m_t}{1 - \beta_1^{(t)}} \text{ bias-free}", r"\mathrm{unbias}(m_t)"]),
+                      unreadable=[r"\frac{m_t}{1 - \beta_1^{\tau}}", r"\mathrm{unbias}(m_t)"]),
     "adam_vhat": dict(q=7, lhs=[r"\hat{v}_t =", r"\hat v_t =", r"\widehat{v}_t ="],
                       right=[r"\frac{v_t}{1 - \beta_2^t}", r"v_t / (1 - \beta_2^t)", r"\frac{1}{1-\beta_2^t} v_t"],
                       wrong=[(r"\frac{v_t}{1 - \beta_2}", "no power t"), (r"\frac{v_t}{1 - \beta_1^t}", "β1 for β2"),
                              (r"\frac{v_t}{(1 - \beta_2^t)^2}", "squared"), (r"\sqrt{\frac{v_t}{1 - \beta_2^t}}", "the root")],
-                      unreadable=[r"\mathrm{unbias}(v_t)", r"\frac{v_t}{1 - \beta_2^{T}}"]),
+                      unreadable=[r"\mathrm{unbias}(v_t)", r"\frac{v_t}{1 - \beta_2^{\tau}}"]),
     "adam_step": dict(q=7, lhs=[r"\theta_t =", r"\theta \leftarrow"],
                       right=[r"\theta_{t-1} - \alpha \frac{\hat{m}_t}{\sqrt{\hat{v}_t} + \epsilon}",
                              r"\theta_{t-1} - \frac{\alpha \hat m_t}{\sqrt{\hat v_t} + \varepsilon}",
@@ -161,7 +161,7 @@ KEYS: dict[str, dict] = {
 # Keras's form: α_t defined, then the step in it.
 KERAS_RIGHT = [(r"\alpha_t = \alpha \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}", r"\theta_t = \theta_{t-1} - \alpha_t \frac{m_t}{\sqrt{v_t} + \epsilon}"),
                (r"\eta_t = \alpha \sqrt{1 - \beta_2^t} / (1 - \beta_1^t)", r"\theta_t = \theta_{t-1} - \eta_t \frac{m_t}{\sqrt{v_t} + \varepsilon}"),
-               (r"\mathrm{lr}_t = \alpha \frac{\sqrt{1-\beta_2^{t}}}{1-\beta_1^{t}}", r"\theta_t = \theta_{t-1} - lr_t \, m_t / (\sqrt{v_t} + \epsilon)")]
+               (r"\mathrm{lr}_t = \alpha \frac{\sqrt{1-\beta_2^{t}}}{1-\beta_1^{t}}", r"\theta_t = \theta_{t-1} - \mathrm{lr}_t \, m_t / (\sqrt{v_t} + \epsilon)")]
 KERAS_WRONG = [(r"\alpha_t = \alpha \frac{1 - \beta_2^t}{1 - \beta_1^t}", r"\theta_t = \theta_{t-1} - \alpha_t \frac{m_t}{\sqrt{v_t} + \epsilon}", "no root"),
                (r"\alpha_t = \alpha \frac{\sqrt{1 - \beta_1^t}}{1 - \beta_2^t}", r"\theta_t = \theta_{t-1} - \alpha_t \frac{m_t}{\sqrt{v_t} + \epsilon}", "β1 and β2 swapped"),
                (r"\alpha_t = \alpha \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}", r"\theta_t = \theta_{t-1} - \alpha_t \frac{m_t}{v_t + \epsilon}", "no root on v"),
@@ -208,6 +208,8 @@ def generate(seed: int = 27) -> list[dict]:
                 rhs, note = (item, kind) if kind == "right" else item
                 rhs = _fill(rhs, rng)
                 if lhs.startswith("W_1"):   # the update of one parameter, written in its own name
+                    if r"\, g" in rhs:
+                        rhs = rhs.replace(r"\, g", r"\, dW_1")
                     rhs = rhs.replace(r"\theta", "W_1")
                 if key == "dZ1" and ("{had}" in item if isinstance(item, str) else False):
                     pass
