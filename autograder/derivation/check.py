@@ -145,7 +145,7 @@ class _Answer:
             return
         _, base, sub, deco = lhs
         letters = questions._index_letters(sub) if sub else None
-        if letters and base + deco not in declared:
+        if letters:   # ℓ_i = ...: defined entry by entry
             self.indexed.setdefault(base + deco, (tuple(letters), rhs))
             return
         self.definitions.setdefault(key, rhs)
