@@ -86,6 +86,7 @@ class _Answer:
         self.overridden: set[str] = set()
         self.candidates = []                                 # (Target, [formula trees], source)
         self._own: dict = {}
+        self.budget = [0]   # evaluation steps spent on this answer (evaluate.MAX_ANSWER_STEPS)
         self.unparsed: list[str] = list(self.unread)   # formulas of which no side could be read
         for eq in self.eqs:
             trees = []
@@ -217,6 +218,7 @@ class _Answer:
             origin.pop(name, None)
         ctx = Context(values, origin, bases, self.definitions, self.heaviside)
         ctx.indexed = self.indexed
+        ctx.shared = self.budget
         ctx.elementwise = self.q in (6, 7)
         ctx.forbid = set(target.keys) | set(forbid or ())
         if own:
@@ -403,12 +405,16 @@ def _check(question: int, markdown: str) -> AnswerCheck:
     answer = _Answer(question, markdown)
     found: dict[str, list] = {k: [] for k in keys}
     unreadable = list(answer.unread)
+    judged: dict = {}
     for target, formulas, source in answer.candidates:
         verdict = None
         for tree in reversed(formulas):   # the last side that reads is the result
             if tree is None:
                 continue
-            key, status, differs = _judge(answer, target, tree)
+            memo = (target, tree)   # the same formula written again is judged once
+            if memo not in judged:
+                judged[memo] = _judge(answer, target, tree)
+            key, status, differs = judged[memo]
             verdict = (key, status, differs)
             if status != UNREADABLE:
                 break

@@ -18,7 +18,8 @@ import numpy as np
 
 from .latex import Unreadable
 
-MAX_STEPS = 60_000
+MAX_STEPS = 40_000            # one formula on one draw
+MAX_ANSWER_STEPS = 300_000    # everything evaluated for one answer (shared by its contexts)
 LOSS = {"L", "J", "E", "ell", "Lhat", "l", "C_E"}  # what ∂·/∂W of the loss is written with
 
 
@@ -70,12 +71,14 @@ class Context:
         self.own = None                # key → the student's own value of it (or None), see lookup
         self.used_own: set[str] = set()
         self.steps = 0
+        self.shared = [0]   # the answer's budget, shared with every context made for the same answer
         self._evaluating: set[str] = set()
         self._cache: dict[str, np.ndarray] = {}
 
     def tick(self, n: int = 1):
         self.steps += n
-        if self.steps > MAX_STEPS:
+        self.shared[0] += n
+        if self.steps > MAX_STEPS or self.shared[0] > MAX_ANSWER_STEPS:
             raise Unreadable("too much to evaluate")
 
     # -- names --------------------------------------------------------------------------------
