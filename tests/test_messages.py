@@ -73,6 +73,13 @@ ARGUMENTS = {
     "kit": ("fetched", "/home/a/mnist"),
     "derivation_say": ("suggested", 5, 1.5, 3),
     "your_python_cannot_read": (7, "except* ValueError:", "except_star", "3.10"),
+    "derivation_factor": ("N", True, False),
+    "derivation_scale": (2.5,),
+    "derivation_transposed": ("C×H", "H×C"),
+    "derivation_shape": ("N×H", "H×C"),
+    "derivation_shapes_disagree": ("a product", "N×D", "H×D"),
+    "derivation_offset": ("b_1", -1),
+    "derivation_upstream": ("dZ1",),
 }
 MORE_CALLS = [("no_network_py", ("alice.zip", False)),("not_an_adam_step", ("W1[3, 2]", 0.125, 0.25, False)),
               ("lower_precision", ("loss", 7, "float32", None, ("", ""), ("", ""))),("worker_death", (-9,)), ("worker_death", (-24,)), ("worker_death", (-11,)), ("worker_death", (None,)), ("worker_death", (139,)), ("worker_death", (137,)),
@@ -91,6 +98,8 @@ MORE_CALLS = [("no_network_py", ("alice.zip", False)),("not_an_adam_step", ("W1[
               ("import_time_work", ("assignment.data.nothing_named", "ValueError: 7", ("", "")))]
 MORE_CALLS += [("derivation_say", ("wrong", "dW2", "1/N")),
                ("derivation_say", ("total_pending", 4.5, 10, 2)), ("derivation_say", ("explain_q7", 0.3))]
+MORE_CALLS += [("derivation_factor", ("1-beta_1^t", False, True)), ("derivation_offset", ("b_2", 1)),
+               ("derivation_shapes_disagree", ("an index past its range", "5×6", "(7,)"))]
 MORE_CALLS += [("cannot_be_returned", (code, ["float128", "2000000"])) for code in messages.UNRETURNABLE]
 MORE_CALLS += [("newer_syntax", (4, "x = f'{1}'", construct)) for construct in messages.NEWER_SYNTAX]
 
