@@ -1277,6 +1277,94 @@ def kit(key: str, *facts) -> Pair:
     return en.format(*facts), ru.format(*facts)
 
 
+# -- the written derivation, pre-graded (autograder/derivation) ----------------------------------------
+# What differs between a student's formula and the reference's, found by evaluating both on random
+# inputs of the declared shapes: said in the problem's quantities, never with the reference's formula.
+DERIVATION_FACTORS = {"N": ("N", "N"), "C": ("C", "C"), "H": ("H", "H"), "D": ("D", "D"),
+                      "eta": ("η", "η"), "alpha": ("α", "α"), "beta_1": ("β1", "β1"), "beta_2": ("β2", "β2"),
+                      "1-beta_1": ("(1 − β1)", "(1 − β1)"), "1-beta_2": ("(1 − β2)", "(1 − β2)"),
+                      "1-beta_1^t": ("(1 − β1^t)", "(1 − β1^t)"), "1-beta_2^t": ("(1 − β2^t)", "(1 − β2^t)"),
+                      "sqrt(1-beta_2^t)": ("√(1 − β2^t)", "√(1 − β2^t)"), "epsilon": ("ε", "ε"),
+                      "alpha_t/alpha": ("α_t/α", "α_t/α")}
+DERIVATION_VARIANTS = {
+    "no_mask": ("it agrees with the value the ReLU mask would give if it were left out: the mask is missing",
+                "оно совпадает со значением, которое получилось бы без маски ReLU: маска пропущена"),
+    "inverted_mask": ("it agrees with the value for the opposite mask: the ReLU mask passes where the input is "
+                      "not positive",
+                      "оно совпадает со значением при обратной маске: маска ReLU пропускает там, где вход "
+                      "не положителен"),
+    "no_bias_correction": ("it agrees with the step without the bias correction of the moments",
+                           "оно совпадает с шагом без поправки моментов на смещение"),
+    "uncorrected_rate": ("it agrees with the step whose rate is not corrected (α where α_t is due)",
+                         "оно совпадает с шагом с нескорректированной скоростью (α вместо α_t)"),
+    "ascent": ("it agrees with a step up the gradient: the sign of the step is wrong",
+               "оно совпадает с шагом вверх по градиенту: знак шага неверен"),
+}
+DERIVATION_OPERATIONS = {"a product": ("a product", "произведение"), "a sum": ("a sum", "сумма"),
+                         "an elementwise product": ("an elementwise product", "поэлементное произведение"),
+                         "a division": ("a division", "деление"), "max": ("a maximum", "максимум"),
+                         "a comparison": ("a comparison", "сравнение"), "a trace": ("a trace", "след"),
+                         "an index past its range": ("an index past its range", "индекс вне диапазона")}
+
+
+def derivation_factor(factor: str, times: bool, negative: bool) -> Pair:
+    """A formula whose value is the reference's times (or divided by) one of the problem's quantities."""
+    f_en, f_ru = DERIVATION_FACTORS.get(factor, (factor, factor))
+    sign_en, sign_ru = (" and of the opposite sign", " и противоположного знака") if negative else ("", "")
+    if times:
+        return (f"its value is {f_en} times the reference's{sign_en}: a factor {f_en} too many (or a 1/{f_en} missing)",
+                f"его значение в {f_ru} раз больше эталонного{sign_ru}: лишний множитель {f_ru} (или не хватает 1/{f_ru})")
+    return (f"its value is the reference's divided by {f_en}{sign_en}: a factor {f_en} missing (or a 1/{f_en} too many)",
+            f"его значение — эталонное, делённое на {f_ru}{sign_ru}: не хватает множителя {f_ru} (или лишний 1/{f_ru})")
+
+
+def derivation_scale(factor: float) -> Pair:
+    """A formula whose value is a constant multiple of the reference's, not one of the problem's quantities."""
+    return (f"its value is {factor:.4g} times the reference's", f"его значение в {factor:.4g} раз(а) больше эталонного")
+
+
+DERIVATION_SIGN: Pair = ("its value is the reference's with the opposite sign",
+                         "его значение — эталонное с противоположным знаком")
+DERIVATION_MISMATCH: Pair = ("its value differs from the reference's on random inputs of the declared shapes",
+                             "его значение отличается от эталонного на случайных входах указанных размерностей")
+
+
+def derivation_transposed(got: str, due: str) -> Pair:
+    """A formula that gives the reference's value transposed."""
+    return (f"it gives the transpose of the quantity: {got} where {due} is due",
+            f"получается транспонированная величина: {got} вместо {due}")
+
+
+def derivation_shape(got: str, due: str) -> Pair:
+    """A formula whose value has another shape than the quantity's."""
+    return (f"its shape is {got} where {due} is due", f"его размерность {got} вместо {due}")
+
+
+def derivation_shapes_disagree(what: str, a: str, b: str) -> Pair:
+    """A formula that cannot be computed: an operation on shapes that do not agree."""
+    w_en, w_ru = DERIVATION_OPERATIONS.get(what, (what, what))
+    return (f"it cannot be computed: {w_en} of shapes {a} and {b}, which do not agree",
+            f"его нельзя вычислить: {w_ru} размерностей {a} и {b}, которые не согласованы")
+
+
+def derivation_upstream(keys: str) -> Pair:
+    """A formula right in itself that goes wrong through the student's own wrong formula for a
+    quantity it uses (its names: the key formulas' keys, e.g. "dZ1")."""
+    return (f"the step itself agrees with the reference; its value is wrong through your own formula for {keys}, "
+            f"which it uses",
+            f"сам шаг совпадает с эталоном; его значение неверно из-за вашей собственной формулы для {keys}, "
+            f"которую он использует")
+
+
+def derivation_offset(term: str, sign: int) -> Pair:
+    """A formula whose value differs from the reference's by one of the problem's terms (a bias)."""
+    more = sign > 0
+    return (f"its value differs from the reference's by {'+' if more else '−'}{term} in every row: "
+            f"{'an extra' if more else 'a missing'} term {term}",
+            f"его значение отличается от эталонного на {'+' if more else '−'}{term} в каждой строке: "
+            f"{'лишнее' if more else 'пропущено'} слагаемое {term}")
+
+
 def say(pair: Pair, lang: str) -> str:
     """One language of a pair: "ru" or "en"."""
     return pair[1] if lang == "ru" else pair[0]
