@@ -601,3 +601,15 @@ def test_the_grader_bundle_alone_writes_the_suggestions(tmp_path, mnist_dir):
     rec = json.loads((tmp_path / "out" / "alice" / "derivation.json").read_text())
     assert rec["answers"]["1"].startswith("$$Z_1 = X W_1") and rec["sources"] == ["derivation-ru.md"]
     assert (tmp_path / "out" / "derivation" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("solution", [SOLUTION_EN, SOLUTION_RU], ids=["en", "ru"])
+def test_the_reference_answers_are_suggested_every_point_but_the_person_s(solution):
+    """With the real checker: the solution's answers, read as a submission's are, get each
+    question's points but the part a person judges, and every key formula is found right."""
+    read = answers.from_markdown(solution.read_text(encoding="utf-8"))
+    assert sorted(read) == sorted(check.KEY_FORMULAS)
+    for question, text in read.items():
+        found = suggest.suggest(check.check_answer(question, text), rubric.default())
+        assert [p.status for p in found.parts] == [RIGHT] * len(check.KEY_FORMULAS[question]), (question, found)
+        assert found.points == pytest.approx(found.out_of - found.for_person), (question, found)
