@@ -1,4 +1,5 @@
 """The training loop: Keras's conventions, determinism, any network.py, and the real accuracy bar."""
+import contextlib
 import json
 import shutil
 from pathlib import Path
@@ -208,3 +209,45 @@ def test_a_bar_that_is_never_reached_trains_the_whole_budget(tmp_path, mnist_dir
     assert len(history["epoch"]) == 12 and result.metrics["stopped_at"] is None and result.note() is None
     assert history["best_epoch"] == int(np.argmax(history["val_accuracy"]))
     assert 0 < result.score < 20 and "after 12 epochs" in result.en, result.en
+
+
+class _Clock:
+    """time.perf_counter for autograder.grading.training, advanced by hand."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.mark.parametrize("step, products, stopped", [
+    (0.05, 0.02, False),   # a loaded machine: 0.05 s a step would outlast the budget, but it is 2.5 products
+    (0.05, 0.002, True),   # the same speed where the products take 0.002 s: the code is slow
+    (0.004, 0.0001, False),  # 40 products a step, yet within the budget: never stopped
+])
+def test_the_pace_stops_only_steps_slow_next_to_their_products(monkeypatch, step, products, stopped):
+    """The training driver's Pace (2,000 steps, a 20 s budget): past the warm-up, a projection over
+    the budget stops training only where a step also takes over SLOWER_THAN_PRODUCTS times the
+    matrix products it needs, timed at that moment; the products are timed again only after a while."""
+    from autograder.grading import training as driver
+    from autograder.grading.feedback import Feedback
+
+    clock = _Clock()
+    monkeypatch.setattr(driver.time, "perf_counter", clock)
+    timed = []
+    pace = driver.Pace(2000, 20.0, lambda: timed.append(clock.now) or products)
+    with pytest.raises(Feedback) if stopped else contextlib.nullcontext():
+        for t in range(1, 2001):
+            clock.now += step
+            pace.after(t)
+    if not stopped:
+        assert len(timed) <= 1 + 2000 * step / driver.RECHECK_SECONDS  # not re-timed at every step
+    assert bool(timed) == (step * 2000 > 20.0)  # timed only where the budget alone would stop it
+
+
+def test_the_products_of_a_step_are_timed_for_real():
+    from autograder.grading import training as driver
+
+    small, big = driver.matmul_seconds(20, 78, 80, 10), driver.matmul_seconds(400, 784, 1600, 10)
+    assert 0 < small < big
