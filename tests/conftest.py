@@ -110,8 +110,22 @@ def xdist_group(item) -> str:
     return item.path.name
 
 
+# The files that take longest (CI's --durations table, summed per file), first: xdist hands the
+# groups out in collection order, so a long file started last would leave one worker alone at the end.
+LONGEST_FIRST = ("test_sandbox.py", "test_agreement.py", "test_a_student.py", "test_release.py", "test_autograder.py",
+                 "test_nbgrader.py", "test_lesson.py", "test_batch.py", "test_training_integrity.py",
+                 "test_student_sees.py", "test_trust_batch.py", "test_training.py", "test_cli.py")
+
+
+def schedule_rank(item) -> int:
+    """Where a test's file comes in the run: LONGEST_FIRST's order, then the rest as collected."""
+    name = item.path.name
+    return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups into the test ids
 def pytest_collection_modifyitems(items):
+    items.sort(key=schedule_rank)  # stable: a file's tests keep their order
     for item in items:
         if END_TO_END_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.slow)
