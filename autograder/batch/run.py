@@ -250,6 +250,7 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
         gate = None if cluster else Gate()
         split = False if cluster else (overlap(jobs, len(pending)) if split is None else split)
         runner = DaskCluster(cluster) if cluster else LocalPool(jobs)
+        reports.warm_up()  # this process only waits meanwhile
         try:
             futures = {runner.submit(key, grade_content, contents[key], data_dir, skip_training, unsafe, owns[key],
                                      split, gate): key
