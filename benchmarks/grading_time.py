@@ -16,6 +16,8 @@ machine and under any load that stays the same within a grading.
 first grading's epoch (run with the gradings, or alone with --epoch SECONDS).
 --tree: the source tree whose engine grades (default: this one), e.g. an earlier commit
 unpacked with `git archive`, to compare before and after under the same load.
+--compare DIR: each submission graded by DIR's engine and by --tree's, alternately (DIR first),
+so that both meet the same load on a shared machine, where it drifts within minutes.
 Prints the machine's load (uptime) before and after: ratios within one run are what count.
 """
 from __future__ import annotations
@@ -56,6 +58,9 @@ def training_of(grade_json: Path) -> tuple[list[float], float]:
 def one_at_a_time(tree: Path, submissions: dict[str, Path], work: Path) -> list[dict]:
     rows = []
     for name, source in submissions.items():
+        if (work / "in" / name).exists():  # graded by the other tree in this run: a fresh folder
+            shutil.rmtree(work / "in" / name)
+            shutil.rmtree(work / "out" / name, ignore_errors=True)
         (work / "in" / name).mkdir(parents=True)
         shutil.copy(source, work / "in" / name / "network.py")
         wall = mnist_hw(tree, "grade", work / "in" / name, "--out", work / "out" / name, "--jobs", "1")
@@ -142,6 +147,7 @@ def breakdown(tree: Path, reference: Path, grade_json: Path, work: Path, epoch: 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tree", type=Path, default=ROOT)
+    parser.add_argument("--compare", type=Path, help="an earlier tree, each submission graded by it first")
     parser.add_argument("--forms", type=int, default=3)
     parser.add_argument("--batch", action="store_true")
     parser.add_argument("--no-single", action="store_true")
@@ -156,7 +162,14 @@ def main():
     forms = sorted((ROOT / "tests" / "corpus" / "correct").glob("*.py"))[:a.forms]
     submissions = {"reference": tree / "solution" / "network.py", **{p.stem: p for p in forms}}
     result = {"tree": str(tree), "load_before": uptime()}
-    if not a.no_single:
+    if a.compare:
+        result["compare"] = []
+        for name, source in submissions.items():
+            for label, engine in (("before", a.compare.resolve()), ("after", tree)):
+                print(f" {label} ({engine.name}), load {os.getloadavg()[0]:.1f}:", flush=True)
+                rows = one_at_a_time(engine, {name: source}, work)
+                result["compare"] += [{**row, "tree": label, "load": os.getloadavg()[0]} for row in rows]
+    elif not a.no_single:
         result["single"] = one_at_a_time(tree, submissions, work)
     if a.breakdown:
         epoch = a.epoch or (result["single"][0]["epoch"] if "single" in result else None)
