@@ -91,11 +91,13 @@ def test_without_training_there_is_one_part():
     assert merged.score == 67 and merged.max_score == scheme.max_score(skip_training=True)
 
 
-@pytest.mark.parametrize("cores, jobs, pending, split", [
-    (2, 1, 1, True), (2, 2, 1, True), (2, 2, 16, False), (2, None, 16, False), (16, 2, 16, True),
-    (16, None, 16, False), (1, 1, 1, False), (4, 2, 3, True)])
-def test_the_batch_splits_only_where_a_core_would_idle(monkeypatch, cores, jobs, pending, split):
+@pytest.mark.parametrize("cores, busy, jobs, pending, split", [
+    (2, 0, 1, 1, True), (2, 0, 2, 1, True), (2, 0, 2, 16, False), (2, 0, None, 16, False), (16, 0, 2, 16, True),
+    (16, 0, None, 16, False), (1, 0, 1, 1, False), (4, 0, 2, 3, True),
+    (2, 1, 1, 1, False), (16, 10, 2, 16, True), (16, 13, 2, 16, False)])  # cores other work keeps busy
+def test_the_batch_splits_only_where_a_core_would_idle(monkeypatch, cores, busy, jobs, pending, split):
     monkeypatch.setattr(batch, "cores", lambda: cores)
+    monkeypatch.setattr(batch, "busy_cores", lambda: busy)
     assert batch.overlap(jobs, pending) is split
 
 

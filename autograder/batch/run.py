@@ -185,13 +185,24 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def busy_cores() -> int:
+    """The cores other work keeps busy now: the 1-minute load average, rounded down."""
+    try:
+        return int(os.getloadavg()[0])
+    except (AttributeError, OSError):
+        return 0
+
+
 def overlap(jobs: int | None, pending: int) -> bool:
     """Whether a batch's gradings are split in two parts that run side by side
     (autograder/grading/parts.py): only where every part gets a core of its own, i.e. the
-    gradings that run at once (jobs, at most the pending ones) times two fit the cores. A
-    single grading on a 2-core machine is split; a batch that keeps every core busy anyway is not."""
+    gradings that run at once (jobs, at most the pending ones) times two fit the cores that
+    other work (the load average) leaves idle. A single grading on an idle 2-core machine is
+    split; a batch that keeps every core busy anyway is not, nor a grading on a machine already
+    loaded, where the training part would share its core with the other part, and its pace
+    (training.Pace, which stops a training too slow to end within its budget) would suffer."""
     at_once = max(1, min(jobs or cores(), pending))
-    return 2 * at_once <= cores()
+    return 2 * at_once <= cores() - busy_cores()
 
 
 # -- the batch -----------------------------------------------------------------------------------
