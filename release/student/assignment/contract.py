@@ -7,6 +7,10 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+from autograder import messages
+
+from . import said
+
 FUNCTIONS = (
     "init_params",
     "softmax",
@@ -37,19 +41,18 @@ def load_network(path: os.PathLike | str | None = None, *, complete: bool = True
     if path.is_dir():
         path = path / "network.py"
     if not path.is_file():
-        raise ContractError(f"{path}: no such file. Give the path of your network.py.")
+        raise said(ContractError, messages.kit("no_network", path))
     name = f"_network_{abs(hash(str(path.resolve())))}"
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
     except Exception as exc:  # a student's file may fail in any way at import
-        raise ContractError(f"{path} does not import: {type(exc).__name__}: {exc}") from exc
+        raise said(ContractError, messages.kit("does_not_import", path, f"{type(exc).__name__}: {exc}")) from exc
     except SystemExit as exc:  # exit() at import would end the caller too, with its status
-        raise ContractError(f"{path} calls exit() while it is imported (SystemExit: {exc.code}): "
-                            "remove that call.") from None
+        raise said(ContractError, messages.kit("exits_at_import", path, exc.code)) from None
     missing = [f for f in FUNCTIONS if not callable(getattr(module, f, None))]
     if missing and complete:
-        raise ContractError(f"{path} does not define {', '.join(missing)}; keep the names of the stub.")
+        raise said(ContractError, messages.kit("does_not_define", path, ", ".join(missing)))
     sys.modules[name] = module
     return module

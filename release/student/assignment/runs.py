@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import said
 from .training import METRICS
 
 HISTORY, REFERENCE = "history.json", "reference.json"
@@ -185,9 +186,9 @@ def default_runs(root: os.PathLike | str = RUNS_DIR) -> list[Path]:
     """
     runs = [p for p in (latest(root, "numpy"), latest(root, "keras")) if p is not None]
     if not runs:
-        raise RunError(f"no run under {Path(root).resolve()} yet: train your network first (`mnist-hw train "
-                       "--network network.py`, and `mnist-hw keras` for the Keras model), or name the runs to "
-                       "compare: mnist-hw compare RUN...")
+        from autograder import messages
+
+        raise said(RunError, messages.kit("no_runs", Path(root).resolve()))
     reference = find_reference()
     return runs + ([reference] if reference else [])
 

@@ -138,6 +138,8 @@ def explain(fn: str, exc: WorkerError, hung: dict, own=frozenset()) -> tuple[str
         return messages.called_exit(fn, exc.message, where)
     if exc.kind == "raised":
         return messages.raised(fn, exc.message, where)
+    if exc.kind == "unreturnable":  # worded on this side (wire.refused_value), in both languages
+        return f"{fn}: {exc.message}", f"{fn}: {exc.ru}"
     if exc.kind == "timeout":
         hung[fn] = messages.did_not_finish(fn, exc.pair)
         return hung[fn]

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from autograder import messages
 from autograder.lms import canvas, moodle
-from autograder.sandbox import source
+from autograder.sandbox import imports, source
 
 MAX_BULK_MEMBERS = 200_000  # 150 students with a few dozen files each, many times over
 MAX_INNER_ZIP_BYTES = 64 << 20  # a student who uploaded a zip of their folder: a few MB
@@ -166,8 +166,9 @@ def _late_merged(bulk: Bulk) -> dict[Identity, list[_Member]]:
     return dict(merged.values())
 
 
-def _network(members: list[_Member], who: Identity):
-    """The network.py bytes of one student's files, or raise reading._Unreadable saying why not."""
+def _network(members: list[_Member], who: Identity) -> tuple[bytes, frozenset]:
+    """(network.py's bytes, the names of the student's own modules beside it) of one student's files
+    (theirs directly, or those of the one zip they uploaded), or raise reading._Unreadable saying why not."""
     from autograder.batch import submissions as reading
 
     who_name = who.name or who.uid
@@ -193,10 +194,12 @@ def _network(members: list[_Member], who: Identity):
     content = member.read(reading.MAX_NETWORK_BYTES)
     if len(content) > reading.MAX_NETWORK_BYTES:
         reading._refuse(messages.lms_network_too_big(who_name))
-    return content
+    folder = member.path.rsplit("/", 1)[0] + "/" if "/" in member.path else ""
+    return content, imports.own_modules(m.path[len(folder):] for m in members if m.path.startswith(folder))
 
 
-def _from_inner_zip(member: _Member) -> bytes:
+def _from_inner_zip(member: _Member) -> tuple[bytes, frozenset]:
+    """(network.py's bytes, its own modules) of a student's uploaded zip, read as a zip submission is."""
     from autograder.batch import submissions as reading
     from autograder.sandbox import tempdirs
 
@@ -206,7 +209,7 @@ def _from_inner_zip(member: _Member) -> bytes:
     with tempdirs.temporary("bulk") as tmp:
         inner = tmp / PurePosixPath(member.path).name
         inner.write_bytes(data)
-        return reading._from_zip(inner)[0]  # an LMS's inner zip: its network.py (its other modules unnamed)
+        return reading._from_zip(inner)  # its network.py, and its modules beside it: named as the student's own
 
 
 def submissions(path: Path):
@@ -223,7 +226,7 @@ def submissions(path: Path):
     for who, members in sorted(_late_merged(bulk).items(), key=lambda item: item[0].submission_name()):
         submission = reading.Submission(who.submission_name(), path, identity=who.to_dict())
         try:
-            content = _network(members, who)
+            content, submission.own = _network(members, who)
             problem = source.unreadable_text(content)
             if problem:
                 reading._refuse(problem)

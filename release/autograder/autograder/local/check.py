@@ -22,7 +22,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from assignment.cli import DataDir, console, fail, load_data_or_fail, locale_lang, out
+from assignment.cli import DataDir, LangOption, console, fail, load_data_or_fail, locale_lang, out, speak
 from autograder import inert, messages, scheme
 from autograder.results import CheckResult
 
@@ -147,8 +147,7 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
           area: list[str] = typer.Option(None, help="Only this area (repeatable): " + ", ".join(scheme.AUTOGRADED_KEYS)),
           training: bool = typer.Option(False, help="Also run the training check and measure test accuracy ("
                                         + messages.training_terms()[0] + ")."),
-          lang: str = typer.Option(None, help="ru or en: the language of the report (default: the locale's; "
-                                   "LANG, LC_ALL or LC_MESSAGES starting with ru gives Russian)."),
+          lang: str = LangOption,
           as_json: bool = typer.Option(False, "--json", help="Print the results as JSON (each check named as in the "
                                        "grader's results.json) instead of the table."),
           data_dir: Path = DataDir):
@@ -156,9 +155,7 @@ def check(network: Path = typer.Argument(Path("network.py"), help="Your network.
     unknown = [a for a in area or () if a not in scheme.AUTOGRADED_KEYS]
     if unknown:
         fail(f"no area {', '.join(unknown)}; the areas are {', '.join(scheme.AUTOGRADED_KEYS)}")
-    lang = lang or locale_lang()
-    if lang not in ("ru", "en"):
-        fail(f"--lang {lang}: the languages are ru and en")
+    lang = speak(lang)
     areas = tuple(area) if area else scheme.QUICK_KEYS + (("training",) if training else ())
     if "training" in areas:
         load_data_or_fail(data_dir)

@@ -39,7 +39,8 @@ class LocalStudent(StudentCode):
         except wire.ProtocolError as exc:
             raise wire.not_an_answer(exc) from None
         if not answer["ok"]:
-            raise wire.WorkerError("raised", answer["error"])
+            raise wire.refused_value(answer, lambda text, limit: str(text)[:limit]) or wire.WorkerError(
+                "raised", answer["error"])
         return Answer(answer["value"])
 
     def run_training(self, timeout, reference, **settings) -> dict:

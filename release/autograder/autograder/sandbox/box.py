@@ -49,7 +49,7 @@ from pathlib import Path
 
 from assignment import data as _kit
 from autograder import manifest, messages
-from autograder.sandbox import confine, imports, machine, tempdirs, wire
+from autograder.sandbox import confine, imports, machine, printed, tempdirs, wire
 from autograder.sandbox.wire import WorkerError
 
 HERE = Path(__file__).resolve().parent
@@ -266,6 +266,7 @@ class Sandbox:
         self._confined: confine.Prepared | None = None
         self._over: tuple[str, str] | None = None  # why the disk watcher killed it
         self._stop = threading.Event()
+        self._printed = printed.Kept(self.limits.output_bytes)  # what it prints (drained by _drain_output)
 
     # -- setting up -------------------------------------------------------------------
     def _make_box(self) -> Path:
@@ -439,19 +440,27 @@ class Sandbox:
                **extra_env}
         req_r, self._req_w = os.pipe()
         self._ans_r, ans_w = os.pipe()
-        self._out = open(self.box / "output.txt", "wb")
+        # what it prints goes through a pipe drained here (printed.Kept), never a file: a file's size
+        # limit (RLIMIT_FSIZE) would fail a flood of prints with "File too large" inside the student's code
+        out_r, out_w = os.pipe()
         try:
             self.process = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=self._out, stderr=subprocess.STDOUT, env=env,
+                cmd, stdin=subprocess.DEVNULL, stdout=out_w, stderr=subprocess.STDOUT, env=env,
                 preexec_fn=lambda: (_move_fds(req_r, ans_w), self._limit()), pass_fds=(3, 4),
                 start_new_session=True, cwd=str(scratch))
+        except BaseException:
+            os.close(out_r)
+            raise
         finally:
             os.close(req_r)
             os.close(ans_w)
+            os.close(out_w)
             if self._confined:
                 self._confined.close()
         self._requests = os.fdopen(self._req_w, "wb")
         os.set_blocking(self._req_w, False)  # a worker that stops reading its requests must not stall us (send)
+        self._drainer = threading.Thread(target=self._drain_output, args=(out_r,), daemon=True)
+        self._drainer.start()
         threading.Thread(target=self._read_answers, daemon=True).start()
         threading.Thread(target=self._watch_disk, daemon=True).start()
         self.ready = self._answer(self.limits.call_seconds)
@@ -468,6 +477,13 @@ class Sandbox:
                                                      self.limits.disk_files)
                 self.kill()
                 return
+
+    def _drain_output(self, fd: int):
+        """Read what the worker prints until every writer has closed the pipe, into self._printed
+        (bounded whatever it prints, so a flood costs this process nothing but reading it)."""
+        with os.fdopen(fd, "rb", buffering=0) as stream:
+            while chunk := stream.read(1 << 16):
+                self._printed.add(chunk)
 
     def _worker_pids(self) -> list[int]:
         if self.user:
@@ -574,6 +590,8 @@ class Sandbox:
         if self.dead:
             raise self.dead
         answer = self._answer(timeout or self.limits.call_seconds)
+        if not answer["ok"] and (refused := wire.refused_value(answer, bounded_text)):
+            raise refused  # its value cannot cross: said here, in both languages, from the code it sent
         if not answer["ok"]:  # the student's words: text, and bounded, before anything here shows them
             raise WorkerError("raised", bounded_text(answer.get("error", "")), bounded_text(answer.get("where", ""),
                                                                                           WHERE_CHARS))
@@ -595,16 +613,18 @@ class Sandbox:
         return self._shared, self.box / SHARED
 
     def output(self) -> str:
-        """What the student's code printed, cut to the limit."""
-        try:
-            self._out.flush()
-            data = (self.box / "output.txt").read_bytes()
-        except (OSError, AttributeError, ValueError):  # never started, or closed
+        """What the student's code printed: its first and last part, the rest counted (printed.Kept).
+        Ends the worker first and reads its pipe to the end, so the text is all it printed, the same
+        on every run (the grading is over when this is asked; a process that escaped the kill and
+        keeps the pipe open costs OUTPUT_WAIT_SECONDS)."""
+        if self.process is None:  # never started
             return ""
-        text = data[: self.limits.output_bytes].decode("utf-8", "replace")
+        self.kill()
+        if getattr(self, "_drainer", None):
+            self._drainer.join(OUTPUT_WAIT_SECONDS)
+        text = self._printed.text()
         # the box's name is random: leave it out, so the same submission always gets the same feedback
-        text = text.replace(f"{self.box}/submission/", "").replace(str(self.box), "<sandbox>")
-        return text + (f"\n… ({len(data) - self.limits.output_bytes:,} more bytes cut)" if len(data) > self.limits.output_bytes else "")
+        return text.replace(f"{self.box}/submission/", "").replace(str(self.box), "<sandbox>")
 
     # -- ending it ----------------------------------------------------------------------
     def kill(self):
@@ -634,8 +654,6 @@ class Sandbox:
         if self.user:
             self.user.release()
             self.user = None
-        if getattr(self, "_out", None):
-            self._out.close()
         if getattr(self, "box", None):
             shutil.rmtree(self.box, ignore_errors=True)
         shutil.rmtree(getattr(self, "_memory", ""), ignore_errors=True)
@@ -650,6 +668,7 @@ class Sandbox:
 # Of an error's text (the worker's describe cuts it so) and of the line it names (which it does not
 # cut: the student's own source line, which the report shows up to its field limit).
 ERROR_CHARS, WHERE_CHARS = 2000, 2000
+OUTPUT_WAIT_SECONDS = 5.0  # for the output pipe's end once the worker is killed (only an escaped process holds it)
 
 
 def bounded_text(value, limit: int = ERROR_CHARS) -> str:

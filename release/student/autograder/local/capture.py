@@ -7,7 +7,7 @@ import io
 import signal
 import threading
 
-from autograder.sandbox import wire
+from autograder.sandbox import printed, wire
 
 
 class TimeUp(BaseException):
@@ -40,20 +40,17 @@ def time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-class _Kept(io.RawIOBase):
-    """A byte sink that keeps the first `limit` bytes and counts the rest."""
+class _Sink(io.RawIOBase):
+    """A byte sink over printed.Kept: the grader's rule for what is kept of the prints."""
 
     def __init__(self, limit: int):
-        self.data, self.cut, self.limit = bytearray(), 0, limit
+        self.kept = printed.Kept(limit)
 
     def writable(self):
         return True
 
     def write(self, b):
-        room = max(0, self.limit - len(self.data))
-        self.data += bytes(b[:room])
-        self.cut += max(0, len(b) - room)
-        return len(b)
+        return self.kept.add(b)
 
 
 class Printed:
@@ -65,7 +62,7 @@ class Printed:
     it runs when graded."""
 
     def __init__(self, limit: int = wire.OUTPUT_CHARS):
-        self._kept = _Kept(limit)
+        self._kept = _Sink(limit)
         self._stream = io.TextIOWrapper(io.BufferedWriter(self._kept), encoding="utf-8", errors="backslashreplace",
                                         line_buffering=True, write_through=True)
 
@@ -74,8 +71,7 @@ class Printed:
             self._stream.flush()
         except (OSError, ValueError):  # the student's code closed or detached it
             pass
-        kept = self._kept
-        return kept.data.decode("utf-8", "replace") + (f"\n… ({kept.cut:,} more bytes cut)" if kept.cut else "")
+        return self._kept.kept.text()
 
     @contextlib.contextmanager
     def capturing(self):

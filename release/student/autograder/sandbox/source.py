@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 
 from autograder import messages
@@ -41,6 +42,8 @@ def unreadable_syntax(content: bytes) -> tuple[str, str] | None:
     except SyntaxError as exc:
         line = exc.lineno or 1
         code = _line(content, line)
+        if sys.version_info[:2] < GRADER_PYTHON and _EXCEPT_STAR.match(code):  # check on an older Python
+            return messages.your_python_cannot_read(line, code, "except_star", "%d.%d" % sys.version_info[:2])
         construct = _construct(code, exc.msg or "")
         if construct:
             return messages.newer_syntax(line, code, construct)
@@ -60,6 +63,7 @@ def _line(content: bytes, line: int) -> str:
 # says (so that every Python gives the same message): keys of messages.NEWER_SYNTAX.
 _TYPE_ALIAS = re.compile(r"type\s+[A-Za-z_]\w*\s*(\[.*\])?\s*=")
 _GENERIC = re.compile(r"(async\s+)?(def|class)\s+[A-Za-z_]\w*\s*\[")
+_EXCEPT_STAR = re.compile(r"except\s*\*")  # PEP 654 (Python 3.11): the grader's Python reads it
 
 
 def _construct(code: str, error: str) -> str:

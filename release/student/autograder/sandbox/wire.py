@@ -46,12 +46,33 @@ class WorkerError(RuntimeError):
 
 
 class ProtocolError(ValueError):
-    """A message is malformed, too large, or holds something other than plain data."""
+    """A message is malformed, too large, or holds something other than plain data. `why`: what
+    the student's value is refused for, as data the trusted side words (messages.cannot_be_returned):
+    a code ("nesting", "dtype", "type", "key", "header") and its details, all strings."""
+
+    def __init__(self, text: str, *why: str):
+        super().__init__(text)
+        self.why = list(why)
 
 
 def unreturnable(exc: ProtocolError) -> dict:
-    """The answer the worker sends when the student's value cannot be encoded."""
-    return {"ok": False, "error": f"the result cannot be returned: {exc}"}
+    """The answer the worker sends when the student's value cannot be encoded: the English for the
+    worker's own log, and `unreturnable` (exc.why) for the grader to say in both languages."""
+    return {"ok": False, "error": f"the result cannot be returned: {exc}", "unreturnable": exc.why}
+
+
+def refused_value(answer: dict, bound) -> WorkerError | None:
+    """On the trusted side: the WorkerError for an answer that says the value cannot be returned,
+    worded here from its `unreturnable` code and details (each made text of at most 200 characters
+    by `bound`, whatever the worker sent); None for any other answer. The worker (this file is
+    copied into its box alone) has no messages of its own to say it with."""
+    from autograder import messages
+
+    why = answer.get("unreturnable")
+    if not isinstance(why, list) or not why:
+        return None
+    code, *details = [bound(part, 200) for part in why[:3]]
+    return WorkerError.said("unreturnable", messages.cannot_be_returned(code, details))
 
 
 def not_an_answer(exc: Exception) -> WorkerError:
@@ -70,11 +91,12 @@ def _flatten(value, arrays: list, depth: int = 0):
     student's function returned, not a normalized copy.
     """
     if depth > 16:
-        raise ProtocolError("nesting deeper than 16 levels")
+        raise ProtocolError("nesting deeper than 16 levels", "nesting")
     if isinstance(value, (np.ndarray, np.generic)):
         array = np.asarray(value)
         if array.dtype.name not in ALLOWED_DTYPES:
-            raise ProtocolError(f"array of dtype {array.dtype} cannot be sent: only plain numeric arrays")
+            raise ProtocolError(f"array of dtype {array.dtype} cannot be sent: only plain numeric arrays", "dtype",
+                                str(array.dtype))
         arrays.append(np.array(array, order="C", copy=True))  # ascontiguousarray would make 0-d arrays 1-d
         return {"__scalar__" if isinstance(value, np.generic) else "__array__": len(arrays) - 1}
     if isinstance(value, dict):
@@ -87,7 +109,7 @@ def _flatten(value, arrays: list, depth: int = 0):
     if value is None or type(value) in (bool, int, float, str):
         return value
     raise ProtocolError(f"a {type(value).__name__} cannot be sent: only arrays, numbers, strings, lists, tuples, "
-                        "dicts")
+                        "dicts", "type", type(value).__name__)
 
 
 KEY_RULE = "a dict's keys must be str, int, float, bool, None, numpy scalars or tuples of those"
@@ -102,14 +124,15 @@ def _flatten_key(key, arrays: list, depth: int):
     a tuple as {"__tuple__": [...]} of keys; anything else (a frozenset, an object) raises,
     naming the key and KEY_RULE. Only hashable kinds are allowed, so the key read back is one."""
     if depth > 16:
-        raise ProtocolError("nesting deeper than 16 levels")
+        raise ProtocolError("nesting deeper than 16 levels", "nesting")
     if _is_scalar(key):
         return key
     if isinstance(key, np.generic) and key.dtype.name in ALLOWED_DTYPES:
         return _flatten(key, arrays, depth)
     if type(key) is tuple:
         return {"__tuple__": [_flatten_key(k, arrays, depth + 1) for k in key]}
-    raise ProtocolError(f"the dict key {_shown(key)} (a {type(key).__name__}) cannot be sent: {KEY_RULE}")
+    raise ProtocolError(f"the dict key {_shown(key)} (a {type(key).__name__}) cannot be sent: {KEY_RULE}", "key",
+                        _shown(key), type(key).__name__)
 
 
 def _shown(value, limit: int = 60) -> str:
@@ -138,7 +161,8 @@ def encode(value) -> bytes:
     header = json.dumps({"tree": tree, "arrays": [{"dtype": a.dtype.name, "shape": list(a.shape)}
                                                   for a in arrays]}, allow_nan=True).encode()
     if len(header) > MAX_HEADER:
-        raise ProtocolError(f"header of {len(header)} bytes exceeds {MAX_HEADER}")
+        raise ProtocolError(f"header of {len(header)} bytes exceeds {MAX_HEADER}", "header", str(len(header)),
+                            str(MAX_HEADER))
     return b"".join([MAGIC, struct.pack(">I", len(header)), header, *(a.astype(a.dtype.newbyteorder("<"), copy=False).tobytes() for a in arrays)])
 
 
