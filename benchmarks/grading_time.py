@@ -106,6 +106,8 @@ PARTS = {  # name: code run in a fresh interpreter (the reference in sys.argv[1]
     "interpreter start": "pass",
     "numpy import": "import numpy",
     "mnist-hw grade's own imports (CLI, batch)": "import autograder.cli, autograder.commands, autograder.batch.run",
+    "mnist-hw grade's check of the data (check_mnist; before, load_mnist)": (
+        "from assignment import data; getattr(data, 'check_mnist', data.load_mnist)()"),
     "canary (a sandbox started, probed)": "from autograder.sandbox import canary; canary.check()",
     "grading process's imports (pytest, hypothesis, checks)": "import autograder.grading.grade, hypothesis, pytest",
     "sandbox start (worker, numpy, network.py)": (
