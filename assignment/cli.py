@@ -173,12 +173,13 @@ def data_status(data_dir: Optional[Path] = DataDir, lang: Optional[str] = LangOp
         raise typer.Exit(1)
 
 
-def load_data_or_fail(data_dir):
+def load_data_or_fail(data_dir, check_only: bool = False):
+    """The MNIST of data_dir (check_only: checked, not loaded, None), or the command fails saying why."""
     from assignment import data
     from assignment.idx import IDXError
 
     try:
-        return data.load_mnist(data_dir)
+        return data.check_mnist(data_dir) if check_only else data.load_mnist(data_dir)
     except (data.DataMissingError, data.ChecksumError, IDXError) as exc:
         fail(reason(exc))
 

@@ -63,6 +63,9 @@ def grade(submissions: list[Path] = Submissions,
                                                  "test set); without it, grading is refused there."),
           rubric: Optional[Path] = typer.Option(None, help="The written derivation's rubric (TOML; `mnist-hw "
                                                 "derivation rubric` writes the default, used without it)."),
+          split: Optional[bool] = typer.Option(None, "--split/--no-split", help="Grade each submission in two "
+                                               "parts side by side, training and the rest (default: where the "
+                                               "machine has a core to spare for each)."),
           data_dir: Optional[Path] = DataDir):
     """Grade submissions: sandboxed, deterministic, with feedback a student can act on. Their written
     derivations (derivation-*.md, the notebook's answer cells) get suggestions for the instructor to confirm."""
@@ -97,7 +100,7 @@ def grade(submissions: list[Path] = Submissions,
         except gradebook.GradebookError as exc:
             fail(str(exc))
     if not cluster:  # a cluster's workers have their own copy
-        load_data_or_fail(data_dir)  # a missing or corrupt data set is said once, up front
+        load_data_or_fail(data_dir, check_only=True)  # a missing or corrupt data set is said once, up front
     with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.fields[last]}", markup=False), console=console) as progress:
         task = progress.add_task("grading", total=len(found), last="")
@@ -114,7 +117,7 @@ def grade(submissions: list[Path] = Submissions,
         problems: list[str] = []
         try:
             grades = batch.grade_batch(submissions, out_dir, jobs, data_dir, skip_training, on_done=done,
-                                       force=force, cluster=cluster, unsafe=unsafe_no_sandbox,
+                                       force=force, cluster=cluster, unsafe=unsafe_no_sandbox, split=split,
                                        rubric=derivation_rubric, notes=problems)
         except SubmissionError as exc:
             fail(str(exc))
@@ -215,7 +218,7 @@ def gradescope(root: Path = typer.Option(Path("/autograder"), help="Gradescope's
     from autograder.batch.submissions import SubmissionError
     from autograder.sandbox import tempdirs
 
-    load_data_or_fail(data_dir)
+    load_data_or_fail(data_dir, check_only=True)
     writable_dir_or_fail(root / "results", "--root")
     try:  # the canary first: a broken sandbox fails the run (Gradescope shows it) instead of a 0 for the student
         batch.check_sandbox(unsafe_no_sandbox)

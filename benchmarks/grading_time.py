@@ -16,6 +16,9 @@ machine and under any load that stays the same within a grading.
 first grading's epoch (run with the gradings, or alone with --epoch SECONDS).
 --tree: the source tree whose engine grades (default: this one), e.g. an earlier commit
 unpacked with `git archive`, to compare before and after under the same load.
+--split: --tree's gradings in two parts side by side even on a loaded machine (`grade --split`).
+--compare DIR: each submission graded by DIR's engine and by --tree's, alternately (DIR first),
+so that both meet the same load on a shared machine, where it drifts within minutes.
 Prints the machine's load (uptime) before and after: ratios within one run are what count.
 """
 from __future__ import annotations
@@ -53,12 +56,18 @@ def training_of(grade_json: Path) -> tuple[list[float], float]:
     return list(history.get("seconds") or []), grade["score"]
 
 
-def one_at_a_time(tree: Path, submissions: dict[str, Path], work: Path) -> list[dict]:
+GRADE_OPTIONS: list[str] = []  # given to --tree's `mnist-hw grade` (--split), not to --compare's
+
+
+def one_at_a_time(tree: Path, submissions: dict[str, Path], work: Path, options=()) -> list[dict]:
     rows = []
     for name, source in submissions.items():
+        if (work / "in" / name).exists():  # graded by the other tree in this run: a fresh folder
+            shutil.rmtree(work / "in" / name)
+            shutil.rmtree(work / "out" / name, ignore_errors=True)
         (work / "in" / name).mkdir(parents=True)
         shutil.copy(source, work / "in" / name / "network.py")
-        wall = mnist_hw(tree, "grade", work / "in" / name, "--out", work / "out" / name, "--jobs", "1")
+        wall = mnist_hw(tree, "grade", work / "in" / name, "--out", work / "out" / name, "--jobs", "1", *options)
         seconds, score = training_of(work / "out" / name / name / "grade.json")
         if not seconds:  # training did not run (e.g. stopped by its pace on an overloaded machine): no unit
             print(f"  {name:40} score {score:5g}  wall {wall:6.1f} s  no epoch trained", flush=True)
@@ -97,6 +106,8 @@ PARTS = {  # name: code run in a fresh interpreter (the reference in sys.argv[1]
     "interpreter start": "pass",
     "numpy import": "import numpy",
     "mnist-hw grade's own imports (CLI, batch)": "import autograder.cli, autograder.commands, autograder.batch.run",
+    "mnist-hw grade's check of the data (check_mnist; before, load_mnist)": (
+        "from assignment import data; getattr(data, 'check_mnist', data.load_mnist)()"),
     "canary (a sandbox started, probed)": "from autograder.sandbox import canary; canary.check()",
     "grading process's imports (pytest, hypothesis, checks)": "import autograder.grading.grade, hypothesis, pytest",
     "sandbox start (worker, numpy, network.py)": (
@@ -142,22 +153,32 @@ def breakdown(tree: Path, reference: Path, grade_json: Path, work: Path, epoch: 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tree", type=Path, default=ROOT)
+    parser.add_argument("--compare", type=Path, help="an earlier tree, each submission graded by it first")
     parser.add_argument("--forms", type=int, default=3)
     parser.add_argument("--batch", action="store_true")
     parser.add_argument("--no-single", action="store_true")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--breakdown", action="store_true")
+    parser.add_argument("--split", action="store_true", help="--tree's gradings split in two parts whatever the load")
     parser.add_argument("--grade-json", help="a grade.json with training, for --breakdown without gradings")
     parser.add_argument("--epoch", type=float, help="seconds of one epoch, for --breakdown without gradings")
     a = parser.parse_args()
     tree = a.tree.resolve()
+    GRADE_OPTIONS[:] = ["--split"] if a.split else []
     print(f"tree {tree}\nload before: {uptime()}", flush=True)
     work = Path(tempfile.mkdtemp(prefix="grading_time."))
     forms = sorted((ROOT / "tests" / "corpus" / "correct").glob("*.py"))[:a.forms]
     submissions = {"reference": tree / "solution" / "network.py", **{p.stem: p for p in forms}}
     result = {"tree": str(tree), "load_before": uptime()}
-    if not a.no_single:
-        result["single"] = one_at_a_time(tree, submissions, work)
+    if a.compare:
+        result["compare"] = []
+        for name, source in submissions.items():
+            for label, engine in (("before", a.compare.resolve()), ("after", tree)):
+                print(f" {label} ({engine.name}), load {os.getloadavg()[0]:.1f}:", flush=True)
+                rows = one_at_a_time(engine, {name: source}, work, GRADE_OPTIONS if label == "after" else ())
+                result["compare"] += [{**row, "tree": label, "load": os.getloadavg()[0]} for row in rows]
+    elif not a.no_single:
+        result["single"] = one_at_a_time(tree, submissions, work, GRADE_OPTIONS)
     if a.breakdown:
         epoch = a.epoch or (result["single"][0]["epoch"] if "single" in result else None)
         name = result["single"][0]["name"] if "single" in result else None

@@ -14,6 +14,22 @@ from autograder import inert, scheme
 from autograder.results import Grade
 
 
+def warm_up():
+    """Import matplotlib (Agg, pyplot) in a thread while the batch waits on its gradings, so
+    that the reports written after them do not wait for it; returns the thread."""
+    import threading
+
+    def load():
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401
+
+    thread = threading.Thread(target=load, name="matplotlib", daemon=True)
+    thread.start()
+    return thread
+
+
 REPORT_ERROR = "report-error.txt"  # in OUT/NAME/: why its reports could not all be written
 
 

@@ -106,16 +106,30 @@ class MNIST:
     y_test: np.ndarray  # (10000,) int64
 
 
-def load_split(data_dir: os.PathLike | str | None, split: str, verify: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Load one split ('train' or 't10k') as (float32 (N, 784) in [0, 1], int64 (N,))."""
+def read_split(data_dir: os.PathLike | str | None, split: str, verify: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Read one split ('train' or 't10k') as it is stored: (uint8 (N, 28, 28), uint8 (N,)), checked
+    as load_split checks it (the canonical MD5 with verify, the IDX format, the labels)."""
     names = (f"{split}-images-idx3-ubyte", f"{split}-labels-idx1-ubyte")
     paths = [locate(data_dir, name) for name in names]
     contents = [read_bytes(p) for p in paths]
     if verify:
         for path, name, content in zip(paths, names, contents):
             verify_content(path, name, content)
-    x, y = read_pair(paths[0], paths[1], *contents)
+    return read_pair(paths[0], paths[1], *contents)
+
+
+def load_split(data_dir: os.PathLike | str | None, split: str, verify: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Load one split ('train' or 't10k') as (float32 (N, 784) in [0, 1], int64 (N,))."""
+    x, y = read_split(data_dir, split, verify)
     return to_float(x), y.astype(np.int64)
+
+
+def check_mnist(data_dir: os.PathLike | str | None = None) -> None:
+    """Raise what load_mnist would (DataMissingError, ChecksumError, IDXError) for a missing or
+    corrupt file, without making the float arrays (`mnist-hw grade` checks the data up front;
+    each grading loads what it uses)."""
+    for split in ("train", "t10k"):
+        read_split(data_dir, split)
 
 
 def to_float(images: np.ndarray) -> np.ndarray:

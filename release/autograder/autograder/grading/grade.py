@@ -2,10 +2,14 @@
 student's functions (in the sandboxed worker), and collect a score per check.
 
     python -m autograder.grading.grade NETWORK_PY RESULT_JSON [--data-dir D] [--skip-training] [--area A]
-                                [--unsafe-no-sandbox]
+                                [--unsafe-no-sandbox] [--gate]
 
-is how the batch grader runs it, one process per submission, so that nothing one
-submission does to its grader can touch another's.
+is how the batch grader runs it, one process per submission (or two, one per part:
+autograder/grading/parts.py), so that nothing one submission does to its grader can touch
+another's. With --gate the process imports what it needs and reads the data, then waits for a
+line "go" on its standard input before any student code runs: the batch starts it beside the
+sandbox's canary and says go only once the canary has passed (anything else, or the end of
+the input, ends it without a grade).
 """
 from __future__ import annotations
 
@@ -36,6 +40,35 @@ class SandboxedStudent(StudentCode):
         self.sandbox: Sandbox | None = None
         self.spent, self.calls, self.slowest = 0.0, 0, 0.0  # the checks' calls so far: seconds, count, longest
         self.bytes_read = 0  # what its earlier workers sent back
+        self._train_set = None  # a thread reading the training set while the checks start (prefetch)
+
+    def prefetch(self) -> None:
+        """Start reading the training set in a thread (trusted data, read by this process only),
+        so that the training check finds it loaded; run_training waits for it."""
+        import threading
+
+        if self.train_files and self._train_set is None:
+            found: dict = {}
+
+            def load():
+                try:
+                    found["xy"] = data.load_split(self.train_files[0].parent, "train")
+                except BaseException as exc:  # noqa: BLE001 - raised again where the set is used
+                    found["error"] = exc
+
+            thread = threading.Thread(target=load, name="train-set", daemon=True)
+            thread.start()
+            self._train_set = (thread, found)
+
+    def train_set(self):
+        """(x (60000, 784) float32, y (60000,) int64): the prefetched set, or read now."""
+        if self._train_set is None:
+            return data.load_split(self.train_files[0].parent, "train")
+        thread, found = self._train_set
+        thread.join()
+        if "error" in found:
+            raise found["error"]
+        return found["xy"]
 
     def start(self) -> Sandbox:
         if self.sandbox is None or self.sandbox.dead:
@@ -84,16 +117,17 @@ class SandboxedStudent(StudentCode):
     def run_training(self, timeout, reference, **settings) -> dict:
         """The training check's run: the loop here, each step in the worker, verified."""
         sandbox = self.start()
-        x, y = data.load_split(self.train_files[0].parent, "train")
+        x, y = self.train_set()
         return drive(InSandbox(sandbox), reference, x, y, budget=timeout, **settings)
 
 
 def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = False, areas=None,
-          limits: Limits | None = None, unsafe: bool = False, own=frozenset()) -> Grade:
+          limits: Limits | None = None, unsafe: bool = False, own=frozenset(), gate=None) -> Grade:
     """Run every check on one network.py and return its Grade. `unsafe`: without isolation where
     none can be had (else the sandbox raises SandboxUnavailable). `own`: the names of the
     submission's other modules beside network.py (only network.py is graded; a refusal to import
-    one names it as the student's own)."""
+    one names it as the student's own). `gate`: called once everything trusted is ready and
+    before any student code runs (the batch's canary gate, see main); it raises to refuse."""
     started = time.perf_counter()
     tempdirs.sweep()  # what graders killed earlier left behind
     data_dir = data.resolve_data_dir(data_dir)
@@ -102,7 +136,12 @@ def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = 
                                                            data.locate(data_dir, "train-labels-idx1-ubyte"))
     student = SandboxedStudent(Path(network_py), train_files, limits or Limits(), unsafe)
     student.own = frozenset(own)
+    student.prefetch()
     max_score = scheme.max_score(areas, skip_training)
+    reference = live_reference()
+    if gate is not None:
+        warm_up()
+        gate()
 
     def ended(checks=(), **kwargs) -> Grade:
         sandbox = student.sandbox
@@ -122,12 +161,33 @@ def grade(network_py: Path, data_dir: Path | None = None, skip_training: bool = 
                                     bounded_text(sandbox.ready.get("where"), WHERE_CHARS),
                                     bounded_text(sandbox.ready.get("kit_call"), WHERE_CHARS), own=student.own)
             return ended(import_error=en, import_error_ru=ru if ru != en else "")
-        plugin = run_checks(student, live_reference(), data_dir, selected)
+        plugin = run_checks(student, reference, data_dir, selected)
         if plugin.out_of_memory:  # a check stopped by this process's own cap: no result to give
             return Grade.failed_grader(messages.GRADER_OUT_OF_MEMORY, skip_training)
         return ended(plugin.results)
     finally:
         student.close()
+
+
+def warm_up() -> None:
+    """Import, before the gate opens, what the checks will import (hypothesis and its pytest
+    plugin, the strategies): trusted code only, so its time overlaps the canary's."""
+    import _hypothesis_pytestplugin  # noqa: F401
+    import hypothesis.strategies  # noqa: F401
+
+    import autograder.grading.diagnosis  # noqa: F401
+    import autograder.grading.problems  # noqa: F401
+
+
+class GateClosed(Exception):
+    """The batch did not say go (its canary failed, or it ended): no student code may run."""
+
+
+def stdin_gate() -> None:
+    """Wait for the batch's line "go" on standard input; GateClosed on anything else or its end."""
+    line = sys.stdin.readline()
+    if line.strip() != "go":
+        raise GateClosed(line.strip()[:100] or "end of input")
 
 
 GRADER_MEMORY_BYTES = 3 << 30  # this grading process's own address space (a grading of a correct solution: ~0.6 GiB)
@@ -154,11 +214,14 @@ def main(argv=None):
     parser.add_argument("--area", action="append")
     parser.add_argument("--unsafe-no-sandbox", action="store_true")
     parser.add_argument("--own-module", action="append", default=[])
+    parser.add_argument("--gate", action="store_true", help="wait for a line 'go' on stdin before student code runs")
     a = parser.parse_args(argv)
     cap_own_memory()
     try:
         result = grade(Path(a.network), a.data_dir, a.skip_training, a.area, unsafe=a.unsafe_no_sandbox,
-                       own=frozenset(a.own_module))
+                       own=frozenset(a.own_module), gate=stdin_gate if a.gate else None)
+    except GateClosed:  # not graded, and no grade.json: the batch knows why (its canary's failure)
+        return 3
     except MemoryError:
         result = Grade.failed_grader(messages.GRADER_OUT_OF_MEMORY, a.skip_training)
     result.write(Path(a.result))

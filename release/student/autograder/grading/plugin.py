@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import sys
 from pathlib import Path
 
@@ -105,7 +106,10 @@ def run_checks(student, reference, data_dir=None, areas=None, profile: str = "gr
     `student`; the plugin holds the results."""
     plugin = GradingPlugin(student, data_dir, reference, profile)
     files = sorted(checks / f"check_{area}.py" for area in scheme.selected(areas))  # pytest's own order: by name
-    args = [*map(str, files), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--import-mode=importlib",
+    # Only the plugins the checks need: hypothesis's and this one (what else is installed, xdist,
+    # anyio, a student's own plugins, is not loaded: its import time and its hooks are not ours).
+    args = [*map(str, files), "-q", "-p", "_hypothesis_pytestplugin", "-p", "no:cacheprovider", "-p", "no:randomly",
+            "--import-mode=importlib",
             "-o", "python_files=check_*.py", "-o", "python_functions=check_*", "-o", "console_output_style=classic",
             "--rootdir", str(checks), "-c", str(checks / "pytest.ini")] + (["-m", "not hidden"] if public_only else [])
     from hypothesis.configuration import set_hypothesis_home_dir
@@ -115,10 +119,25 @@ def run_checks(student, reference, data_dir=None, areas=None, profile: str = "gr
             del sys.modules[name]
 
     with tempdirs.temporary("hypothesis") as home, \
-            contextlib.redirect_stdout(io.StringIO()):
+            contextlib.redirect_stdout(io.StringIO()), no_plugin_autoload():
         set_hypothesis_home_dir(home)  # hypothesis's caches go here, not into the student's or grader's folder
         try:
             pytest.main(args, plugins=[plugin])
         finally:
             set_hypothesis_home_dir(None)
     return plugin
+
+
+@contextlib.contextmanager
+def no_plugin_autoload():
+    """PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 while the checks run (restored after): pytest loads only
+    the plugins named with -p."""
+    before = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = before

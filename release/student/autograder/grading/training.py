@@ -21,7 +21,9 @@ and steps drawn from a secret seed the submission cannot know:
   missing or extra 1/N still trains, and keeps its training points);
 - the parameters this process evaluates (validation, restore-best, the test set) are its
   own copy, checked against the entries it verified.
-The Pace stops training as soon as it cannot finish within the budget, saying the speed.
+The Pace stops training as soon as it cannot finish within the budget, saying the speed, but
+only where the steps are also slow next to the matrix products they need, timed on this machine
+at that moment: a loaded machine slows every step alike and must not make a correct one "slow".
 The check's `stop` rule ends it as soon as the points are decided (see check_training.py).
 """
 from __future__ import annotations
@@ -42,6 +44,13 @@ from autograder.grading.feedback import Feedback
 from autograder.sandbox.wire import WorkerError
 
 WARMUP_SECONDS = 20.0  # speed is projected from here on; also the longest one step may take
+# A step may take this many times the matrix products it needs (matmul_seconds) before the pace may
+# stop it. On a quiet machine the budget (300 s for 2,880 steps, ~0.1 s a step) is already about
+# fifteen times those products (~0.007 s), so there the rule is the budget's alone; under load it
+# keeps a correct step (the reference's ~1.5 times the products, a float64 one's ~3) from being
+# called slow because other jobs hold the cores.
+SLOWER_THAN_PRODUCTS = 8.0
+RECHECK_SECONDS = 5.0  # how long a step's speed, once found fine next to the products, is not re-timed
 GRADIENT_EVERY = 64  # about one step in this many has its gradients compared with the reference's
 SAMPLES = {"W1": 1024, "b1": 64, "W2": 128, "b2": 10}  # entries per parameter checked at every step
 STEP_RTOL, PARAM_RTOL, ATOL = 1e-3, 1e-6, 1e-9  # of the step, of the parameter, absolute
@@ -309,11 +318,35 @@ def _step_close(got, expected, before) -> bool:
     return bool(np.all(ok))
 
 
-class Pace:
-    """Stops a training that cannot finish within the budget, as soon as that is known."""
+def matmul_seconds(batch_size: int, n_inputs: int, n_hidden: int, n_classes: int, repeats: int = 3) -> float:
+    """The time, on this machine now, of the matrix products one training step needs (both
+    layers' forward and backward products, float32, one BLAS thread): the best of `repeats`.
+    The yardstick of a step's speed, measured in this (trusted) process, under the same load."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((batch_size, n_inputs), dtype=np.float32)
+    w1 = rng.standard_normal((n_inputs, n_hidden), dtype=np.float32)
+    w2 = rng.standard_normal((n_hidden, n_classes), dtype=np.float32)
+    g = rng.standard_normal((batch_size, n_classes), dtype=np.float32)
+    best = float("inf")
+    with one_blas_thread():
+        for _ in range(repeats):
+            started = time.perf_counter()
+            a = x @ w1
+            _ = a @ w2
+            da = g @ w2.T
+            _ = a.T @ g
+            _ = x.T @ da
+            best = min(best, time.perf_counter() - started)
+    return best
 
-    def __init__(self, n_steps: int, budget: float):
+
+class Pace:
+    """Stops a training that cannot finish within the budget, as soon as that is known, where its
+    steps are slow next to `yardstick()` (seconds of the products one step needs, timed now) too."""
+
+    def __init__(self, n_steps: int, budget: float, yardstick=None):
         self.n_steps, self.budget, self.started = n_steps, budget, time.perf_counter()
+        self.yardstick, self._fine_until = yardstick, 0.0
 
     def step_seconds(self) -> float:
         """The time one step may take: no more than the budget left, nor than the warm-up."""
@@ -321,10 +354,16 @@ class Pace:
 
     def after(self, t: int):
         """After step t: stop if, at the speed measured since the warm-up began, the steps
-        left cannot be done within the budget."""
-        elapsed = time.perf_counter() - self.started
-        if elapsed >= WARMUP_SECONDS and elapsed * self.n_steps / t > self.budget:
+        left cannot be done within the budget, and a step takes over SLOWER_THAN_PRODUCTS times
+        the products it needs on this machine now (else the machine is slow, not the code: the
+        budget itself still ends training where it runs out)."""
+        now = time.perf_counter()
+        elapsed = now - self.started
+        if elapsed < WARMUP_SECONDS or elapsed * self.n_steps / t <= self.budget or now < self._fine_until:
+            return
+        if self.yardstick is None or elapsed / t > SLOWER_THAN_PRODUCTS * self.yardstick():
             raise self.too_slow(t, elapsed, elapsed * self.n_steps / t)
+        self._fine_until = time.perf_counter() + RECHECK_SECONDS
 
     def too_slow(self, done: int, elapsed: float, projected: float | None = None,
                  step_seconds: float | None = None) -> Feedback:
@@ -367,7 +406,7 @@ def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, 
         verify = callable(getattr(type(reference), "adam_forms", None))
     verifier = Verifier(reference, params0, n_steps, lr, secret) if verify else None
     transport.begin(params0, lr, validation_split)
-    pace = Pace(n_steps, budget)
+    pace = Pace(n_steps, budget, lambda: matmul_seconds(batch_size, x.shape[1], n_hidden, N_CLASSES))
 
     def steps(t0, batches):
         sent = 0
