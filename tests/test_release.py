@@ -247,8 +247,10 @@ def test_student_check_reports_per_area_and_fails_until_fixed(student_copy):
     shutil.copyfile(ROOT / "solution/network.py", student_copy / "network.py")
     good = student_run(student_copy, "check", "--lang", "en")
     assert good.returncode == 0 and "51 / 51" in good.stdout, good.stdout + good.stderr
-    unknown = student_run(student_copy, "check", "--area", "backprop")
+    unknown = student_run(student_copy, "check", "--area", "backprop", "--lang", "en")
     assert unknown.returncode == 1 and "no area backprop" in unknown.stderr
+    unknown = student_run(student_copy, "check", "--area", "backprop", "--lang", "ru")
+    assert unknown.returncode == 1 and "нет области backprop" in " ".join(unknown.stderr.split())
 
 
 def test_student_check_stops_an_endless_loop_and_checks_the_rest(student_copy):
