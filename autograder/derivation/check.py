@@ -9,7 +9,7 @@ Output: an AnswerCheck (outcome.py): UNANSWERED for an empty answer or the stub'
 
 How: every equation's sides are parsed (latex.py); a side that is a key formula's own symbol
 (questions.target: Z_1, ∂L/∂W_2, p_{ic}, θ_t, ...) makes the other sides formulas for it; of
-those, the last that reads is evaluated (evaluate.py) on three fixed random draws and compared
+those, every one that reads is evaluated (evaluate.py) on three fixed random draws and compared
 (compare.py). Names the student introduces are taken from the answer's own equations: a name
 set equal to a key formula's symbol ("G = ∂L/∂Z = ...") stands for that quantity; a name set
 equal to an expression ("δ = P − Y", "α_t = ...") stands for the expression. A formula that uses
@@ -28,6 +28,7 @@ from .compare import diagnose
 from .evaluate import Context, ShapeError, canonical, evaluate, scalar
 from .formulas import MAX_ANSWER_CHARS, equations, mentions, unread_signs
 from .latex import Unreadable, parse
+from .visible import visible
 from .outcome import CHECKED, MISSING, RIGHT, UNANSWERED, UNREADABLE, WRONG, AnswerCheck, FormulaCheck
 from autograder import messages
 
@@ -407,23 +408,24 @@ def _check(question: int, markdown: str) -> AnswerCheck:
     unreadable = list(answer.unread)
     judged: dict = {}
     for target, formulas, source in answer.candidates:
-        verdict = None
-        for tree in reversed(formulas):   # the last side that reads is the result
+        # every side offered for the quantity is judged ("∂L/∂Z = N(P − Y) = (P − Y)/N", "dA = GW₂ᵀ
+        # \text{or} W₂Gᵀ"): each is a candidate, and one wrong makes the key wrong, as separate
+        # equations do; the right one written last does not make up for the wrong one before it
+        verdicts = []
+        for tree in formulas:
             if tree is None:
                 continue
             memo = (target, tree)   # the same formula written again is judged once
             if memo not in judged:
                 judged[memo] = _judge(answer, target, tree)
-            key, status, differs = judged[memo]
-            verdict = (key, status, differs)
-            if status != UNREADABLE:
-                break
-        if verdict is None:
-            verdict = (target.refs[0][0], UNREADABLE, None)
-        if verdict[1] == UNREADABLE:
+            verdicts.append(judged[memo])
+        if not verdicts:
+            verdicts = [(target.refs[0][0], UNREADABLE, None)]
+        if all(v[1] == UNREADABLE for v in verdicts):
             unreadable.append(source[:300])
-        if verdict[0] in found:
-            found[verdict[0]].append((verdict[1], source[:2000], verdict[2]))
+        for key, status, differs in verdicts:
+            if key in found:
+                found[key].append((status, source[:2000], differs))
     signs = unread_signs(markdown) + list(answer.unparsed and ["(formulas that could not be parsed)"] or [])
     if MACROS.search(markdown):   # \def and \newcommand change what the text means
         signs.append("(macros defined with \\def or \\newcommand are not expanded)")
@@ -451,6 +453,9 @@ def check_answer(question: int, markdown: str) -> AnswerCheck:
         raise ValueError(f"no question {question}")
     if not isinstance(markdown, str):
         markdown = "" if markdown is None else str(markdown)
+    # what does not render (HTML comments, hidden elements, image alt text, indented code) is
+    # not the student's visible work: not read, not credited
+    markdown = visible(markdown)
     if _unanswered(markdown):
         return AnswerCheck(question, UNANSWERED, tuple(FormulaCheck(k, MISSING) for k in KEY_FORMULAS[question]))
     try:

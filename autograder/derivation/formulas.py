@@ -14,6 +14,8 @@ from .latex import Token, Unreadable, split_equations, tokenize
 
 MAX_ANSWER_CHARS = 60_000   # an answer longer than this is not read (said as such)
 MAX_EQUATIONS = 200
+# put at the end of an answer cut at answers.MAX_ANSWER_CHARS (20,000): the check says so
+TRUNCATED = "\n\n[… the answer is longer than 20,000 characters: the rest is not read]"
 
 _ENV = r"equation|align|aligned|gather|gathered|multline|eqnarray|split|flalign|alignat|array|cases"
 _MATH = re.compile(
@@ -80,6 +82,8 @@ def unread_signs(markdown: str) -> list[str]:
     it, an environment or display left open, MathML, TeX's file and shell commands, control
     characters. Where there are any, a key formula not found is said unreadable, not missing."""
     signs = []
+    if markdown.endswith(TRUNCATED):
+        signs.append("(the answer is too long: only its first 20,000 characters are read)")
     if _CODE_WITH_EQUATION.search(markdown):
         signs.append("(formulas written as code are not read)")
     if markdown.count("\\begin{") != markdown.count("\\end{") or markdown.count("$$") % 2 or \
