@@ -318,3 +318,30 @@ def test_an_answer_cut_at_its_length_limit_says_so():
     result = check_answer(4, long)
     assert any("too long" in u for u in result.unreadable)
     assert result.formulas[0].status == UNREADABLE
+
+
+def test_the_students_own_shorthand_is_their_definition():
+    assert only(4, r"Let $S = P - Y$ (the residual). Then $\frac{\partial L}{\partial Z} = \frac{S}{N}$.", "dZ2").status == RIGHT
+    own_g = (r"Let $G = P - Y$ (no $1/N$ yet). Then $$\frac{\partial L}{\partial W_2} = \frac{1}{N} A^\top G,\quad "
+             r"\frac{\partial L}{\partial b_2} = \frac{1}{N} G^\top \mathbf 1_N$$")
+    assert statuses(5, own_g)["dW2"] == RIGHT and statuses(5, own_g)["db2"] == RIGHT
+    # and their definition is held to: G = P − Y with no 1/N anywhere is a factor N too many
+    missing = only(5, r"Let $G = P - Y$. Then $$\frac{\partial L}{\partial W_2} = A^\top G$$", "dW2")
+    assert missing.status == WRONG and "N times" in missing.differs[0]
+
+
+def test_a_factor_is_named_or_said_to_differ_never_printed_as_1_or_0():
+    ratio = only(3, r"$$L = -\frac{1}{C}\sum_{i=1}^N \sum_c y_{ic} \log p_{ic}$$", "L")
+    assert ratio.status == WRONG and "N/C" in ratio.differs[0] and "1/C" in ratio.differs[0]
+    for text in (r"$$\frac{\partial L}{\partial Z} = \frac{1.0001}{N}(P - Y)$$",
+                 r"$$\frac{\partial L}{\partial Z} = \frac{10^{-9}}{N}(P - Y)$$"):
+        found = only(4, text, "dZ2")
+        assert found.status == WRONG and found.differs == messages.DERIVATION_MISMATCH, found.differs
+    assert "2.5 times" in only(4, r"$$\frac{\partial L}{\partial Z} = \frac{2.5}{N}(P - Y)$$", "dZ2").differs[0]
+
+
+def test_code_that_states_a_result_is_not_said_to_be_an_unread_formula():
+    reference = answers(ROOT / "solution/derivation-en.md")[2]
+    assert "inf/inf = nan" in reference
+    assert not any("code" in u for u in check_answer(2, reference).unreadable)
+    assert any("code" in u for u in check_answer(2, "`p = np.exp(z) / np.exp(z).sum()`").unreadable)

@@ -50,6 +50,22 @@ def _unanswered(markdown: str) -> bool:
     return not re.search(r"\w", rest)
 
 
+# The reader's own names for the problem's quantities (questions.draw: S and Yhat for P, G and dZ for
+# ∂L/∂Z, g for the gradient): not the problem's notation, so a student's definition of one wins.
+SHORTHANDS = {"S", "Yhat", "G", "G_2", "dZ", "dZ_2", "Z_2", "A_1", "g", "g_t", "gradL", "delta", "Delta"}
+
+
+def _has_derivative(tree) -> bool:
+    stack = [tree]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, tuple) and n:
+            if n[0] == "deriv":
+                return True
+            stack.extend(c for c in n[1:] if isinstance(c, tuple))
+    return False
+
+
 def _is_number(tree) -> bool:
     return tree[0] == "num" or tree[0] == "neg" and tree[1][0] == "num" or tree[0] == "pow" and tree[1][0] == "num"
 
@@ -142,6 +158,15 @@ class _Answer:
         if key in DIM_NAMES and not _is_number(rhs):
             self.overridden.add(key)
             self.definitions[key] = rhs
+            return
+        if key in SHORTHANDS and key in declared:
+            # "Let S = P − Y", "Let G = P − Y (no 1/N yet)": a name the reader knows as a shorthand
+            # (S for P, G for ∂L/∂Z) stands for what the student set it to, not for the reader's own
+            own = [t for t in trees[1:] if t is not None and not _has_derivative(t)
+                   and key not in _names_in(t, set())]
+            if own:
+                self.overridden.add(key)
+                self.definitions[key] = own[-1]
             return
         if key in declared:
             return

@@ -74,6 +74,8 @@ def equations(markdown: str) -> tuple[list[Equation], list[str]]:
 
 
 _CODE_WITH_EQUATION = re.compile(r"```[^`]*[=←][^`]*```|`[^`\n]*=[^`\n]*`")
+# code that states a result, not a formula: `inf/inf = nan`, `x == 0`, `p.sum() = 1`
+_CODE_RESULT = re.compile(r"`[^`\n=]*(?:==[^`\n]*|=\s*-?(?:nan|inf|\d+(?:\.\d*)?|true|false|none)\s*)`", re.I)
 _SIGNS = (("<math", "MathML"), (r"\write18", r"\write18"), (r"\input", r"\input"), (r"\include", r"\include"))
 
 
@@ -84,7 +86,7 @@ def unread_signs(markdown: str) -> list[str]:
     signs = []
     if markdown.endswith(TRUNCATED):
         signs.append("(the answer is too long: only its first 20,000 characters are read)")
-    if _CODE_WITH_EQUATION.search(markdown):
+    if _CODE_WITH_EQUATION.search(_CODE_RESULT.sub(" ", markdown)):
         signs.append("(formulas written as code are not read)")
     if markdown.count("\\begin{") != markdown.count("\\end{") or markdown.count("$$") % 2 or \
             markdown.count("\\[") != markdown.count("\\]"):
