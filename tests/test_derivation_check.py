@@ -345,3 +345,24 @@ def test_code_that_states_a_result_is_not_said_to_be_an_unread_formula():
     assert "inf/inf = nan" in reference
     assert not any("code" in u for u in check_answer(2, reference).unreadable)
     assert any("code" in u for u in check_answer(2, "`p = np.exp(z) / np.exp(z).sum()`").unreadable)
+
+
+MORE_FORMS = [  # the red team's right forms in other notations (r08, c01, c12)
+    (6, "sgd", r"$$W^{(t+1)} = W^{(t)} - \eta \nabla_W L(W^{(t)})$$"),
+    (6, "sgd", r"$$W_1^{(t+1)} = W_1^{(t)} - \eta \frac{\partial L}{\partial W_1}$$"),
+    (2, "softmax", r"$$\sigma(z)_c = \frac{\exp(z_c)}{\sum_k \exp(z_k)}$$"),
+    (1, "Z2", r"Let $A_{ij} = \max(0, (Z_1)_{ij})$. $$Z_{ic} = \sum_j A_{ij} (W_2)_{jc} + (b_2)_c$$"),
+    (1, "P", r"Let $A_{ij} = \max(0, (Z_1)_{ij})$. $$P_{ic} = \frac{e^{Z_{ic}}}{\sum_k e^{Z_{ik}}}$$"),
+    (7, "keras_step", r"$$\alpha_t = \alpha \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}, \quad "
+                      r"\theta_t = \theta_{t-1} - \alpha_t \frac{m_t}{\sqrt{v_t} + \epsilon\sqrt{1 - \beta_2^t}}$$"),
+]
+
+
+@pytest.mark.parametrize("question, key, markdown", MORE_FORMS)
+def test_right_forms_in_other_notations_are_right(question, key, markdown):
+    assert only(question, markdown, key).status == RIGHT
+
+
+def test_a_step_index_above_is_not_a_power_and_a_wrong_step_stays_wrong():
+    assert only(6, r"$$W^{(t+1)} = W^{(t)} + \eta \nabla_W L(W^{(t)})$$", "sgd").status == WRONG
+    assert only(2, r"$$\sigma(z)_c = \frac{\exp(z_c)}{\sum_k \exp(z_c)}$$", "softmax").status != RIGHT

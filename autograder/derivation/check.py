@@ -125,7 +125,7 @@ class _Answer:
                 self._definition(trees, declared)
                 continue
             j, t = found
-            if trees[j][0] == "name" and not t.old and (canonical(trees[j]) not in declared or
+            if trees[j][0] == "name" and not t.old and not t.free and (canonical(trees[j]) not in declared or
                                                         canonical(trees[j]) in DIM_NAMES):
                 # H = max(0, Z_1): the student's name for the quantity, used as that quantity after
                 self.aliases[canonical(trees[j])] = t.refs[0]
@@ -378,6 +378,7 @@ def _judge(answer: _Answer, target, tree):
         for key, ref in reading.refs:
             due = _reference(answer, ref, row)
             if diagnose(got, due, named, None) is None:
+                key = _keras_form(answer, reading, tree, key)
                 if not used:
                     return key, RIGHT, None
                 # it used the student's own formulas: right only if it is also right as a step (with
@@ -414,6 +415,17 @@ def _pick(answer: _Answer, target, tree):
         return target.refs[0]
     used = _names_in(tree, set())
     return target.refs[-1] if used & set(answer.definitions) else target.refs[0]
+
+
+def _keras_form(answer: _Answer, target, tree, key: str) -> str:
+    """Keras's step written with ε√(1 − β₂ᵗ) is exactly Adam's in value, and still Keras's form
+    (a step size α_t of the student's own on the raw m_t, v_t): the key it is written as."""
+    if key != "adam_step" or len(target.refs) < 2:
+        return key
+    used = _names_in(tree, set())
+    if used & set(answer.definitions) and used & {"m_t", "v_t"} and not used & {"mhat_t", "vhat_t"}:
+        return target.refs[-1][0]
+    return key
 
 
 def _dims(shape) -> str:

@@ -132,12 +132,26 @@ def _group_end(text: str, pos: int) -> int:
     return pos
 
 
+# W^{(t+1)}, W_1^{(t)}, \theta^{(k)}: a step's index written above in parentheses, not a power
+_STEP_INDEX = re.compile(r"(?P<base>\\[A-Za-z]+|[A-Za-z])\s*(?:_\{?(?P<layer>\d)\}?)?\s*"
+                         r"\^\s*\{\s*\(\s*(?P<step>[tk](?:\s*[+-]\s*1)?)\s*\)\s*\}")
+
+
+def _step_subscript(m) -> str:
+    step = re.sub(r"\s", "", m.group("step"))
+    layer = m.group("layer")
+    if layer:   # W_1^{(t+1)} → W_{1,t+1}, the new value; W_1^{(t)} → W_1, the value the step starts from
+        return f"{m.group('base')}_{{{layer},{step}}}" if "+" in step else f"{m.group('base')}_{{{layer}}}"
+    return f"{m.group('base')}_{{{step}}}"
+
+
 def tokenize(text: str, _depth: int = 0) -> list[Token]:
     """The tokens of a formula's LaTeX, unicode symbols mapped to their commands, letters kept
     one a token except words that name a function (ReLU, softmax, exp), \\text{...} read as a
     function's name or a separator. Raises Unreadable past MAX_TOKENS."""
     # a command put in for a unicode sign ends there: ∂L is \partial L, not \partialL
     text = "".join(_UNICODE_SPACED.get(ch, ch) for ch in text)
+    text = _STEP_INDEX.sub(_step_subscript, text)
     tokens: list[Token] = []
     pos = 0
     while pos < len(text):
