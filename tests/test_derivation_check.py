@@ -280,7 +280,8 @@ def test_what_does_not_render_visibly_is_not_read(question, template):
 def test_what_renders_visibly_is_still_read():
     f = RIGHT_ONES[4]
     for text in (f"<details><summary>answer</summary>\n\n{f}\n\n</details>",
-                 f"1. The gradient:\n\n    {f}\n", f"<!-- a note -->\n{f}", f"[{f}](http://x)"):
+                 f"1. The gradient:\n\n    {f}\n", f"<!-- a note -->\n{f}", f"[{f}](http://x)",
+                 f"<div style=\"overflow:hidden; font-size:0.9em\" class=\"not-hidden\">\n\n{f}\n\n</div>"):
         assert only(4, text, "dZ2").status == RIGHT, text
 
 

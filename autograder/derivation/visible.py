@@ -16,8 +16,9 @@ import re
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _HIDDEN_OPEN = re.compile(
     r"<(?P<tag>[A-Za-z][A-Za-z0-9]{0,15})\b(?P<attrs>[^<>]{0,2000}?)>", re.S)
-_HIDES = re.compile(r"\bhidden\b|display\s*:\s*none|visibility\s*:\s*hidden|"
-                    r"opacity\s*:\s*0(?:\.0*)?\s*(?:[;\"']|$)|font-size\s*:\s*0", re.I)
+# the hidden attribute itself (not overflow:hidden, not class="not-hidden"), or a style that hides
+_HIDES = re.compile(r"(?:^|\s)hidden(?=\s|=|/|$)|display\s*:\s*none|visibility\s*:\s*hidden|"
+                    r"opacity\s*:\s*0(?:\.0*)?\s*(?:[;\"']|$)|font-size\s*:\s*0(?:\.0*)?[a-z%]*\s*(?:[;\"']|$)", re.I)
 _IMG_TAG = re.compile(r"<img\b[^<>]{0,4000}>", re.I)
 _MD_IMAGE = re.compile(r"!\[(?:[^\[\]\n]|\[[^\[\]\n]*\]){0,2000}\]\([^()\n]*\)")
 _LINK_DEF = re.compile(r"^ {0,3}\[[^\]\n]{1,999}\]:[^\n]*$", re.M)
