@@ -226,3 +226,144 @@ def test_check_answer_never_raises_on_odd_input():
     assert check.check_answer(7, "$$\\theta_t = \\theta_{t-1} - $$").status == CHECKED
     with pytest.raises(ValueError):
         check.check_answer(8, "x")
+
+
+# -- issue 27's red team (/work/rt27): its answers, as written, and what they must come to ------------
+CHAINS = [  # every side (every alternative) offered for a key formula is judged: one wrong side is wrong
+    (4, "dZ2", r"$$\frac{\partial L}{\partial Z} = N(P - Y) = Y - P = P - Y = \frac{1}{N}(P - Y)$$"),
+    (5, "dW2", r"$$\frac{\partial L}{\partial W_2} = G^{\top} A = G A^\top = A^{\top} G \in \mathbb{R}^{H \times C}$$"),
+    (5, "dA", r"$$\frac{\partial L}{\partial A} = G W_2^{\top} \quad\text{or}\quad W_2 G^\top \in \mathbb{R}^{N \times H}$$"),
+    (5, "dA", r"$$\frac{\partial L}{\partial A} = G W_2^{\top} \;\text{или}\; W_2 G^\top$$"),
+    (6, "sgd", r"$$\theta \leftarrow \theta + \eta \nabla_\theta L = \theta - \eta \nabla_\theta L$$"),
+    (3, "L", r"$$L = \sum_{i,c} y_{ic}\log p_{ic} = -\frac{1}{N} \sum_{i=1}^{N} \sum_{c=1}^{C} y_{ic} \log p_{ic}$$"),
+]
+
+
+@pytest.mark.parametrize("question, key, markdown", CHAINS)
+def test_a_wrong_side_of_a_chain_or_an_alternative_makes_the_key_wrong(question, key, markdown):
+    assert only(question, markdown, key).status == WRONG
+
+
+def test_a_chain_of_right_sides_and_right_alternatives_stays_right():
+    assert only(4, r"$$\frac{\partial L}{\partial Z} = \frac{1}{N}(P - Y) = -\frac{1}{N}(Y - P)$$", "dZ2").status == RIGHT
+    assert only(5, r"$$\frac{\partial L}{\partial A} = G W_2^{\top} \quad\text{or}\quad (W_2 G^\top)^\top$$", "dA").status == RIGHT
+
+
+RIGHT_ONES = {  # the right formula, hidden in the rendered page: each alone would be right
+    4: r"$$\frac{\partial L}{\partial Z} = \frac{1}{N}(P - Y)$$",
+    6: r"$$\theta \leftarrow \theta - \eta \frac{\partial L}{\partial \theta}$$",
+}
+HIDDEN = [
+    "I ran out of time. <!-- {f} -->",
+    "<div hidden>\n\n{f}\n\n</div>\nNot done.",
+    "TODO <span style=\"display:none\">{f}</span>",
+    "TODO <p style='visibility: hidden'>{f}</p>",
+    "[//]: # ({f})\nNot done.",
+    "![{f}](x.png) see the figure",
+    "<img src=\"x.png\" alt=\"{f}\">",
+    "Not done.\n\n    {f}\n",
+    "Not done. $$\\color{{white}}{g}$$",
+    "Not done. $$\\textcolor{{white}}{{{g}}}$$",
+    "Not done. $$\\phantom{{{g}}}$$",
+]
+
+
+@pytest.mark.parametrize("template", HIDDEN, ids=range(len(HIDDEN)))
+@pytest.mark.parametrize("question", sorted(RIGHT_ONES))
+def test_what_does_not_render_visibly_is_not_read(question, template):
+    formula = RIGHT_ONES[question]
+    assert check_answer(question, formula).formulas[0].status == RIGHT
+    text = template.format(f=formula, g=formula.strip("$"))
+    assert check_answer(question, text).formulas[0].status != RIGHT, text
+
+
+def test_what_renders_visibly_is_still_read():
+    f = RIGHT_ONES[4]
+    for text in (f"<details><summary>answer</summary>\n\n{f}\n\n</details>",
+                 f"1. The gradient:\n\n    {f}\n", f"<!-- a note -->\n{f}", f"[{f}](http://x)",
+                 f"<div style=\"overflow:hidden; font-size:0.9em\" class=\"not-hidden\">\n\n{f}\n\n</div>"):
+        assert only(4, text, "dZ2").status == RIGHT, text
+
+
+def test_the_whole_file_is_read_as_it_renders():
+    from autograder.derivation import answers as files
+    text = ("## Question 4\n\nI don't know.\n<!--\n## Question 5\n$$dW_2 = A^T G$$\n-->\n"
+            "## Question 6\n\n    $$\\theta \\leftarrow \\theta - \\eta \\nabla_\\theta L$$\n\nNot done.\n")
+    found = files.from_markdown(text)
+    assert 5 not in found or check_answer(5, found[5]).formulas[0].status != RIGHT
+    assert check_answer(6, found[6]).formulas[0].status != RIGHT
+
+
+READ_NOW = [  # right, and said missing or unreadable before
+    (4, "dZ2", r"$$\frac{\partial L}{\partial Z} = \frac{1}{N}(P - Y).$$"),
+    (4, "dZ2", r"$$\frac{\partial L}{\partial Z} = \frac{1}{N}(P - Y)\,.$$"),
+    (4, "dZ2", r"$$∂L/∂Z = (P − Y)/N$$"),
+    (5, "dW2", r"$$\frac{∂L}{∂W_2} = A^{\top} G$$ with $G = \frac1N (P - Y)$"),
+    (4, "dZ2", r"$$\boxed{\frac{\partial L}{\partial Z} = \frac{1}{N}(P - Y)}$$"),
+    (6, "sgd", r"$$\color{red}{\theta \leftarrow \theta - \eta \frac{\partial L}{\partial \theta}}$$"),
+    (4, "dZ2", r"$$\frac{\partial L}{\partial Z} = \underbrace{\frac{1}{N}(P - Y)}_{G}$$"),
+]
+
+
+@pytest.mark.parametrize("question, key, markdown", READ_NOW)
+def test_right_forms_the_red_team_found_unread_are_right(question, key, markdown):
+    assert only(question, markdown, key).status == RIGHT
+
+
+def test_an_answer_cut_at_its_length_limit_says_so():
+    from autograder.derivation import answers as files
+    image = "![figure](data:image/png;base64," + "A" * 30_000 + ")"
+    found = files.from_markdown(f"## Question 4\n\n{image}\n\n{RIGHT_ONES[4]}\n")
+    assert only(4, found[4], "dZ2").status == RIGHT   # an image is not text: not counted
+    long = files.from_markdown("## Question 4\n\n" + "words " * 5000 + RIGHT_ONES[4])[4]
+    result = check_answer(4, long)
+    assert any("too long" in u for u in result.unreadable)
+    assert result.formulas[0].status == UNREADABLE
+
+
+def test_the_students_own_shorthand_is_their_definition():
+    assert only(4, r"Let $S = P - Y$ (the residual). Then $\frac{\partial L}{\partial Z} = \frac{S}{N}$.", "dZ2").status == RIGHT
+    own_g = (r"Let $G = P - Y$ (no $1/N$ yet). Then $$\frac{\partial L}{\partial W_2} = \frac{1}{N} A^\top G,\quad "
+             r"\frac{\partial L}{\partial b_2} = \frac{1}{N} G^\top \mathbf 1_N$$")
+    assert statuses(5, own_g)["dW2"] == RIGHT and statuses(5, own_g)["db2"] == RIGHT
+    # and their definition is held to: G = P − Y with no 1/N anywhere is a factor N too many
+    missing = only(5, r"Let $G = P - Y$. Then $$\frac{\partial L}{\partial W_2} = A^\top G$$", "dW2")
+    assert missing.status == WRONG and "N times" in missing.differs[0]
+
+
+def test_a_factor_is_named_or_said_to_differ_never_printed_as_1_or_0():
+    ratio = only(3, r"$$L = -\frac{1}{C}\sum_{i=1}^N \sum_c y_{ic} \log p_{ic}$$", "L")
+    assert ratio.status == WRONG and "N/C" in ratio.differs[0] and "1/C" in ratio.differs[0]
+    for text in (r"$$\frac{\partial L}{\partial Z} = \frac{1.0001}{N}(P - Y)$$",
+                 r"$$\frac{\partial L}{\partial Z} = \frac{10^{-9}}{N}(P - Y)$$"):
+        found = only(4, text, "dZ2")
+        assert found.status == WRONG and found.differs == messages.DERIVATION_MISMATCH, found.differs
+    assert "2.5 times" in only(4, r"$$\frac{\partial L}{\partial Z} = \frac{2.5}{N}(P - Y)$$", "dZ2").differs[0]
+
+
+def test_code_that_states_a_result_is_not_said_to_be_an_unread_formula():
+    reference = answers(ROOT / "solution/derivation-en.md")[2]
+    assert "inf/inf = nan" in reference
+    assert not any("code" in u for u in check_answer(2, reference).unreadable)
+    assert any("code" in u for u in check_answer(2, "`p = np.exp(z) / np.exp(z).sum()`").unreadable)
+
+
+MORE_FORMS = [  # the red team's right forms in other notations (r08, c01, c12)
+    (6, "sgd", r"$$W^{(t+1)} = W^{(t)} - \eta \nabla_W L(W^{(t)})$$"),
+    (6, "sgd", r"$$W_1^{(t+1)} = W_1^{(t)} - \eta \frac{\partial L}{\partial W_1}$$"),
+    (2, "softmax", r"$$\sigma(z)_c = \frac{\exp(z_c)}{\sum_k \exp(z_k)}$$"),
+    (1, "Z2", r"Let $A_{ij} = \max(0, (Z_1)_{ij})$. $$Z_{ic} = \sum_j A_{ij} (W_2)_{jc} + (b_2)_c$$"),
+    (1, "P", r"Let $A_{ij} = \max(0, (Z_1)_{ij})$. $$P_{ic} = \frac{e^{Z_{ic}}}{\sum_k e^{Z_{ik}}}$$"),
+    (7, "keras_step", r"$$\alpha_t = \alpha \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}, \quad "
+                      r"\theta_t = \theta_{t-1} - \alpha_t \frac{m_t}{\sqrt{v_t} + \epsilon\sqrt{1 - \beta_2^t}}$$"),
+]
+
+
+@pytest.mark.parametrize("question, key, markdown", MORE_FORMS)
+def test_right_forms_in_other_notations_are_right(question, key, markdown):
+    assert only(question, markdown, key).status == RIGHT
+
+
+def test_a_step_index_above_is_not_a_power_and_a_wrong_step_stays_wrong():
+    assert only(6, r"$$W^{(t+1)} = W^{(t)} + \eta \nabla_W L(W^{(t)})$$", "sgd").status == WRONG
+    assert only(2, r"$$\sigma(z)_c = \frac{\exp(z_c)}{\sum_k \exp(z_c)}$$", "softmax").status != RIGHT

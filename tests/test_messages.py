@@ -76,6 +76,7 @@ ARGUMENTS = {
     "your_python_cannot_read": (7, "except* ValueError:", "except_star", "3.10"),
     "derivation_factor": ("N", True, False),
     "derivation_scale": (2.5,),
+    "derivation_ratio": ("N", "C", False),
     "derivation_transposed": ("C×H", "H×C"),
     "derivation_shape": ("N×H", "H×C"),
     "derivation_shapes_disagree": ("a product", "N×D", "H×D"),
