@@ -1399,6 +1399,18 @@ def derivation_factor(factor: str, times: bool, negative: bool) -> Pair:
             f"его значение — эталонное, делённое на {f_ru}{sign_ru}: не хватает множителя {f_ru} (или лишний 1/{f_ru})")
 
 
+def derivation_ratio(top: str, bottom: str, negative: bool) -> Pair:
+    """A formula whose value is the reference's times a ratio of two of the problem's quantities
+    (N/C: a 1/C written where 1/N is due)."""
+    t_en, t_ru = DERIVATION_FACTORS.get(top, (top, top))
+    b_en, b_ru = DERIVATION_FACTORS.get(bottom, (bottom, bottom))
+    sign_en, sign_ru = (" and of the opposite sign", " и противоположного знака") if negative else ("", "")
+    return (f"its value is {t_en}/{b_en} times the reference's{sign_en}: a 1/{b_en} where 1/{t_en} is due "
+            f"(or a factor {t_en}/{b_en} too many)",
+            f"его значение в {t_ru}/{b_ru} раз больше эталонного{sign_ru}: 1/{b_ru} вместо 1/{t_ru} "
+            f"(или лишний множитель {t_ru}/{b_ru})")
+
+
 def derivation_scale(factor: float) -> Pair:
     """A formula whose value is a constant multiple of the reference's, not one of the problem's quantities."""
     return (f"its value is {factor:.4g} times the reference's", f"его значение в {factor:.4g} раз(а) больше эталонного")

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.derivation.check import KEY_FORMULAS
+from autograder.derivation.formulas import TRUNCATED
+from autograder.derivation.visible import visible
 
 MAX_MARKDOWN_BYTES = 1 << 20  # a derivation file: a few KiB of LaTeX
 MAX_NOTEBOOK_BYTES = 64 << 20  # a notebook with its figures' outputs
@@ -61,6 +63,7 @@ def _question_texts() -> list[str]:
         if not path.is_file():
             continue
         text = path.read_text(encoding="utf-8")
+        text = visible(text)   # as the answers are read (from_markdown)
         matches = list(HEADING.finditer(text))
         for match, following in zip(matches, matches[1:] + [None]):
             body = text[match.end(): following.start() if following else len(text)]
@@ -77,7 +80,13 @@ def _without_question(text: str) -> str:
         _QUESTIONS = _question_texts()
     for question in _QUESTIONS:  # the stub's question paragraph, and its italic copy in the notebook
         text = text.replace(f"*{question}*", "").replace(question, "")
-    return MARKERS.sub("", text).strip()
+    return visible(MARKERS.sub("", text)).strip()
+
+
+def _bounded(text: str) -> str:
+    """The answer cut at MAX_ANSWER_CHARS, with TRUNCATED at its end where it was cut (so that the
+    check says the rest was not read, never "not found" silently)."""
+    return text if len(text) <= MAX_ANSWER_CHARS else text[:MAX_ANSWER_CHARS] + TRUNCATED
 
 
 def _decoded(data: bytes) -> str:
@@ -87,6 +96,7 @@ def _decoded(data: bytes) -> str:
 def from_markdown(text: str) -> dict[int, str]:
     """{question: answer} of a derivation file, split on its "## Question N" / "## Вопрос N" headings."""
     found: dict[int, str] = {}
+    text = visible(text)   # a heading or an answer in an HTML comment is not one (visible.py)
     matches = list(HEADING.finditer(text))
     for match, following in zip(matches, matches[1:] + [None]):
         number = int(match.group(1))
@@ -94,7 +104,7 @@ def from_markdown(text: str) -> dict[int, str]:
             continue
         body = _without_question(text[match.end(): following.start() if following else len(text)])
         # a heading of the same question again ("## Question 5 (continued)") goes on with its answer
-        found[number] = (f"{found[number]}\n\n{body}" if found.get(number) else body)[:MAX_ANSWER_CHARS]
+        found[number] = _bounded(f"{found[number]}\n\n{body}" if found.get(number) else body)
     return found
 
 
@@ -117,7 +127,7 @@ def from_notebook(data: bytes) -> dict[int, str]:
             continue
         source = cell.get("source", "")
         text = "".join(map(str, source)) if isinstance(source, list) else str(source)
-        found.setdefault(int(match.group(1)), _without_question(text)[:MAX_ANSWER_CHARS])
+        found.setdefault(int(match.group(1)), _bounded(_without_question(text)))
     return found
 
 

@@ -9,7 +9,7 @@ Output: an AnswerCheck (outcome.py): UNANSWERED for an empty answer or the stub'
 
 How: every equation's sides are parsed (latex.py); a side that is a key formula's own symbol
 (questions.target: Z_1, ∂L/∂W_2, p_{ic}, θ_t, ...) makes the other sides formulas for it; of
-those, the last that reads is evaluated (evaluate.py) on three fixed random draws and compared
+those, every one that reads is evaluated (evaluate.py) on three fixed random draws and compared
 (compare.py). Names the student introduces are taken from the answer's own equations: a name
 set equal to a key formula's symbol ("G = ∂L/∂Z = ...") stands for that quantity; a name set
 equal to an expression ("δ = P − Y", "α_t = ...") stands for the expression. A formula that uses
@@ -28,6 +28,7 @@ from .compare import diagnose
 from .evaluate import Context, ShapeError, canonical, evaluate, scalar
 from .formulas import MAX_ANSWER_CHARS, equations, mentions, unread_signs
 from .latex import Unreadable, parse
+from .visible import visible
 from .outcome import CHECKED, MISSING, RIGHT, UNANSWERED, UNREADABLE, WRONG, AnswerCheck, FormulaCheck
 from autograder import messages
 
@@ -47,6 +48,22 @@ def _unanswered(markdown: str) -> bool:
     rest = STUB.sub("", markdown)
     rest = re.sub(r"<[^>]{0,200}>", "", rest)   # an HTML comment or tag left from the stub
     return not re.search(r"\w", rest)
+
+
+# The reader's own names for the problem's quantities (questions.draw: S and Yhat for P, G and dZ for
+# ∂L/∂Z, g for the gradient): not the problem's notation, so a student's definition of one wins.
+SHORTHANDS = {"S", "Yhat", "G", "G_2", "dZ", "dZ_2", "Z_2", "A_1", "g", "g_t", "gradL", "delta", "Delta"}
+
+
+def _has_derivative(tree) -> bool:
+    stack = [tree]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, tuple) and n:
+            if n[0] == "deriv":
+                return True
+            stack.extend(c for c in n[1:] if isinstance(c, tuple))
+    return False
 
 
 def _is_number(tree) -> bool:
@@ -108,7 +125,7 @@ class _Answer:
                 self._definition(trees, declared)
                 continue
             j, t = found
-            if trees[j][0] == "name" and not t.old and (canonical(trees[j]) not in declared or
+            if trees[j][0] == "name" and not t.old and not t.free and (canonical(trees[j]) not in declared or
                                                         canonical(trees[j]) in DIM_NAMES):
                 # H = max(0, Z_1): the student's name for the quantity, used as that quantity after
                 self.aliases[canonical(trees[j])] = t.refs[0]
@@ -141,6 +158,15 @@ class _Answer:
         if key in DIM_NAMES and not _is_number(rhs):
             self.overridden.add(key)
             self.definitions[key] = rhs
+            return
+        if key in SHORTHANDS and key in declared:
+            # "Let S = P − Y", "Let G = P − Y (no 1/N yet)": a name the reader knows as a shorthand
+            # (S for P, G for ∂L/∂Z) stands for what the student set it to, not for the reader's own
+            own = [t for t in trees[1:] if t is not None and not _has_derivative(t)
+                   and key not in _names_in(t, set())]
+            if own:
+                self.overridden.add(key)
+                self.definitions[key] = own[-1]
             return
         if key in declared:
             return
@@ -352,6 +378,7 @@ def _judge(answer: _Answer, target, tree):
         for key, ref in reading.refs:
             due = _reference(answer, ref, row)
             if diagnose(got, due, named, None) is None:
+                key = _keras_form(answer, reading, tree, key)
                 if not used:
                     return key, RIGHT, None
                 # it used the student's own formulas: right only if it is also right as a step (with
@@ -390,6 +417,17 @@ def _pick(answer: _Answer, target, tree):
     return target.refs[-1] if used & set(answer.definitions) else target.refs[0]
 
 
+def _keras_form(answer: _Answer, target, tree, key: str) -> str:
+    """Keras's step written with ε√(1 − β₂ᵗ) is exactly Adam's in value, and still Keras's form
+    (a step size α_t of the student's own on the raw m_t, v_t): the key it is written as."""
+    if key != "adam_step" or len(target.refs) < 2:
+        return key
+    used = _names_in(tree, set())
+    if used & set(answer.definitions) and used & {"m_t", "v_t"} and not used & {"mhat_t", "vhat_t"}:
+        return target.refs[-1][0]
+    return key
+
+
 def _dims(shape) -> str:
     if isinstance(shape, tuple) and all(isinstance(n, int) for n in shape):
         from .compare import dims
@@ -407,23 +445,24 @@ def _check(question: int, markdown: str) -> AnswerCheck:
     unreadable = list(answer.unread)
     judged: dict = {}
     for target, formulas, source in answer.candidates:
-        verdict = None
-        for tree in reversed(formulas):   # the last side that reads is the result
+        # every side offered for the quantity is judged ("∂L/∂Z = N(P − Y) = (P − Y)/N", "dA = GW₂ᵀ
+        # \text{or} W₂Gᵀ"): each is a candidate, and one wrong makes the key wrong, as separate
+        # equations do; the right one written last does not make up for the wrong one before it
+        verdicts = []
+        for tree in formulas:
             if tree is None:
                 continue
             memo = (target, tree)   # the same formula written again is judged once
             if memo not in judged:
                 judged[memo] = _judge(answer, target, tree)
-            key, status, differs = judged[memo]
-            verdict = (key, status, differs)
-            if status != UNREADABLE:
-                break
-        if verdict is None:
-            verdict = (target.refs[0][0], UNREADABLE, None)
-        if verdict[1] == UNREADABLE:
+            verdicts.append(judged[memo])
+        if not verdicts:
+            verdicts = [(target.refs[0][0], UNREADABLE, None)]
+        if all(v[1] == UNREADABLE for v in verdicts):
             unreadable.append(source[:300])
-        if verdict[0] in found:
-            found[verdict[0]].append((verdict[1], source[:2000], verdict[2]))
+        for key, status, differs in verdicts:
+            if key in found:
+                found[key].append((status, source[:2000], differs))
     signs = unread_signs(markdown) + list(answer.unparsed and ["(formulas that could not be parsed)"] or [])
     if MACROS.search(markdown):   # \def and \newcommand change what the text means
         signs.append("(macros defined with \\def or \\newcommand are not expanded)")
@@ -451,6 +490,9 @@ def check_answer(question: int, markdown: str) -> AnswerCheck:
         raise ValueError(f"no question {question}")
     if not isinstance(markdown, str):
         markdown = "" if markdown is None else str(markdown)
+    # what does not render (HTML comments, hidden elements, image alt text, indented code) is
+    # not the student's visible work: not read, not credited
+    markdown = visible(markdown)
     if _unanswered(markdown):
         return AnswerCheck(question, UNANSWERED, tuple(FormulaCheck(k, MISSING) for k in KEY_FORMULAS[question]))
     try:

@@ -65,7 +65,19 @@ def _name_factor(ks, named):
             return messages.derivation_factor(name, True, negative)
         if all(np.isclose(abs(k), 1 / v, rtol=1e-6) for k, v in zip(ks, values)):
             return messages.derivation_factor(name, False, negative)
+    scalars = [n for n in named[0] if all(isinstance(nd.get(n), (int, float, np.floating)) and nd.get(n) not in (0, 1)
+                                          for nd in named)]
+    for top in scalars:   # a 1/C where 1/N is due: the factor N/C, said as such, not as "0.8333"
+        for bottom in scalars:
+            if top != bottom and all(np.isclose(abs(k), nd[top] / nd[bottom], rtol=1e-6) for k, nd in zip(ks, named)):
+                return messages.derivation_ratio(top, bottom, negative)
     return None
+
+
+def _shown(k: float) -> bool:
+    """Whether a factor reads as one: not one that prints as 1, −1 or 0 (×1.0001 is not "1 times")."""
+    text = f"{k:.4g}"
+    return float(text) not in (0.0, 1.0, -1.0) and 1e-4 <= abs(k) <= 1e6
 
 
 def diagnose(got, due, named, variants, letters: bool = True):
@@ -89,7 +101,7 @@ def diagnose(got, due, named, variants, letters: bool = True):
         said = _name_factor(ks, named)
         if said:
             return said
-        if np.allclose(ks, ks[0], rtol=1e-6):
+        if np.allclose(ks, ks[0], rtol=1e-6) and _shown(ks[0]):
             return messages.derivation_scale(ks[0])
     for name in named[0]:
         terms = [nd.get(name) for nd in named]

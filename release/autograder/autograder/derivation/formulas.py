@@ -14,6 +14,8 @@ from .latex import Token, Unreadable, split_equations, tokenize
 
 MAX_ANSWER_CHARS = 60_000   # an answer longer than this is not read (said as such)
 MAX_EQUATIONS = 200
+# put at the end of an answer cut at answers.MAX_ANSWER_CHARS (20,000): the check says so
+TRUNCATED = "\n\n[… the answer is longer than 20,000 characters: the rest is not read]"
 
 _ENV = r"equation|align|aligned|gather|gathered|multline|eqnarray|split|flalign|alignat|array|cases"
 _MATH = re.compile(
@@ -72,6 +74,8 @@ def equations(markdown: str) -> tuple[list[Equation], list[str]]:
 
 
 _CODE_WITH_EQUATION = re.compile(r"```[^`]*[=←][^`]*```|`[^`\n]*=[^`\n]*`")
+# code that states a result, not a formula: `inf/inf = nan`, `x == 0`, `p.sum() = 1`
+_CODE_RESULT = re.compile(r"`[^`\n=]*(?:==[^`\n]*|=\s*-?(?:nan|inf|\d+(?:\.\d*)?|true|false|none)\s*)`", re.I)
 _SIGNS = (("<math", "MathML"), (r"\write18", r"\write18"), (r"\input", r"\input"), (r"\include", r"\include"))
 
 
@@ -80,7 +84,9 @@ def unread_signs(markdown: str) -> list[str]:
     it, an environment or display left open, MathML, TeX's file and shell commands, control
     characters. Where there are any, a key formula not found is said unreadable, not missing."""
     signs = []
-    if _CODE_WITH_EQUATION.search(markdown):
+    if markdown.endswith(TRUNCATED):
+        signs.append("(the answer is too long: only its first 20,000 characters are read)")
+    if _CODE_WITH_EQUATION.search(_CODE_RESULT.sub(" ", markdown)):
         signs.append("(formulas written as code are not read)")
     if markdown.count("\\begin{") != markdown.count("\\end{") or markdown.count("$$") % 2 or \
             markdown.count("\\[") != markdown.count("\\]"):

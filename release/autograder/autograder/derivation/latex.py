@@ -58,6 +58,8 @@ COMPARISONS = {">": ">", "<": "<", "geq": ">=", "ge": ">=", "leq": "<=", "le": "
 NOT_EQUATIONS = {"approx", "propto", "sim", "simeq", "to", "mapsto", "cong", "ll", "gg", "subset", "subseteq"}
 OPEN = {"(": ")", "[": "]", "{": "}", r"\{": r"\}", r"\langle": r"\rangle", "|": "|", r"\lvert": r"\rvert"}
 
+ALTERNATIVES = {"or", "или", "либо", "equivalently", "orequivalently", "илиэквивалентно", "эквивалентно",
+                "ie", "i.e.", "т.е.", "тоесть", "or,equivalently,", "or,equivalently"}
 TEXT = {"text", "textrm", "mbox", "hbox", "textnormal", "textsf", "textit", "textup"}
 TEXTLIKE = TEXT | {"mathrm", "operatorname", "mathsf", "mathit", "mathnormal"}
 _TOKEN = re.compile(r"\\([A-Za-z]+)|\\(.)|(\d+(?:\.\d+)?)|(\s+)|([A-Za-z]+)|(.)", re.S)
@@ -93,11 +95,63 @@ def _text_argument(text: str, pos: int) -> tuple[str, int]:
     return text[start + 1:], pos
 
 
+_UNICODE_SPACED = {ch: v + " " if v[-1].isalpha() else v for ch, v in UNICODE.items()}
+_WHITE = re.compile(r"\s*(?:white|#?f{3}|#?f{6}|transparent|1\s*,\s*1\s*,\s*1|255\s*,\s*255\s*,\s*255)\s*", re.I)
+
+
+def _invisible_colour(colour: str) -> bool:
+    """Whether a colour is the page's background (white) or none: text in it is not seen."""
+    return bool(_WHITE.fullmatch(colour))
+
+
+def _optional_argument(text: str, pos: int) -> int:
+    """Past an optional [...] argument at pos (\\color[HTML]{FFFFFF}), if there is one."""
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    if pos < len(text) and text[pos] == "[":
+        end = text.find("]", pos)
+        return len(text) if end < 0 else end + 1
+    return pos
+
+
+def _group_end(text: str, pos: int) -> int:
+    """Where the brace group that pos is in ends (at its closing brace), or the text's end:
+    \\color{white} colours everything after it up to there."""
+    depth = 0
+    while pos < len(text):
+        if text[pos] == "\\":
+            pos += 2
+            continue
+        if text[pos] == "{":
+            depth += 1
+        elif text[pos] == "}":
+            if depth == 0:
+                return pos
+            depth -= 1
+        pos += 1
+    return pos
+
+
+# W^{(t+1)}, W_1^{(t)}, \theta^{(k)}: a step's index written above in parentheses, not a power
+_STEP_INDEX = re.compile(r"(?P<base>\\[A-Za-z]+|[A-Za-z])\s*(?:_\{?(?P<layer>\d)\}?)?\s*"
+                         r"\^\s*\{\s*\(\s*(?P<step>[tk](?:\s*[+-]\s*1)?)\s*\)\s*\}")
+
+
+def _step_subscript(m) -> str:
+    step = re.sub(r"\s", "", m.group("step"))
+    layer = m.group("layer")
+    if layer:   # W_1^{(t+1)} → W_{1,t+1}, the new value; W_1^{(t)} → W_1, the value the step starts from
+        return f"{m.group('base')}_{{{layer},{step}}}" if "+" in step else f"{m.group('base')}_{{{layer}}}"
+    return f"{m.group('base')}_{{{step}}}"
+
+
 def tokenize(text: str, _depth: int = 0) -> list[Token]:
     """The tokens of a formula's LaTeX, unicode symbols mapped to their commands, letters kept
     one a token except words that name a function (ReLU, softmax, exp), \\text{...} read as a
     function's name or a separator. Raises Unreadable past MAX_TOKENS."""
-    text = "".join(UNICODE.get(ch, ch) for ch in text)
+    # a command put in for a unicode sign ends there: ∂L is \partial L, not \partialL
+    text = "".join(_UNICODE_SPACED.get(ch, ch) for ch in text)
+    text = _STEP_INDEX.sub(_step_subscript, text)
     tokens: list[Token] = []
     pos = 0
     while pos < len(text):
@@ -127,8 +181,32 @@ def tokenize(text: str, _depth: int = 0) -> list[Token]:
                     raise Unreadable("nested too deeply")
                 pos = end
                 continue
-            if cmd in ("hspace", "vspace", "label", "tag", "phantom", "color", "textcolor"):
+            if cmd in ("color", "textcolor", "colorbox"):
+                pos = _optional_argument(text, pos)
+                colour, pos = _text_argument(text, pos)
+                if _invisible_colour(colour):   # white on the page: not visible, so not read
+                    pos = _text_argument(text, pos)[1] if cmd != "color" else _group_end(text, pos)
+                elif _depth < 4 and text[pos:].lstrip().startswith("{"):
+                    # \color{red}{∂L/∂Z = ...}: the coloured formula is read as if uncoloured
+                    arg, pos = _text_argument(text, pos)
+                    tokens.extend(tokenize(arg, _depth + 1))
+                continue
+            if cmd in ("hspace", "vspace", "label", "tag", "phantom", "hphantom", "vphantom"):
                 _, pos = _text_argument(text, pos)
+                continue
+            if cmd in ("underbrace", "overbrace") and _depth < 4:
+                # \underbrace{P - Y}_{G}: the formula is the braced part; the note under it is not
+                arg, pos = _text_argument(text, pos)
+                tokens.append(Token("ch", "{"))
+                tokens.extend(tokenize(arg, _depth + 1))
+                tokens.append(Token("ch", "}"))
+                rest = len(text) - len(text[pos:].lstrip())
+                if rest < len(text) and text[rest] in "_^":
+                    _, pos = _text_argument(text, rest + 1)
+                continue
+            if cmd in ("boxed", "fbox", "framebox") and _depth < 4:   # a box around a formula: it is read
+                arg, pos = _text_argument(text, pos)
+                tokens.extend(tokenize(arg, _depth + 1))
                 continue
             if cmd in DROPPED:
                 continue
@@ -176,14 +254,22 @@ def split_equations(tokens: list[Token]) -> list[list[list[Token]]]:
     top-level relations (=, ←, :=, ≡). Separators (commas, \\quad, \\text{...}, \\\\) end an
     equation; a piece with an inequality or ≈ is not an equation and is left out; "∈ ℝ^{N×H}"
     (a shape) ends its side."""
-    pieces, current, depth = [], [], 0
+    pieces, current, depth, alternative = [], [], 0, False
     for tok in tokens:
         d = _depth_changes(tok)
         if depth == 0 and (tok.kind == "sep" or (tok.kind == "ch" and tok.value in ",;") or
                            (tok.kind == "cmd" and tok.value in SEPARATORS)):
-            pieces.append(current)
-            current = []
+            if current:
+                pieces.append(current)
+                current = []
+            if tok.kind == "sep" and tok.value in ALTERNATIVES and pieces:
+                alternative = True
             continue
+        if alternative and not current:
+            # "dA = G W_2^T \quad\text{or}\quad W_2 G^T": what follows "or" is one more side of
+            # the equation before it, an alternative that has to be right too
+            current = pieces.pop() + [(Token("ch", "="), 0)]
+            alternative = False
         depth = max(0, depth + d)
         current.append((tok, depth if d <= 0 else depth - 1))
     pieces.append(current)
@@ -214,6 +300,8 @@ def split_equations(tokens: list[Token]) -> list[list[list[Token]]]:
             elif not skip_side:
                 side.append(tok)
             i += 1
+        while side and side[-1] in (("ch", "."), ("ch", ":")):   # "... = (P - Y)/N." ends a sentence
+            side.pop()
         sides.append(side)
         if len(sides) >= 2 and not not_eq and any(sides):   # "$dZ_1 =$ `code`": a side left empty
             equations.append(sides)

@@ -287,6 +287,8 @@ def target(question: int, tree, rowable: bool = True) -> Target | None:
     if question == 2:
         # softmax(z)_c, σ(z)_j, softmax(z_i)_c, softmax(z), softmax(Z)
         node, outer = (tree[1], tree[2]) if kind == "at" else (tree, "")
+        if kind == "mul" and tree[1][0] == "name" and tree[1][1] == "sigma" and tree[2][0] == "at":
+            node, outer = ("mul", tree[1], tree[2][1]), tree[2][2]   # σ(z)_c: the subscript is the call's
         call = None
         if node[0] == "fn" and node[1] == "softmax" and len(node[2]) == 1:
             call = node[2][0]
