@@ -334,12 +334,43 @@ def test_the_page_s_file_and_a_csv_are_read_alike(recorded, tmp_path):
         record.read_confirmation(tmp_path / "bad.csv")
 
 
-def test_a_batch_graded_again_keeps_what_was_confirmed(recorded):
-    record.confirm(recorded, record.validated(recorded, [("alice", 5, 2)]))
-    record.write_batch(recorded, {"alice": answers.Answers({5: "x"}, ["derivation-en.md"]), "bob": answers.Answers()},
-                       rubric.default())
-    assert json.loads((recorded / "alice" / "derivation.json").read_text())["confirmed"] == {"5": 2.0}
-    assert not (recorded / "bob" / "derivation.json").exists()  # no derivation any more: its record goes
+def test_a_batch_graded_again_keeps_what_was_confirmed_of_an_unchanged_answer_only(recorded):
+    """A confirmation is of an answer: graded again with alice's answers unchanged, hers stand;
+    bob's question 5 changed (even to nothing) is "changed since confirmed" everywhere, its old points counted nowhere."""
+    from autograder.batch import reports
+    from autograder.results import Grade
+
+    full = [(n, q, 1 if q != 4 else 2) for n in ("alice", "bob") for q in range(1, 8)]
+    record.confirm(recorded, record.validated(recorded, [r if r[1] != 5 else (r[0], 5, 3) for r in full]))
+    assert record.totals(recorded) == {"alice": 10, "bob": 10}
+    again = {"alice": answers.Answers({5: "$$dW1 = X^T G$$", 6: "YOUR ANSWER HERE"}, ["derivation-en.md"]),
+             "bob": answers.Answers({5: "YOUR ANSWER HERE", 6: "YOUR ANSWER HERE"}, ["derivation-en.md"]),
+             "carol": answers.Answers()}
+    record.write_batch(recorded, again, rubric.default())
+    alice = json.loads((recorded / "alice" / "derivation.json").read_text())
+    bob = json.loads((recorded / "bob" / "derivation.json").read_text())
+    assert alice["confirmed"]["5"] == 3 and alice["changed"] == []
+    assert "5" not in bob["confirmed"] and bob["changed"] == [5] and len(bob["confirmed"]) == 6
+    assert record.confirmations(recorded)["bob"] == {q: 1 if q != 4 else 2 for q in (1, 2, 3, 4, 6, 7)}
+    assert record.totals(recorded) == {"alice": 10, "bob": record.CHANGED}
+    table = {r["submission"]: r for r in csv.DictReader(io.StringIO((recorded / "derivation.csv").read_text()))}
+    assert (table["alice"]["q5"], table["alice"]["derivation"]) == ("3", "10")
+    assert (table["bob"]["q5"], table["bob"]["derivation"]) == (record.CHANGED, "")
+    en = (recorded / "bob" / "derivation-feedback.en.md").read_text()
+    ru = (recorded / "bob" / "derivation-feedback.md").read_text()
+    assert "10 of 10" not in en and "Question 5: changed since confirmed, not graded yet" in en
+    assert "Вопрос 5: изменён после подтверждения" in ru and "7 из 10" in ru
+    reports.write_gradebook(recorded, {n: Grade.zero("no network.py", True) for n in ("alice", "bob")})
+    book = {r["submission"]: r for r in csv.DictReader(io.StringIO((recorded / "gradebook.csv").read_text()))}
+    assert (book["alice"]["derivation"], book["bob"]["derivation"]) == ("10", record.CHANGED)
+    page = view.write_page(recorded, record.read_batch(recorded)).read_text()
+    assert "changed since confirmed: awaits confirmation again" in page
+    record.confirm(recorded, record.validated(recorded, [("bob", 5, 0)]))  # confirmed again: it counts again
+    assert record.totals(recorded)["bob"] == 7 and json.loads((recorded / "bob" / "derivation.json").read_text())[
+        "changed"] == []
+    record.write_batch(recorded, {"alice": answers.Answers(), "bob": again["bob"]}, rubric.default())
+    assert not (recorded / "alice" / "derivation.json").exists()  # no derivation any more: its record goes
+    assert record.totals(recorded) == {"alice": record.CHANGED, "bob": 7}  # and its old points with it
 
 
 def test_the_gradebook_gets_a_derivation_column_only_once_confirmed(recorded):

@@ -38,11 +38,17 @@ def group_rows(question: int, found: list, recs: dict[str, dict]) -> str:
         first = recs[g.members[0]]
         suggestion = records.suggestions_of(first)[question]
         notes = batch_page.markdown_html("\n".join(suggestion.notes("en")))
+        shown = suggestion.notes("en")
         members = []
         for name in g.members:
             answer = recs[name].get("answers", {}).get(str(question), "")
             confirmed = records.confirmed_of(recs[name]).get(question)
             done = "" if confirmed is None else f' <span class="muted">(confirmed: {confirmed:g})</span>'
+            if question in records.changed_of(recs[name]):
+                done += f' <span class="changed">({records.CHANGED}: awaits confirmation again)</span>'
+            # the same outcome, but each answer's own reason (an unreadable fragment is its own text)
+            own = records.suggestions_of(recs[name])[question].notes("en")
+            done += "" if own == shown else f'<div class="notes">{batch_page.markdown_html(chr(10).join(own))}</div>'
             members.append(f'<li><a href="../{inert.html(batch_page.href(name, records.FEEDBACK["en"]))}">'
                            f'{inert.html(inert.field(name, 200))}</a>{done} · own points '
                            f'<input type="number" class="points member" min="0" max="{QUESTION_POINTS[question]}" '
@@ -84,9 +90,18 @@ def write_page(out: Path, recs: dict[str, dict]) -> Path | None:
             '<th data-key="suggested">suggested</th><th data-key="points">points</th><th data-key="confirm">confirm</th>'
             f'</tr></thead><tbody>\n{group_rows(question, mine, recs)}\n</tbody></table>')
     confirmed = sum(len(records.confirmed_of(r)) for r in recs.values())
+    changed = sum(len(records.changed_of(r)) for r in recs.values())
+    unread = [(name, note) for name, rec in sorted(recs.items()) for note in records.notes_of(rec)]
+    if unread:  # an answer file that could not be read is said, never dropped silently
+        items = "".join(f'<li><a href="../{inert.html(batch_page.href(name, records.FEEDBACK["en"]))}">'
+                        f'{inert.html(inert.field(name, 200))}</a>: {inert.html(en)}</li>' for name, (en, _) in unread)
+        sections.insert(0, f'<h2 id="unread">Answer files that could not be read: {len(unread)}</h2>\n'
+                           f'<ul class="unread">{items}</ul>')
     page = batch_page.render("derivation.html", title=f"mnist-hw: the written derivation of {len(recs)} submission(s)",
                              stats=f"{len(found)} group(s) of {len(checks)} answers; {confirmed} answer(s) confirmed so "
-                                   "far (derivation-confirmed.json in OUT)",
+                                   "far (derivation-confirmed.json in OUT)"
+                                   + (f"; {changed} answer(s) {records.CHANGED}, awaiting confirmation again"
+                                      if changed else ""),
                              questions="\n".join(sections), out_hint=inert.html(inert.field(str(out), 200)))
     write_atomic(folder / "index.html", page.encode())
     return folder / "index.html"
