@@ -140,6 +140,44 @@ def test_an_answer_file_too_big_is_not_read_nor_more_than_a_submission_s_share(t
     assert answers.read_folder(tmp_path).sources == ["derivation-0.md", "derivation-1.md", "derivation-2.md"]
 
 
+def test_an_answer_file_that_cannot_be_read_is_said_not_dropped_silently(tmp_path, monkeypatch):
+    """Red team (issue 27): a .md over 1 MiB, a truncated notebook, a zip's .md unpacking past the
+    limit were dropped without a word; Notepad's UTF-16 and derivation-en.md.txt were not read."""
+    answer = "## Question 3. Cross-entropy (1 point)\n\n$$L = 1$$\n"
+    (tmp_path / "utf16").mkdir()
+    (tmp_path / "utf16" / "derivation-en.md").write_bytes(answer.encode("utf-16"))  # with its BOM
+    (tmp_path / "utf16" / "derivation-ru.md.txt").write_text("## Вопрос 6. SGD\n\n$$W := W - \\eta G$$\n")
+    found = answers.read_folder(tmp_path / "utf16")
+    assert found.answers == {3: "$$L = 1$$", 6: "$$W := W - \\eta G$$"} and found.unread == []
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "derivation-en.md").write_bytes(b"## Question 1. x\n" + b"x" * answers.MAX_MARKDOWN_BYTES)
+    (tmp_path / "bad" / "mnist.ipynb").write_text(notebook_source.SOURCE.read_text()[:5000])  # cut off
+    (tmp_path / "bad" / "derivation-notes.md").write_text("I wrote it on paper")
+    found = answers.read_folder(tmp_path / "bad")
+    assert not found and [en for en, _ in found.unread] == [
+        f"derivation-en.md: not read, it is over {answers.MAX_MARKDOWN_BYTES} bytes (a derivation is a few KiB of "
+        "text; make it smaller and submit again)",
+        "derivation-notes.md: read, but it has no \"## Question N\" headings, so no answer could be found in it",
+        "mnist.ipynb: not read, it is not a notebook that can be opened (its JSON is broken or cut off)"]
+    assert "не прочитан" in found.unread[0][1]
+    with zipfile.ZipFile(tmp_path / "z.zip", "w") as z:
+        z.writestr("z/derivation-en.md", b"## Question 1. x\n" + b"x" * answers.MAX_MARKDOWN_BYTES)
+    assert "z/derivation-en.md: not read, it is over" in submissions.read_submission(tmp_path / "z.zip").answers.unread[0][0]
+    lying = answers.read_bounded([("derivation-en.md", 10, lambda limit: b"#" * (limit + 1))])  # a header that lies
+    assert "derivation-en.md: not read, it is over" in lying.unread[0][0]
+    # said in derivation.json, in the feedback (en, ru) and on the page, not "graded by the instructor" alone
+    out = tmp_path / "out"
+    written, _ = record.write_batch(out, {"bad": found}, rubric.default())
+    rec = json.loads((out / "bad" / "derivation.json").read_text())
+    assert [en for en, _ in rec["notes"]] == [en for en, _ in found.unread]
+    en = (out / "bad" / "derivation-feedback.en.md").read_text()
+    ru = (out / "bad" / "derivation-feedback.md").read_text()
+    assert "Answer files that could not be read" in en and "mnist.ipynb: not read" in en
+    assert "Файлы ответов, которые не удалось прочитать" in ru and "mnist.ipynb: не прочитан" in ru
+    page = view.write_page(out, written).read_text()
+    assert "Answer files that could not be read: 3" in page and "mnist.ipynb: not read" in page
+
+
 # -- the rubric --------------------------------------------------------------------------------
 def test_the_question_points_are_the_derivation_text_s_and_add_up_to_the_scheme_s():
     for path in (SOLUTION_EN, SOLUTION_RU, STUB_EN, STUB_RU):
