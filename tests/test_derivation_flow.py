@@ -363,13 +363,44 @@ def test_the_page_s_file_and_a_csv_are_read_alike(recorded, tmp_path):
         {"submission": "alice", "question": 5, "points": 3}]}))
     (tmp_path / "c.csv").write_text("Submission,Question,Points\nalice,5,3\n,,\n")
     assert record.read_confirmation(tmp_path / "c.json") == [("alice", 5, 3)]
-    assert record.read_confirmation(tmp_path / "c.csv") == [("alice", "5", "3")]
+    assert record.read_confirmation(tmp_path / "c.csv") == [("alice", "5", "3"), None]  # None: an empty row
     (tmp_path / "bad.json").write_text(json.dumps({"scores": []}))
     with pytest.raises(record.ConfirmationError, match="not a confirmation file of the batch page"):
         record.read_confirmation(tmp_path / "bad.json")
     (tmp_path / "bad.csv").write_text("name,points\n")
     with pytest.raises(record.ConfirmationError, match="submission,question,points"):
         record.read_confirmation(tmp_path / "bad.csv")
+
+
+def test_a_confirmation_file_that_is_not_one_is_said_in_one_line_naming_the_row(recorded, tmp_path):
+    """Red team (issue 27): 100k nested [ printed a RecursionError; a row that is no object was
+    dropped and the later rows renumbered; a CSV column more was taken silently."""
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (tmp_path / "deep2.json").write_text('{"kind": "x", "scores": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    for deep in ("deep.json", "deep2.json"):
+        with pytest.raises(record.ConfirmationError, match="not a confirmation file of the batch page") as said:
+            record.read_confirmation(tmp_path / deep)
+        assert "\n" not in str(said.value)
+    (tmp_path / "j.json").write_text(json.dumps({"kind": record.KIND, "scores": [
+        {"submission": "alice", "question": 5, "points": 3}, "notadict", {"submission": "eve", "question": 5,
+                                                                          "points": 1}]}))
+    with pytest.raises(record.ConfirmationError) as said:
+        record.validated(recorded, record.read_confirmation(tmp_path / "j.json"))
+    assert "row 2: a string, not an object" in str(said.value) and "row 3: 'eve' is no submission" in str(said.value)
+    (tmp_path / "extra.csv").write_text("submission,question,points,comment\nalice,5,3,ok\n")
+    with pytest.raises(record.ConfirmationError, match="also has 'comment'"):
+        record.read_confirmation(tmp_path / "extra.csv")
+    (tmp_path / "cells.csv").write_text("submission,question,points\nalice,5,3\nbob,5,3,9\n")
+    with pytest.raises(record.ConfirmationError, match="row 2 has more cells"):
+        record.read_confirmation(tmp_path / "cells.csv")
+    (tmp_path / "gap.csv").write_text("submission,question,points\nalice,5,3\n,,\neve,5,1\n")
+    with pytest.raises(record.ConfirmationError, match="row 3: 'eve'"):  # the empty row keeps its number
+        record.validated(recorded, record.read_confirmation(tmp_path / "gap.csv"))
+    (recorded / "grades.json").write_text("{}")  # a batch `mnist-hw grade` wrote, as the command asks
+    done = subprocess.run([sys.executable, "-m", "autograder", "derivation", "confirm", str(recorded),
+                           str(tmp_path / "deep.json")], capture_output=True, text=True, cwd=ROOT)
+    said = done.stdout + done.stderr
+    assert done.returncode != 0 and "Traceback" not in said and "nested too deep" in said
 
 
 def test_a_batch_graded_again_keeps_what_was_confirmed_of_an_unchanged_answer_only(recorded):

@@ -172,36 +172,49 @@ def totals(out: Path) -> dict[str, float | str | None]:
 def _rows_of_csv(text: str, where: str) -> list[tuple[str, object, object]]:
     reader = csv.DictReader(io.StringIO(text))
     wanted = {"submission", "question", "points"}
-    if not reader.fieldnames or not wanted <= {f.strip().lower() for f in reader.fieldnames}:
+    header = [f.strip().lower() for f in reader.fieldnames or []]
+    if not reader.fieldnames or not wanted <= set(header):
         raise ConfirmationError(f"{where}: a confirmation CSV has the header submission,question,points "
                                 f"(this one has {', '.join(reader.fieldnames or []) or 'none'})")
+    extra = [inert.field(f, 40) for f in reader.fieldnames if f.strip().lower() not in wanted]
+    if extra or len(header) != len(set(header)):  # a column it would not read: the confirmation is not as meant
+        raise ConfirmationError(f"{where}: a confirmation CSV has the columns submission,question,points only "
+                                f"(this one also has {', '.join(map(repr, extra)) or 'one of them twice'})")
     rows = []
-    for row in reader:
+    for number, row in enumerate(reader, 1):
+        if None in row:  # more cells than the header's columns
+            raise ConfirmationError(f"{where}: row {number} has more cells than submission,question,points")
         row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-        if not any(row.values()):
-            continue
-        rows.append((row["submission"], row["question"], row["points"]))
+        rows.append((row["submission"], row["question"], row["points"]) if any(row.values()) else None)
     return rows
 
 
-def read_confirmation(path: Path) -> list[tuple[str, object, object]]:
+def read_confirmation(path: Path) -> list[tuple[str, object, object] | None]:
     """(submission, question, points) rows of a confirmation: the batch page's file (JSON, its
-    "kind" says so) or a CSV with the header submission,question,points. Not yet checked."""
+    "kind" says so) or a CSV with the header submission,question,points. Not yet checked; an
+    empty CSV row is None (so that the rows after keep their numbers). ConfirmationError (one
+    line) where it is neither."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfirmationError(f"{path}: cannot be read ({exc})") from None
-    if text.lstrip().startswith("{"):
+    if text.lstrip().startswith(("{", "[")):
         try:
             data = json.loads(text)
+        except RecursionError:  # a JSON nested deeper than Python's stack: no confirmation file is
+            raise ConfirmationError(f"{path}: not a confirmation file of the batch page (nested too deep to "
+                                    "read)") from None
         except ValueError as exc:
             raise ConfirmationError(f"{path}: not JSON ({exc})") from None
         if not isinstance(data, dict) or data.get("kind") != KIND or not isinstance(data.get("scores"), list):
             raise ConfirmationError(f"{path}: not a confirmation file of the batch page (it says \"kind\": "
                                     f"\"{KIND}\" and holds \"scores\")")
-        return [(s.get("submission"), s.get("question"), s.get("points")) for s in data["scores"]
-                if isinstance(s, dict)]
-    return _rows_of_csv(text, str(path))
+        return [(s.get("submission"), s.get("question"), s.get("points")) if isinstance(s, dict) else s
+                for s in data["scores"]]
+    try:
+        return _rows_of_csv(text, str(path))
+    except csv.Error as exc:  # a cell past the csv module's limit, a NUL: not a confirmation CSV
+        raise ConfirmationError(f"{path}: not a confirmation CSV ({exc})") from None
 
 
 def validated(out: Path, rows) -> dict[str, dict[int, float]]:
@@ -211,7 +224,14 @@ def validated(out: Path, rows) -> dict[str, dict[int, float]]:
     known = read_batch(out)
     scores: dict[str, dict[int, float]] = {}
     problems = []
-    for number, (name, question, points) in enumerate(rows, 1):
+    for number, row in enumerate(rows, 1):
+        if row is None:  # an empty CSV row: nothing, but counted so that later rows keep their numbers
+            continue
+        if not isinstance(row, tuple):  # a JSON entry that is no {submission, question, points}
+            kind = {list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(type(row), "a number")
+            problems.append(f"row {number}: {kind}, not an object {{\"submission\", \"question\", \"points\"}}")
+            continue
+        name, question, points = row
         shown = inert.field(str(name), 80)
         if not isinstance(name, str) or name not in known:
             problems.append(f"row {number}: {shown!r} is no submission of {out} with a derivation")
