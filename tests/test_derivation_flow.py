@@ -577,6 +577,40 @@ def test_the_view_in_a_browser_builds_the_confirmation_from_what_is_ticked(grade
 
 
 @pytest.mark.slow
+def test_an_invalid_entry_on_the_page_is_left_out_of_the_confirmation_and_a_comma_is_a_decimal_point(recorded):
+    """Red team (issue 27): a member's "5" on a 3-point question said "(left out)" but the file gave
+    that member the group's points; "1,5" was emptied by the number box into the group's points."""
+    from tests.test_batch_page import dump_dom
+
+    view.write_page(recorded, record.read_batch(recorded))
+    (recorded / "assets" / "clicks.js").write_text("""document.addEventListener("DOMContentLoaded", function () {
+  var rows = document.querySelectorAll("#groups-5 tr.group");
+  function member(row, name) {
+    return Array.prototype.filter.call(row.nextElementSibling.querySelectorAll("input.points.member"),
+      function (m) { return JSON.parse(m.getAttribute("data-member")) === name; })[0];
+  }
+  rows[0].querySelector("input.confirm").checked = true;
+  rows[0].querySelector("input.points.group").value = "2,5";
+  member(rows[0], "alice").value = "5";
+  rows[1].querySelector("input.confirm").checked = true;
+  member(rows[1], "carol").value = "1,5";
+  member(rows[1], "carol").dispatchEvent(new Event("change"));
+});""")
+    page = (recorded / "derivation" / "index.html").read_text()
+    assert page.count('<script src="../assets/page.js"></script>') == 1
+    (recorded / "derivation" / "clicked.html").write_text(
+        page.replace('<script src="../assets/page.js"></script>',
+                     '<script src="../assets/page.js"></script><script src="../assets/clicks.js"></script>'))
+    dom = dump_dom(recorded / "derivation" / "clicked.html")
+    scores = json.loads(dom.find("pre", id="confirmation").content())["scores"]
+    assert sorted(scores, key=lambda s: s["submission"]) == [{"submission": "bob", "question": 5, "points": 2.5},
+                                                           {"submission": "carol", "question": 5, "points": 1.5}]
+    assert "alice, question 5" in dom.find("p", id="invalid").content()
+    alice = [m for m in dom.all("input") if m.attrs.get("data-member") == '"alice"']
+    assert [m.attrs["class"] for m in alice].count("points member invalid") == 1  # its box (question 5) marked
+
+
+@pytest.mark.slow
 def test_confirm_from_a_csv_fills_the_gradebook_and_the_student_s_feedback(graded, tmp_path):
     rows = "".join(f"carol,{q},{p}\n" for q, p in zip(range(1, 8), (0, 0, 0, 0, 0, 0, 0)))
     (tmp_path / "c.csv").write_text("submission,question,points\n" + rows + "bob,6,1\n")

@@ -51,8 +51,8 @@ def group_rows(question: int, found: list, recs: dict[str, dict]) -> str:
             done += "" if own == shown else f'<div class="notes">{batch_page.markdown_html(chr(10).join(own))}</div>'
             members.append(f'<li><a href="../{inert.html(batch_page.href(name, records.FEEDBACK["en"]))}">'
                            f'{inert.html(inert.field(name, 200))}</a>{done} · own points '
-                           f'<input type="number" class="points member" min="0" max="{QUESTION_POINTS[question]}" '
-                           f'step="any" data-member="{_attr(name)}" aria-label="points for this answer">'
+                           f'<input type="text" inputmode="decimal" class="points member" size="5" '
+                           f'data-member="{_attr(name)}" aria-label="points for this answer">'
                            f'<pre>{inert.html(inert.capped(answer, ANSWER_SHOWN))}</pre></li>')
         rows.append(
             f'<tr class="group" id="{g.id}" data-group="{g.id}" data-question="{question}" '
@@ -61,7 +61,7 @@ def group_rows(question: int, found: list, recs: dict[str, dict]) -> str:
             f'<td class="text">{g.id}</td><td data-v="{len(g.members)}">{len(g.members)}</td>'
             f'<td class="notes">{notes}</td>'
             f'<td data-v="{suggestion.points:g}">{suggestion.points:g} / {QUESTION_POINTS[question]}</td>'
-            f'<td><input type="number" class="points group" min="0" max="{QUESTION_POINTS[question]}" step="any" '
+            f'<td><input type="text" inputmode="decimal" class="points group" size="5" '
             f'placeholder="{suggestion.points:g}" aria-label="points for the group"></td>'
             f'<td><label><input type="checkbox" class="confirm"> confirm</label></td></tr>'
             f'<tr class="members"><td colspan="6"><details class="members"><summary>the {len(g.members)} '
