@@ -325,6 +325,24 @@ def test_the_view_groups_the_batch_s_answers(recorded):
     assert view.write_page(recorded, {}) is None and not (recorded / "derivation").exists()
 
 
+def test_a_group_of_unreadable_answers_shows_each_member_s_reason(tmp_path, monkeypatch):
+    """Red team (issue 27): one group, one outcome (dW1 unreadable), but each answer's own fragment
+    not read; the page showed only the first member's."""
+    def judged(question, markdown):
+        if question != 5:
+            return AnswerCheck(question, UNANSWERED)
+        return AnswerCheck(5, CHECKED, tuple(FormulaCheck(k, UNREADABLE if k == "dW1" else RIGHT, markdown)
+                                             for k in check.KEY_FORMULAS[5]), (f"{markdown} fragment",))
+
+    monkeypatch.setattr(record, "check_answer", judged)
+    given = {name: answers.Answers({5: text}, ["derivation-en.md"])
+             for name, text in (("alice", "\\boxed{dW1}"), ("bob", "dW1 = <b>X</b>"))}
+    written, _ = record.write_batch(tmp_path, given, rubric.default())
+    page = view.write_page(tmp_path, written).read_text()
+    assert len({g.id for g in groups.group({(n, 5): record.checks_of(r)[5] for n, r in written.items()})}) == 1
+    assert page.count("\\boxed{dW1} fragment") >= 1 and page.count("dW1 = &lt;b&gt;X&lt;/b&gt; fragment") >= 1
+
+
 def test_confirmed_points_are_recorded_and_the_student_s_feedback_says_them(recorded):
     rows = [(n, q, p) for n in ("alice", "bob") for q, p in zip(range(1, 8), (1, 0.5, 1, 2, 3, 1, 0.75))]
     record.confirm(recorded, record.validated(recorded, rows))

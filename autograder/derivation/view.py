@@ -22,6 +22,7 @@ from autograder import inert
 from autograder.batch import page as batch_page
 from autograder.derivation import groups as grouping
 from autograder.derivation import record as records
+from autograder.derivation.outcome import UNREADABLE
 from autograder.derivation.rubric import QUESTION_POINTS
 
 ANSWER_SHOWN = 6000  # characters of one member's answer on the page (all of it is in OUT/NAME/derivation.json)
@@ -46,9 +47,11 @@ def group_rows(question: int, found: list, recs: dict[str, dict]) -> str:
             done = "" if confirmed is None else f' <span class="muted">(confirmed: {confirmed:g})</span>'
             if question in records.changed_of(recs[name]):
                 done += f' <span class="changed">({records.CHANGED}: awaits confirmation again)</span>'
-            # the same outcome, but each answer's own reason (an unreadable fragment is its own text)
-            own = records.suggestions_of(recs[name])[question].notes("en")
-            done += "" if own == shown else f'<div class="notes">{batch_page.markdown_html(chr(10).join(own))}</div>'
+            # the same outcome, but each unreadable answer's own reason (what was not read is its own text)
+            mine = records.suggestions_of(recs[name])[question]
+            own = mine.notes("en")
+            if own != shown and (mine.unreadable or any(part.status == UNREADABLE for part in mine.parts)):
+                done += f'<div class="notes">{batch_page.markdown_html(chr(10).join(own))}</div>'
             members.append(f'<li><a href="../{inert.html(batch_page.href(name, records.FEEDBACK["en"]))}">'
                            f'{inert.html(inert.field(name, 200))}</a>{done} · own points '
                            f'<input type="text" inputmode="decimal" class="points member" size="5" '
