@@ -648,6 +648,33 @@ def test_confirm_from_a_csv_fills_the_gradebook_and_the_student_s_feedback(grade
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_an_answer_changed_after_its_confirmation_is_not_counted_when_graded_again(tmp_path, mnist_dir):
+    """Red team (issue 27): confirmed 10/10, the student resubmitted the stub and the batch was graded
+    again: derivation.csv, the gradebook and the feedback still said 10."""
+    (tmp_path / "subs" / "alice").mkdir(parents=True)
+    shutil.copyfile(ROOT / "release/student/network.py", tmp_path / "subs" / "alice" / "network.py")
+    shutil.copyfile(SOLUTION_EN, tmp_path / "subs" / "alice" / "derivation-en.md")
+    out = tmp_path / "out"
+    grade([tmp_path / "subs" / "alice"], out)
+    (tmp_path / "c.csv").write_text("submission,question,points\n" + "".join(
+        f"alice,{q},{p}\n" for q, p in rubric.QUESTION_POINTS.items()))
+    done = subprocess.run([sys.executable, "-m", "autograder", "derivation", "confirm", str(out), str(tmp_path / "c.csv")],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    book = lambda: {r["submission"]: r for r in csv.DictReader(io.StringIO((out / "gradebook.csv").read_text()))}  # noqa: E731
+    assert book()["alice"]["derivation"] == "10"
+    grade([tmp_path / "subs" / "alice"], out)  # unchanged: kept
+    assert book()["alice"]["derivation"] == "10"
+    shutil.copyfile(STUB_EN, tmp_path / "subs" / "alice" / "derivation-en.md")
+    grade([tmp_path / "subs" / "alice"], out)
+    assert book()["alice"]["derivation"] == record.CHANGED
+    table = list(csv.DictReader(io.StringIO((out / "derivation.csv").read_text())))
+    assert [r["derivation"] for r in table] == [""] and table[0]["q5"] == record.CHANGED
+    en = (out / "alice" / "derivation-feedback.en.md").read_text()
+    assert "10 of 10" not in en and "Question 5: changed since confirmed" in en
+
+
 def test_a_rubric_that_is_not_one_is_said_before_anything_is_graded(tmp_path):
     (tmp_path / "r.toml").write_text(rubric.default_text().replace("sgd = 1", "sgd = 2"))
     (tmp_path / "erin").mkdir()
