@@ -178,6 +178,22 @@ def test_an_answer_file_that_cannot_be_read_is_said_not_dropped_silently(tmp_pat
     assert "Answer files that could not be read: 3" in page and "mnist.ipynb: not read" in page
 
 
+def test_an_answer_file_that_is_a_link_is_said_not_read(tmp_path):
+    from autograder.lms import bulk
+
+    network = (ROOT / "release/student/network.py").read_bytes()
+    for folder in (tmp_path / "alice", tmp_path / "moodle" / "Jane Doe_7_assignsubmission_file",
+                   tmp_path / "moodle" / "Ivan_8_assignsubmission_file"):
+        folder.mkdir(parents=True)
+        (folder / "network.py").write_bytes(network)
+        (folder / "derivation-en.md").symlink_to(SOLUTION_EN)
+    assert answers.read_folder(tmp_path / "alice").unread[0][0] == \
+        "derivation-en.md: not read, it is a link (submit the file itself)"
+    found = {s.name: s for s in bulk.submissions(tmp_path / "moodle")[1]}
+    assert found["Jane Doe_7"].answers.unread[0][0].startswith("derivation-en.md: not read, it is a link")
+    assert not found["Jane Doe_7"].answers.answers
+
+
 # -- the rubric --------------------------------------------------------------------------------
 def test_the_question_points_are_the_derivation_text_s_and_add_up_to_the_scheme_s():
     for path in (SOLUTION_EN, SOLUTION_RU, STUB_EN, STUB_RU):

@@ -94,7 +94,7 @@ def _decoded(data: bytes) -> str:
     return data.decode("utf-8-sig", "replace").replace("\r\n", "\n")
 
 
-def _shown(name: str) -> str:
+def shown_name(name: str) -> str:
     """A submission's file name as a note shows it: cleaned, capped, on one line (escaped where shown)."""
     from autograder import inert
 
@@ -159,18 +159,18 @@ def collect(files: dict[str, bytes]) -> Answers:
         notebook = base.lower().endswith(".ipynb")
         limit = MAX_NOTEBOOK_BYTES if notebook else MAX_MARKDOWN_BYTES
         if len(data) > limit:
-            answers.unread.append(derivation_say("unread_too_big", _shown(name), limit))
+            answers.unread.append(derivation_say("unread_too_big", shown_name(name), limit))
             continue
         if notebook:
             try:
                 found = from_notebook(data)
             except ValueError:
-                answers.unread.append(derivation_say("unread_not_notebook", _shown(name)))
+                answers.unread.append(derivation_say("unread_not_notebook", shown_name(name)))
                 continue
         else:
             found = from_markdown(_decoded(data))
             if not found:  # a derivation*.md without the stub's headings: its answers cannot be told apart
-                answers.unread.append(derivation_say("unread_no_questions", _shown(name)))
+                answers.unread.append(derivation_say("unread_no_questions", shown_name(name)))
         if not found:
             continue
         answers.sources.append(name)
@@ -193,16 +193,16 @@ def read_bounded(entries, unread: list[Pair] | None = None) -> Answers:
             continue
         limit = MAX_NOTEBOOK_BYTES if name.lower().endswith(".ipynb") else MAX_MARKDOWN_BYTES
         if size > limit:
-            notes.append(derivation_say("unread_too_big", _shown(name), limit))
+            notes.append(derivation_say("unread_too_big", shown_name(name), limit))
             continue
         if total + size > MAX_TOTAL_BYTES:
-            notes.append(derivation_say("unread_total", _shown(name), MAX_TOTAL_BYTES))
+            notes.append(derivation_say("unread_total", shown_name(name), MAX_TOTAL_BYTES))
             continue
         data = read(limit)
         if len(data) > limit:  # a zip member that unpacks past what its header said
-            notes.append(derivation_say("unread_too_big", _shown(name), limit))
+            notes.append(derivation_say("unread_too_big", shown_name(name), limit))
         elif total + len(data) > MAX_TOTAL_BYTES:
-            notes.append(derivation_say("unread_total", _shown(name), MAX_TOTAL_BYTES))
+            notes.append(derivation_say("unread_total", shown_name(name), MAX_TOTAL_BYTES))
         else:
             files[name] = data
             total += len(data)
@@ -222,7 +222,7 @@ def read_folder(folder: Path) -> Answers:
     """A submission folder's Answers: its answer files at any depth (not through links: one that
     looks like an answer file is said not read), their names relative to the folder."""
     paths = sorted(folder.rglob("*"))
-    links = [derivation_say("unread_link", _shown(p.relative_to(folder).as_posix())) for p in paths
+    links = [derivation_say("unread_link", shown_name(p.relative_to(folder).as_posix())) for p in paths
              if p.is_symlink() and is_answer_file(p.name)]
     return read_bounded(((p.relative_to(folder).as_posix(), p.stat().st_size, _reader(p))
                          for p in paths if p.is_file() and not p.is_symlink()), links)
