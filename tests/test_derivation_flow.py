@@ -140,6 +140,60 @@ def test_an_answer_file_too_big_is_not_read_nor_more_than_a_submission_s_share(t
     assert answers.read_folder(tmp_path).sources == ["derivation-0.md", "derivation-1.md", "derivation-2.md"]
 
 
+def test_an_answer_file_that_cannot_be_read_is_said_not_dropped_silently(tmp_path, monkeypatch):
+    """Red team (issue 27): a .md over 1 MiB, a truncated notebook, a zip's .md unpacking past the
+    limit were dropped without a word; Notepad's UTF-16 and derivation-en.md.txt were not read."""
+    answer = "## Question 3. Cross-entropy (1 point)\n\n$$L = 1$$\n"
+    (tmp_path / "utf16").mkdir()
+    (tmp_path / "utf16" / "derivation-en.md").write_bytes(answer.encode("utf-16"))  # with its BOM
+    (tmp_path / "utf16" / "derivation-ru.md.txt").write_text("## Вопрос 6. SGD\n\n$$W := W - \\eta G$$\n")
+    found = answers.read_folder(tmp_path / "utf16")
+    assert found.answers == {3: "$$L = 1$$", 6: "$$W := W - \\eta G$$"} and found.unread == []
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "derivation-en.md").write_bytes(b"## Question 1. x\n" + b"x" * answers.MAX_MARKDOWN_BYTES)
+    (tmp_path / "bad" / "mnist.ipynb").write_text(notebook_source.SOURCE.read_text()[:5000])  # cut off
+    (tmp_path / "bad" / "derivation-notes.md").write_text("I wrote it on paper")
+    found = answers.read_folder(tmp_path / "bad")
+    assert not found and [en for en, _ in found.unread] == [
+        f"derivation-en.md: not read, it is over {answers.MAX_MARKDOWN_BYTES} bytes (a derivation is a few KiB of "
+        "text; make it smaller and submit again)",
+        "derivation-notes.md: read, but it has no \"## Question N\" headings, so no answer could be found in it",
+        "mnist.ipynb: not read, it is not a notebook that can be opened (its JSON is broken or cut off)"]
+    assert "не прочитан" in found.unread[0][1]
+    with zipfile.ZipFile(tmp_path / "z.zip", "w") as z:
+        z.writestr("z/derivation-en.md", b"## Question 1. x\n" + b"x" * answers.MAX_MARKDOWN_BYTES)
+    assert "z/derivation-en.md: not read, it is over" in submissions.read_submission(tmp_path / "z.zip").answers.unread[0][0]
+    lying = answers.read_bounded([("derivation-en.md", 10, lambda limit: b"#" * (limit + 1))])  # a header that lies
+    assert "derivation-en.md: not read, it is over" in lying.unread[0][0]
+    # said in derivation.json, in the feedback (en, ru) and on the page, not "graded by the instructor" alone
+    out = tmp_path / "out"
+    written, _ = record.write_batch(out, {"bad": found}, rubric.default())
+    rec = json.loads((out / "bad" / "derivation.json").read_text())
+    assert [en for en, _ in rec["notes"]] == [en for en, _ in found.unread]
+    en = (out / "bad" / "derivation-feedback.en.md").read_text()
+    ru = (out / "bad" / "derivation-feedback.md").read_text()
+    assert "Answer files that could not be read" in en and "mnist.ipynb: not read" in en
+    assert "Файлы ответов, которые не удалось прочитать" in ru and "mnist.ipynb: не прочитан" in ru
+    page = view.write_page(out, written).read_text()
+    assert "Answer files that could not be read: 3" in page and "mnist.ipynb: not read" in page
+
+
+def test_an_answer_file_that_is_a_link_is_said_not_read(tmp_path):
+    from autograder.lms import bulk
+
+    network = (ROOT / "release/student/network.py").read_bytes()
+    for folder in (tmp_path / "alice", tmp_path / "moodle" / "Jane Doe_7_assignsubmission_file",
+                   tmp_path / "moodle" / "Ivan_8_assignsubmission_file"):
+        folder.mkdir(parents=True)
+        (folder / "network.py").write_bytes(network)
+        (folder / "derivation-en.md").symlink_to(SOLUTION_EN)
+    assert answers.read_folder(tmp_path / "alice").unread[0][0] == \
+        "derivation-en.md: not read, it is a link (submit the file itself)"
+    found = {s.name: s for s in bulk.submissions(tmp_path / "moodle")[1]}
+    assert found["Jane Doe_7"].answers.unread[0][0].startswith("derivation-en.md: not read, it is a link")
+    assert not found["Jane Doe_7"].answers.answers
+
+
 # -- the rubric --------------------------------------------------------------------------------
 def test_the_question_points_are_the_derivation_text_s_and_add_up_to_the_scheme_s():
     for path in (SOLUTION_EN, SOLUTION_RU, STUB_EN, STUB_RU):
@@ -287,6 +341,24 @@ def test_the_view_groups_the_batch_s_answers(recorded):
     assert view.write_page(recorded, {}) is None and not (recorded / "derivation").exists()
 
 
+def test_a_group_of_unreadable_answers_shows_each_member_s_reason(tmp_path, monkeypatch):
+    """Red team (issue 27): one group, one outcome (dW1 unreadable), but each answer's own fragment
+    not read; the page showed only the first member's."""
+    def judged(question, markdown):
+        if question != 5:
+            return AnswerCheck(question, UNANSWERED)
+        return AnswerCheck(5, CHECKED, tuple(FormulaCheck(k, UNREADABLE if k == "dW1" else RIGHT, markdown)
+                                             for k in check.KEY_FORMULAS[5]), (f"{markdown} fragment",))
+
+    monkeypatch.setattr(record, "check_answer", judged)
+    given = {name: answers.Answers({5: text}, ["derivation-en.md"])
+             for name, text in (("alice", "\\boxed{dW1}"), ("bob", "dW1 = <b>X</b>"))}
+    written, _ = record.write_batch(tmp_path, given, rubric.default())
+    page = view.write_page(tmp_path, written).read_text()
+    assert len({g.id for g in groups.group({(n, 5): record.checks_of(r)[5] for n, r in written.items()})}) == 1
+    assert page.count("\\boxed{dW1} fragment") >= 1 and page.count("dW1 = &lt;b&gt;X&lt;/b&gt; fragment") >= 1
+
+
 def test_confirmed_points_are_recorded_and_the_student_s_feedback_says_them(recorded):
     rows = [(n, q, p) for n in ("alice", "bob") for q, p in zip(range(1, 8), (1, 0.5, 1, 2, 3, 1, 0.75))]
     record.confirm(recorded, record.validated(recorded, rows))
@@ -325,7 +397,7 @@ def test_the_page_s_file_and_a_csv_are_read_alike(recorded, tmp_path):
         {"submission": "alice", "question": 5, "points": 3}]}))
     (tmp_path / "c.csv").write_text("Submission,Question,Points\nalice,5,3\n,,\n")
     assert record.read_confirmation(tmp_path / "c.json") == [("alice", 5, 3)]
-    assert record.read_confirmation(tmp_path / "c.csv") == [("alice", "5", "3")]
+    assert record.read_confirmation(tmp_path / "c.csv") == [("alice", "5", "3"), None]  # None: an empty row
     (tmp_path / "bad.json").write_text(json.dumps({"scores": []}))
     with pytest.raises(record.ConfirmationError, match="not a confirmation file of the batch page"):
         record.read_confirmation(tmp_path / "bad.json")
@@ -334,12 +406,74 @@ def test_the_page_s_file_and_a_csv_are_read_alike(recorded, tmp_path):
         record.read_confirmation(tmp_path / "bad.csv")
 
 
-def test_a_batch_graded_again_keeps_what_was_confirmed(recorded):
-    record.confirm(recorded, record.validated(recorded, [("alice", 5, 2)]))
-    record.write_batch(recorded, {"alice": answers.Answers({5: "x"}, ["derivation-en.md"]), "bob": answers.Answers()},
-                       rubric.default())
-    assert json.loads((recorded / "alice" / "derivation.json").read_text())["confirmed"] == {"5": 2.0}
-    assert not (recorded / "bob" / "derivation.json").exists()  # no derivation any more: its record goes
+def test_a_confirmation_file_that_is_not_one_is_said_in_one_line_naming_the_row(recorded, tmp_path):
+    """Red team (issue 27): 100k nested [ printed a RecursionError; a row that is no object was
+    dropped and the later rows renumbered; a CSV column more was taken silently."""
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (tmp_path / "deep2.json").write_text('{"kind": "x", "scores": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    for deep in ("deep.json", "deep2.json"):
+        with pytest.raises(record.ConfirmationError, match="not a confirmation file of the batch page") as said:
+            record.read_confirmation(tmp_path / deep)
+        assert "\n" not in str(said.value)
+    (tmp_path / "j.json").write_text(json.dumps({"kind": record.KIND, "scores": [
+        {"submission": "alice", "question": 5, "points": 3}, "notadict", {"submission": "eve", "question": 5,
+                                                                          "points": 1}]}))
+    with pytest.raises(record.ConfirmationError) as said:
+        record.validated(recorded, record.read_confirmation(tmp_path / "j.json"))
+    assert "row 2: a string, not an object" in str(said.value) and "row 3: 'eve' is no submission" in str(said.value)
+    (tmp_path / "extra.csv").write_text("submission,question,points,comment\nalice,5,3,ok\n")
+    with pytest.raises(record.ConfirmationError, match="also has 'comment'"):
+        record.read_confirmation(tmp_path / "extra.csv")
+    (tmp_path / "cells.csv").write_text("submission,question,points\nalice,5,3\nbob,5,3,9\n")
+    with pytest.raises(record.ConfirmationError, match="row 2 has more cells"):
+        record.read_confirmation(tmp_path / "cells.csv")
+    (tmp_path / "gap.csv").write_text("submission,question,points\nalice,5,3\n,,\neve,5,1\n")
+    with pytest.raises(record.ConfirmationError, match="row 3: 'eve'"):  # the empty row keeps its number
+        record.validated(recorded, record.read_confirmation(tmp_path / "gap.csv"))
+    (recorded / "grades.json").write_text("{}")  # a batch `mnist-hw grade` wrote, as the command asks
+    done = subprocess.run([sys.executable, "-m", "autograder", "derivation", "confirm", str(recorded),
+                           str(tmp_path / "deep.json")], capture_output=True, text=True, cwd=ROOT)
+    said = done.stdout + done.stderr
+    assert done.returncode != 0 and "Traceback" not in said and "nested too deep" in said
+
+
+def test_a_batch_graded_again_keeps_what_was_confirmed_of_an_unchanged_answer_only(recorded):
+    """A confirmation is of an answer: graded again with alice's answers unchanged, hers stand;
+    bob's question 5 changed (even to nothing) is "changed since confirmed" everywhere, its old points counted nowhere."""
+    from autograder.batch import reports
+    from autograder.results import Grade
+
+    full = [(n, q, 1 if q != 4 else 2) for n in ("alice", "bob") for q in range(1, 8)]
+    record.confirm(recorded, record.validated(recorded, [r if r[1] != 5 else (r[0], 5, 3) for r in full]))
+    assert record.totals(recorded) == {"alice": 10, "bob": 10}
+    again = {"alice": answers.Answers({5: "$$dW1 = X^T G$$", 6: "YOUR ANSWER HERE"}, ["derivation-en.md"]),
+             "bob": answers.Answers({5: "YOUR ANSWER HERE", 6: "YOUR ANSWER HERE"}, ["derivation-en.md"]),
+             "carol": answers.Answers()}
+    record.write_batch(recorded, again, rubric.default())
+    alice = json.loads((recorded / "alice" / "derivation.json").read_text())
+    bob = json.loads((recorded / "bob" / "derivation.json").read_text())
+    assert alice["confirmed"]["5"] == 3 and alice["changed"] == []
+    assert "5" not in bob["confirmed"] and bob["changed"] == [5] and len(bob["confirmed"]) == 6
+    assert record.confirmations(recorded)["bob"] == {q: 1 if q != 4 else 2 for q in (1, 2, 3, 4, 6, 7)}
+    assert record.totals(recorded) == {"alice": 10, "bob": record.CHANGED}
+    table = {r["submission"]: r for r in csv.DictReader(io.StringIO((recorded / "derivation.csv").read_text()))}
+    assert (table["alice"]["q5"], table["alice"]["derivation"]) == ("3", "10")
+    assert (table["bob"]["q5"], table["bob"]["derivation"]) == (record.CHANGED, "")
+    en = (recorded / "bob" / "derivation-feedback.en.md").read_text()
+    ru = (recorded / "bob" / "derivation-feedback.md").read_text()
+    assert "10 of 10" not in en and "Question 5: changed since confirmed, not graded yet" in en
+    assert "Вопрос 5: изменён после подтверждения" in ru and "7 из 10" in ru
+    reports.write_gradebook(recorded, {n: Grade.zero("no network.py", True) for n in ("alice", "bob")})
+    book = {r["submission"]: r for r in csv.DictReader(io.StringIO((recorded / "gradebook.csv").read_text()))}
+    assert (book["alice"]["derivation"], book["bob"]["derivation"]) == ("10", record.CHANGED)
+    page = view.write_page(recorded, record.read_batch(recorded)).read_text()
+    assert "changed since confirmed: awaits confirmation again" in page
+    record.confirm(recorded, record.validated(recorded, [("bob", 5, 0)]))  # confirmed again: it counts again
+    assert record.totals(recorded)["bob"] == 7 and json.loads((recorded / "bob" / "derivation.json").read_text())[
+        "changed"] == []
+    record.write_batch(recorded, {"alice": answers.Answers(), "bob": again["bob"]}, rubric.default())
+    assert not (recorded / "alice" / "derivation.json").exists()  # no derivation any more: its record goes
+    assert record.totals(recorded) == {"alice": record.CHANGED, "bob": 7}  # and its old points with it
 
 
 def test_the_gradebook_gets_a_derivation_column_only_once_confirmed(recorded):
@@ -477,6 +611,40 @@ def test_the_view_in_a_browser_builds_the_confirmation_from_what_is_ticked(grade
 
 
 @pytest.mark.slow
+def test_an_invalid_entry_on_the_page_is_left_out_of_the_confirmation_and_a_comma_is_a_decimal_point(recorded):
+    """Red team (issue 27): a member's "5" on a 3-point question said "(left out)" but the file gave
+    that member the group's points; "1,5" was emptied by the number box into the group's points."""
+    from tests.test_batch_page import dump_dom
+
+    view.write_page(recorded, record.read_batch(recorded))
+    (recorded / "assets" / "clicks.js").write_text("""document.addEventListener("DOMContentLoaded", function () {
+  var rows = document.querySelectorAll("#groups-5 tr.group");
+  function member(row, name) {
+    return Array.prototype.filter.call(row.nextElementSibling.querySelectorAll("input.points.member"),
+      function (m) { return JSON.parse(m.getAttribute("data-member")) === name; })[0];
+  }
+  rows[0].querySelector("input.confirm").checked = true;
+  rows[0].querySelector("input.points.group").value = "2,5";
+  member(rows[0], "alice").value = "5";
+  rows[1].querySelector("input.confirm").checked = true;
+  member(rows[1], "carol").value = "1,5";
+  member(rows[1], "carol").dispatchEvent(new Event("change"));
+});""")
+    page = (recorded / "derivation" / "index.html").read_text()
+    assert page.count('<script src="../assets/page.js"></script>') == 1
+    (recorded / "derivation" / "clicked.html").write_text(
+        page.replace('<script src="../assets/page.js"></script>',
+                     '<script src="../assets/page.js"></script><script src="../assets/clicks.js"></script>'))
+    dom = dump_dom(recorded / "derivation" / "clicked.html")
+    scores = json.loads(dom.find("pre", id="confirmation").content())["scores"]
+    assert sorted(scores, key=lambda s: s["submission"]) == [{"submission": "bob", "question": 5, "points": 2.5},
+                                                           {"submission": "carol", "question": 5, "points": 1.5}]
+    assert "alice, question 5" in dom.find("p", id="invalid").content()
+    alice = [m for m in dom.all("input") if m.attrs.get("data-member") == '"alice"']
+    assert [m.attrs["class"] for m in alice].count("points member invalid") == 1  # its box (question 5) marked
+
+
+@pytest.mark.slow
 def test_confirm_from_a_csv_fills_the_gradebook_and_the_student_s_feedback(graded, tmp_path):
     rows = "".join(f"carol,{q},{p}\n" for q, p in zip(range(1, 8), (0, 0, 0, 0, 0, 0, 0)))
     (tmp_path / "c.csv").write_text("submission,question,points\n" + rows + "bob,6,1\n")
@@ -496,6 +664,33 @@ def test_confirm_from_a_csv_fills_the_gradebook_and_the_student_s_feedback(grade
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_an_answer_changed_after_its_confirmation_is_not_counted_when_graded_again(tmp_path, mnist_dir):
+    """Red team (issue 27): confirmed 10/10, the student resubmitted the stub and the batch was graded
+    again: derivation.csv, the gradebook and the feedback still said 10."""
+    (tmp_path / "subs" / "alice").mkdir(parents=True)
+    shutil.copyfile(ROOT / "release/student/network.py", tmp_path / "subs" / "alice" / "network.py")
+    shutil.copyfile(SOLUTION_EN, tmp_path / "subs" / "alice" / "derivation-en.md")
+    out = tmp_path / "out"
+    grade([tmp_path / "subs" / "alice"], out)
+    (tmp_path / "c.csv").write_text("submission,question,points\n" + "".join(
+        f"alice,{q},{p}\n" for q, p in rubric.QUESTION_POINTS.items()))
+    done = subprocess.run([sys.executable, "-m", "autograder", "derivation", "confirm", str(out), str(tmp_path / "c.csv")],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    book = lambda: {r["submission"]: r for r in csv.DictReader(io.StringIO((out / "gradebook.csv").read_text()))}  # noqa: E731
+    assert book()["alice"]["derivation"] == "10"
+    grade([tmp_path / "subs" / "alice"], out)  # unchanged: kept
+    assert book()["alice"]["derivation"] == "10"
+    shutil.copyfile(STUB_EN, tmp_path / "subs" / "alice" / "derivation-en.md")
+    grade([tmp_path / "subs" / "alice"], out)
+    assert book()["alice"]["derivation"] == record.CHANGED
+    table = list(csv.DictReader(io.StringIO((out / "derivation.csv").read_text())))
+    assert [r["derivation"] for r in table] == [""] and table[0]["q5"] == record.CHANGED
+    en = (out / "alice" / "derivation-feedback.en.md").read_text()
+    assert "10 of 10" not in en and "Question 5: changed since confirmed" in en
+
+
 def test_a_rubric_that_is_not_one_is_said_before_anything_is_graded(tmp_path):
     (tmp_path / "r.toml").write_text(rubric.default_text().replace("sgd = 1", "sgd = 2"))
     (tmp_path / "erin").mkdir()
