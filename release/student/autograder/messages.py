@@ -1479,6 +1479,24 @@ DERIVATION = {
              "notebook).",
              "В этой работе не найден письменный вывод (derivation-*.md или ячейки ответов тетради)."),
     "sources": ("Read from: {0}.", "Прочитано из: {0}."),
+    "unread_heading": ("Answer files that could not be read (their answers are not in the suggestions above):",
+                       "Файлы ответов, которые не удалось прочитать (их ответов нет в предложениях выше):"),
+    "unread_too_big": ("{0}: not read, it is over {1} bytes (a derivation is a few KiB of text; make it smaller "
+                       "and submit again)",
+                       "{0}: не прочитан, он больше {1} байт (вывод — несколько КиБ текста; уменьшите его и "
+                       "сдайте снова)"),
+    "unread_total": ("{0}: not read, the submission's answer files are over {1} bytes together",
+                     "{0}: не прочитан, файлы ответов работы вместе больше {1} байт"),
+    "unread_not_notebook": ("{0}: not read, it is not a notebook that can be opened (its JSON is broken or cut off)",
+                            "{0}: не прочитан, это не тетрадь, которую можно открыть (её JSON испорчен или "
+                            "обрезан)"),
+    "unread_no_questions": ("{0}: read, but it has no \"## Question N\" headings, so no answer could be found in it",
+                            "{0}: прочитан, но в нём нет заголовков «## Вопрос N», поэтому ответы в нём не "
+                            "найдены"),
+    "unread_link": ("{0}: not read, it is a link (submit the file itself)",
+                    "{0}: не прочитан, это ссылка (сдайте сам файл)"),
+    "changed": ("Question {0}: changed since confirmed, not graded yet ({1:g} point(s))",
+                "Вопрос {0}: изменён после подтверждения, ещё не оценён ({1:g} балл(ов))"),
     "suggested": ("Question {0}: suggested {1:g} of {2:g} point(s)", "Вопрос {0}: предложено {1:g} из {2:g} балл(ов)"),
     "confirmed": ("Question {0}: {1:g} of {2:g} point(s)", "Вопрос {0}: {1:g} из {2:g} балл(ов)"),
     "pending": ("Question {0}: not graded yet ({1:g} point(s))", "Вопрос {0}: ещё не оценён ({1:g} балл(ов))"),

@@ -76,7 +76,8 @@ def write_gradebook(out: Path, grades: dict[str, Grade]) -> Path:
     A submission the grader failed on has no scores (empty cells, never a 0 it did not earn)
     and the grader's reason in `ungraded`; one whose reports failed says so in `error`. Once the
     instructor has confirmed derivation points (`mnist-hw derivation confirm`), a last column
-    `derivation` holds them (empty until all seven questions of a submission are confirmed)."""
+    `derivation` holds them (empty until all seven questions of a submission are confirmed;
+    "changed since confirmed" where the student changed a confirmed answer since)."""
     from autograder.derivation import record
 
     derivation = record.totals(out)
@@ -105,7 +106,8 @@ def write_gradebook(out: Path, grades: dict[str, Grade]) -> Path:
 
 
 def _points(value) -> str:
-    return "" if value is None else f"{value:g}"
+    """A derivation cell: the points, empty (not all confirmed), or record.CHANGED as it is."""
+    return "" if value is None else value if isinstance(value, str) else f"{value:g}"
 
 
 def write_grades(out: Path, grades: dict[str, Grade]) -> Path:

@@ -301,9 +301,9 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
                     finish(name, grade)
         finally:
             runner.close()
+    derivations(out, submissions, rubric, notes)  # first: the gradebook's derivation column is of these answers
     reports.write_gradebook(out, grades)
     reports.write_grades(out, grades)
     reports.write_summary(out, grades)
-    derivations(out, submissions, rubric, notes)
     batch_page.write_batch_page(out, grades, codes)  # from all the grades, as the gradebook
     return grades

@@ -18,6 +18,7 @@ from pathlib import Path
 from autograder.derivation.check import KEY_FORMULAS
 from autograder.derivation.formulas import TRUNCATED
 from autograder.derivation.visible import visible
+from autograder.messages import Pair, derivation_say
 
 MAX_MARKDOWN_BYTES = 1 << 20  # a derivation file: a few KiB of LaTeX
 MAX_NOTEBOOK_BYTES = 64 << 20  # a notebook with its figures' outputs
@@ -33,19 +34,24 @@ ROOT = Path(__file__).resolve().parents[2]
 @dataclass
 class Answers:
     """answers: {question: Markdown} (questions of check.KEY_FORMULAS only; an answer left as
-    the stub's is kept, so that it is said unanswered); sources: the files read, in order."""
+    the stub's is kept, so that it is said unanswered); sources: the files read, in order;
+    unread: (en, ru) notes naming each answer file that could not be read, and why (said to
+    the instructor and the student, never dropped silently)."""
     answers: dict[int, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    unread: list[Pair] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.sources)
 
     def to_dict(self) -> dict:
-        return {"answers": {str(q): a for q, a in sorted(self.answers.items())}, "sources": list(self.sources)}
+        return {"answers": {str(q): a for q, a in sorted(self.answers.items())}, "sources": list(self.sources),
+                "unread": [list(n) for n in self.unread]}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Answers":
-        return cls({int(q): a for q, a in data.get("answers", {}).items()}, list(data.get("sources", [])))
+        return cls({int(q): a for q, a in data.get("answers", {}).items()}, list(data.get("sources", [])),
+                   [tuple(n) for n in data.get("unread", [])])
 
 
 def unanswered(text: str) -> bool:
@@ -90,7 +96,18 @@ def _bounded(text: str) -> str:
 
 
 def _decoded(data: bytes) -> str:
+    """The text of an answer file: UTF-16 where it starts with UTF-16's byte order mark (Windows
+    Notepad's "Unicode"), else UTF-8 (its BOM dropped), an undecodable byte replaced."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", "replace").replace("\r\n", "\n")
     return data.decode("utf-8-sig", "replace").replace("\r\n", "\n")
+
+
+def shown_name(name: str) -> str:
+    """A submission's file name as a note shows it: cleaned, capped, on one line (escaped where shown)."""
+    from autograder import inert
+
+    return inert.field(name, 200)
 
 
 def from_markdown(text: str) -> dict[int, str]:
@@ -135,7 +152,8 @@ def is_answer_file(name: str) -> bool:
     """Whether a file of a submission holds derivation answers: derivation*.md (an LMS's prefix or
     suffix to the name allowed: Canvas's alice_123_derivation-en-1.md) or a notebook."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    return ("derivation" in base and base.endswith(".md")) or base.endswith(".ipynb")
+    # derivation-en.md.txt: an editor (Windows Notepad) that adds .txt to what it saves
+    return ("derivation" in base and base.endswith((".md", ".md.txt"))) or base.endswith(".ipynb")
 
 
 def collect(files: dict[str, bytes]) -> Answers:
@@ -148,17 +166,21 @@ def collect(files: dict[str, bytes]) -> Answers:
         base = name.replace("\\", "/").rsplit("/", 1)[-1]
         if "/.ipynb_checkpoints/" in f"/{name}":
             continue  # Jupyter's autosave copy, not the submission
-        if base.lower().endswith(".ipynb"):
-            if len(data) > MAX_NOTEBOOK_BYTES:
-                continue
+        notebook = base.lower().endswith(".ipynb")
+        limit = MAX_NOTEBOOK_BYTES if notebook else MAX_MARKDOWN_BYTES
+        if len(data) > limit:
+            answers.unread.append(derivation_say("unread_too_big", shown_name(name), limit))
+            continue
+        if notebook:
             try:
                 found = from_notebook(data)
             except ValueError:
+                answers.unread.append(derivation_say("unread_not_notebook", shown_name(name)))
                 continue
         else:
-            if len(data) > MAX_MARKDOWN_BYTES:
-                continue
             found = from_markdown(_decoded(data))
+            if not found:  # a derivation*.md without the stub's headings: its answers cannot be told apart
+                answers.unread.append(derivation_say("unread_no_questions", shown_name(name)))
         if not found:
             continue
         answers.sources.append(name)
@@ -170,22 +192,33 @@ def collect(files: dict[str, bytes]) -> Answers:
     return answers
 
 
-def read_bounded(entries) -> Answers:
+def read_bounded(entries, unread: list[Pair] | None = None) -> Answers:
     """The Answers of a submission's files, read bounded: `entries` are (name, size, read), where
     read(limit) returns at most limit + 1 bytes (a zip's header may lie about the size). A file
-    over its limit, or past MAX_TOTAL_BYTES for the submission, is not read."""
-    files, total = {}, 0
+    over its limit, or past MAX_TOTAL_BYTES for the submission, is not read: a note in the
+    Answers' `unread` says so (after those given in `unread`)."""
+    files, total, notes = {}, 0, list(unread or [])
     for name, size, read in entries:
-        if not is_answer_file(name):
+        if not is_answer_file(name) or "/.ipynb_checkpoints/" in f"/{name}":
             continue
         limit = MAX_NOTEBOOK_BYTES if name.lower().endswith(".ipynb") else MAX_MARKDOWN_BYTES
-        if size > limit or total + size > MAX_TOTAL_BYTES:
+        if size > limit:
+            notes.append(derivation_say("unread_too_big", shown_name(name), limit))
+            continue
+        if total + size > MAX_TOTAL_BYTES:
+            notes.append(derivation_say("unread_total", shown_name(name), MAX_TOTAL_BYTES))
             continue
         data = read(limit)
-        if len(data) <= limit and total + len(data) <= MAX_TOTAL_BYTES:
+        if len(data) > limit:  # a zip member that unpacks past what its header said
+            notes.append(derivation_say("unread_too_big", shown_name(name), limit))
+        elif total + len(data) > MAX_TOTAL_BYTES:
+            notes.append(derivation_say("unread_total", shown_name(name), MAX_TOTAL_BYTES))
+        else:
             files[name] = data
             total += len(data)
-    return collect(files)
+    answers = collect(files)
+    answers.unread[:0] = notes
+    return answers
 
 
 def _reader(path: Path):
@@ -196,7 +229,10 @@ def _reader(path: Path):
 
 
 def read_folder(folder: Path) -> Answers:
-    """A submission folder's Answers: its answer files at any depth (not through links), their
-    names relative to the folder."""
-    return read_bounded((p.relative_to(folder).as_posix(), p.stat().st_size, _reader(p))
-                        for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink())
+    """A submission folder's Answers: its answer files at any depth (not through links: one that
+    looks like an answer file is said not read), their names relative to the folder."""
+    paths = sorted(folder.rglob("*"))
+    links = [derivation_say("unread_link", shown_name(p.relative_to(folder).as_posix())) for p in paths
+             if p.is_symlink() and is_answer_file(p.name)]
+    return read_bounded(((p.relative_to(folder).as_posix(), p.stat().st_size, _reader(p))
+                         for p in paths if p.is_file() and not p.is_symlink()), links)

@@ -4,8 +4,14 @@ answers, and what `mnist-hw derivation confirm` records of the instructor's poin
     OUT/NAME/derivation.json         the answers, each question's AnswerCheck and Suggestion, and the
                                      points the instructor confirmed ({question: points}; {} before)
     OUT/NAME/derivation-feedback.md  (Russian) and derivation-feedback.en.md: suggest.feedback()
-    OUT/derivation-confirmed.json    every confirmation so far, {name: {question: points}} (later wins)
+    OUT/derivation-confirmed.json    every confirmation so far, {"scores": {name: {question: points}} (later
+                                     wins), "answers": {name: {question: digest of the answer confirmed}}}
     OUT/derivation.csv               the confirmed points, a column per question and the total
+
+A confirmation is of an answer: it counts only while the submission's answer to that question
+is the one confirmed (answer_digest of its text). A batch graded again after the student
+changed an answer says that question "changed since confirmed" (derivation.json's "changed",
+the feedback, the page, derivation.csv, the gradebook) and counts none of its old points.
 
 A suggestion is never recorded as a grade: only confirm() writes points, and only those the
 instructor gave (the batch page's confirmation file, or a CSV submission,question,points).
@@ -13,6 +19,7 @@ instructor gave (the batch page's confirmation file, or a CSV submission,questio
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
@@ -31,6 +38,7 @@ FEEDBACK = {"ru": "derivation-feedback.md", "en": "derivation-feedback.en.md"}
 CONFIRMED = "derivation-confirmed.json"
 TABLE = "derivation.csv"
 KIND = "mnist-hw derivation confirmation"  # the batch page's confirmation file says it is one
+CHANGED = "changed since confirmed"  # derivation.csv's and the gradebook's cell for such an answer
 
 
 class ConfirmationError(ValueError):
@@ -42,16 +50,25 @@ def checked(answers: Answers) -> dict[int, AnswerCheck]:
     return {q: check_answer(q, answers.answers.get(q, "")) for q in KEY_FORMULAS}
 
 
+def answer_digest(text: str) -> str:
+    """What a confirmation records of the answer it confirms: 16 hex digits of its text's SHA-256."""
+    return hashlib.sha256(str(text).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def write_submission(directory: Path, name: str, answers: Answers, rubric: Rubric,
-                     confirmed: dict[int, float] | None = None) -> dict:
+                     confirmed: dict[int, float] | None = None, changed=(), unread=()) -> dict:
     """OUT/NAME/derivation.json and its feedback; returns the record written. `confirmed`:
-    the points the instructor already confirmed for it (a batch graded again keeps them)."""
+    the points the instructor already confirmed for it, of answers still as confirmed (a batch
+    graded again keeps them); `changed`: the questions whose answer changed since confirmed;
+    `unread`: notes on answer files that could not be read ((en, ru) pairs)."""
     checks = checked(answers)
     record = {"submission": name, "sources": list(answers.sources),
               "answers": {str(q): answers.answers.get(q, "") for q in KEY_FORMULAS},
               "questions": {str(q): {"check": c.to_dict(), "suggestion": suggest(c, rubric).to_dict()}
                             for q, c in checks.items()},
-              "confirmed": {str(q): p for q, p in sorted((confirmed or {}).items())}}
+              "confirmed": {str(q): p for q, p in sorted((confirmed or {}).items())},
+              "changed": sorted(int(q) for q in changed),
+              "notes": [list(n) for n in unread]}
     _write(directory, record)
     return record
 
@@ -62,7 +79,8 @@ def _write(directory: Path, record: dict) -> None:
     suggestions = suggestions_of(record)
     confirmed = confirmed_of(record)
     for lang, filename in FEEDBACK.items():
-        write_atomic(directory / filename, feedback(name, suggestions, confirmed, lang, record["sources"]).encode())
+        write_atomic(directory / filename, feedback(name, suggestions, confirmed, lang, record["sources"],
+                                                    changed_of(record), notes_of(record)).encode())
     write_atomic(directory / RECORD, json.dumps(record, indent=1, ensure_ascii=False).encode())
 
 
@@ -78,6 +96,16 @@ def confirmed_of(record: dict) -> dict[int, float]:
     return {int(q): float(p) for q, p in record.get("confirmed", {}).items()}
 
 
+def changed_of(record: dict) -> list[int]:
+    """The questions whose answer changed since the instructor confirmed it (their points no longer count)."""
+    return [int(q) for q in record.get("changed", [])]
+
+
+def notes_of(record: dict) -> list[tuple[str, str]]:
+    """(en, ru) notes on the submission's answer files that could not be read."""
+    return [(str(n[0]), str(n[1])) for n in record.get("notes", []) if isinstance(n, (list, tuple)) and len(n) == 2]
+
+
 def read_batch(out: Path) -> dict[str, dict]:
     """{name: record} of every OUT/NAME/derivation.json (name = the folder's name)."""
     found = {}
@@ -89,54 +117,104 @@ def read_batch(out: Path) -> dict[str, dict]:
     return found
 
 
-def confirmations(out: Path) -> dict[str, dict[int, float]]:
-    """OUT/derivation-confirmed.json: {name: {question: points}} ({} before any confirmation)."""
+def _stored(out: Path) -> dict[str, dict[int, tuple[float, str | None]]]:
+    """OUT/derivation-confirmed.json as recorded: {name: {question: (points, answer digest)}};
+    a digest None where a file of an older mnist-hw recorded none (its points count as they are)."""
     path = Path(out) / CONFIRMED
     if not path.is_file():
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))
-    return {n: {int(q): float(p) for q, p in qs.items()} for n, qs in data.get("scores", {}).items()}
+    digests = data.get("answers", {})
+    return {n: {int(q): (float(p), digests.get(n, {}).get(str(q))) for q, p in qs.items()}
+            for n, qs in data.get("scores", {}).items()}
 
 
-def totals(out: Path) -> dict[str, float | None]:
-    """Each confirmed submission's derivation points: the sum, where all seven questions are confirmed, else None."""
-    return {n: (sum(qs.values()) if set(qs) >= set(QUESTION_POINTS) else None) for n, qs in confirmations(out).items()}
+def _standing(stored: dict[int, tuple[float, str | None]], answers: dict | None
+              ) -> tuple[dict[int, float], list[int]]:
+    """(the confirmations that count, the questions changed since confirmed) of one submission,
+    its answers now {question (str): text}; None: it has no derivation any more."""
+    counted, changed = {}, []
+    for q, (points, digest) in sorted(stored.items()):
+        if digest is None or (answers is not None and digest == answer_digest(answers.get(str(q), ""))):
+            counted[q] = points
+        else:
+            changed.append(q)
+    return counted, changed
+
+
+def standing(out: Path) -> tuple[dict[str, dict[int, float]], dict[str, list[int]]]:
+    """({name: {question: points}} of the confirmations that still count, {name: [question]}
+    of those whose answer changed since: each checked against OUT/NAME/derivation.json now."""
+    records = read_batch(out)
+    counted, changed = {}, {}
+    for name, qs in _stored(out).items():
+        record = records.get(name)
+        counted[name], gone = _standing(qs, record.get("answers", {}) if record else None)
+        if gone:
+            changed[name] = gone
+    return counted, changed
+
+
+def confirmations(out: Path) -> dict[str, dict[int, float]]:
+    """{name: {question: points}} of the confirmations that count: of answers still as confirmed ({} before any)."""
+    return standing(out)[0]
+
+
+def totals(out: Path) -> dict[str, float | str | None]:
+    """Each confirmed submission's derivation points: the sum, where all seven questions are
+    confirmed; CHANGED where an answer changed since confirmed; else None."""
+    counted, changed = standing(out)
+    return {n: (CHANGED if n in changed else sum(qs.values()) if set(qs) >= set(QUESTION_POINTS) else None)
+            for n, qs in counted.items()}
 
 
 # -- reading a confirmation ------------------------------------------------------------------
 def _rows_of_csv(text: str, where: str) -> list[tuple[str, object, object]]:
     reader = csv.DictReader(io.StringIO(text))
     wanted = {"submission", "question", "points"}
-    if not reader.fieldnames or not wanted <= {f.strip().lower() for f in reader.fieldnames}:
+    header = [f.strip().lower() for f in reader.fieldnames or []]
+    if not reader.fieldnames or not wanted <= set(header):
         raise ConfirmationError(f"{where}: a confirmation CSV has the header submission,question,points "
                                 f"(this one has {', '.join(reader.fieldnames or []) or 'none'})")
+    extra = [inert.field(f, 40) for f in reader.fieldnames if f.strip().lower() not in wanted]
+    if extra or len(header) != len(set(header)):  # a column it would not read: the confirmation is not as meant
+        raise ConfirmationError(f"{where}: a confirmation CSV has the columns submission,question,points only "
+                                f"(this one also has {', '.join(map(repr, extra)) or 'one of them twice'})")
     rows = []
-    for row in reader:
+    for number, row in enumerate(reader, 1):
+        if None in row:  # more cells than the header's columns
+            raise ConfirmationError(f"{where}: row {number} has more cells than submission,question,points")
         row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-        if not any(row.values()):
-            continue
-        rows.append((row["submission"], row["question"], row["points"]))
+        rows.append((row["submission"], row["question"], row["points"]) if any(row.values()) else None)
     return rows
 
 
-def read_confirmation(path: Path) -> list[tuple[str, object, object]]:
+def read_confirmation(path: Path) -> list[tuple[str, object, object] | None]:
     """(submission, question, points) rows of a confirmation: the batch page's file (JSON, its
-    "kind" says so) or a CSV with the header submission,question,points. Not yet checked."""
+    "kind" says so) or a CSV with the header submission,question,points. Not yet checked; an
+    empty CSV row is None (so that the rows after keep their numbers). ConfirmationError (one
+    line) where it is neither."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfirmationError(f"{path}: cannot be read ({exc})") from None
-    if text.lstrip().startswith("{"):
+    if text.lstrip().startswith(("{", "[")):
         try:
             data = json.loads(text)
+        except RecursionError:  # a JSON nested deeper than Python's stack: no confirmation file is
+            raise ConfirmationError(f"{path}: not a confirmation file of the batch page (nested too deep to "
+                                    "read)") from None
         except ValueError as exc:
             raise ConfirmationError(f"{path}: not JSON ({exc})") from None
         if not isinstance(data, dict) or data.get("kind") != KIND or not isinstance(data.get("scores"), list):
             raise ConfirmationError(f"{path}: not a confirmation file of the batch page (it says \"kind\": "
                                     f"\"{KIND}\" and holds \"scores\")")
-        return [(s.get("submission"), s.get("question"), s.get("points")) for s in data["scores"]
-                if isinstance(s, dict)]
-    return _rows_of_csv(text, str(path))
+        return [(s.get("submission"), s.get("question"), s.get("points")) if isinstance(s, dict) else s
+                for s in data["scores"]]
+    try:
+        return _rows_of_csv(text, str(path))
+    except csv.Error as exc:  # a cell past the csv module's limit, a NUL: not a confirmation CSV
+        raise ConfirmationError(f"{path}: not a confirmation CSV ({exc})") from None
 
 
 def validated(out: Path, rows) -> dict[str, dict[int, float]]:
@@ -146,7 +224,14 @@ def validated(out: Path, rows) -> dict[str, dict[int, float]]:
     known = read_batch(out)
     scores: dict[str, dict[int, float]] = {}
     problems = []
-    for number, (name, question, points) in enumerate(rows, 1):
+    for number, row in enumerate(rows, 1):
+        if row is None:  # an empty CSV row: nothing, but counted so that later rows keep their numbers
+            continue
+        if not isinstance(row, tuple):  # a JSON entry that is no {submission, question, points}
+            kind = {list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(type(row), "a number")
+            problems.append(f"row {number}: {kind}, not an object {{\"submission\", \"question\", \"points\"}}")
+            continue
+        name, question, points = row
         shown = inert.field(str(name), 80)
         if not isinstance(name, str) or name not in known:
             problems.append(f"row {number}: {shown!r} is no submission of {out} with a derivation")
@@ -177,54 +262,70 @@ def validated(out: Path, rows) -> dict[str, dict[int, float]]:
 
 
 def confirm(out: Path, scores: dict[str, dict[int, float]]) -> dict[str, dict[int, float]]:
-    """Record validated scores: OUT/derivation-confirmed.json (merged, the new points win), each
-    submission's derivation.json and feedback, OUT/derivation.csv. Returns every confirmation so far."""
+    """Record validated scores: OUT/derivation-confirmed.json (merged, the new points win), with
+    each the digest of the answer confirmed (the submission's derivation.json now); each
+    submission's derivation.json and feedback, OUT/derivation.csv. Returns every confirmation that counts."""
     out = Path(out)
-    every = confirmations(out)
-    for name, qs in scores.items():
-        every.setdefault(name, {}).update(qs)
-    write_atomic(out / CONFIRMED, json.dumps({"scores": {n: {str(q): p for q, p in sorted(qs.items())}
-                                                         for n, qs in sorted(every.items())}}, indent=1,
-                                             ensure_ascii=False).encode())
+    stored = _stored(out)
     records = read_batch(out)
+    for name, qs in scores.items():
+        answers = records[name].get("answers", {})
+        stored.setdefault(name, {}).update({q: (p, answer_digest(answers.get(str(q), ""))) for q, p in qs.items()})
+    write_atomic(out / CONFIRMED, json.dumps(
+        {"scores": {n: {str(q): p for q, (p, _) in sorted(qs.items())} for n, qs in sorted(stored.items())},
+         "answers": {n: {str(q): d for q, (_, d) in sorted(qs.items()) if d} for n, qs in sorted(stored.items())}},
+        indent=1, ensure_ascii=False).encode())
     for name in scores:
         record = records[name]
-        record["confirmed"] = {str(q): p for q, p in sorted(every[name].items())}
+        counted, changed = _standing(stored[name], record.get("answers", {}))
+        record["confirmed"] = {str(q): p for q, p in sorted(counted.items())}
+        record["changed"] = changed
         _write(out / name, record)
-    write_table(out, every)
+    every, changed = standing(out)
+    write_table(out, every, changed)
     return every
 
 
-def write_table(out: Path, every: dict[str, dict[int, float]]) -> Path:
+def write_table(out: Path, every: dict[str, dict[int, float]], changed: dict[str, list[int]] | None = None) -> Path:
     """OUT/derivation.csv: per submission the confirmed points of each question (empty: not
-    confirmed) and their total (empty until all seven are)."""
+    confirmed; CHANGED: its answer changed since confirmed, so it awaits confirmation again)
+    and their total (empty until all seven are)."""
+    changed = changed or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["submission", *(f"q{q}" for q in QUESTION_POINTS), "derivation"])
-    for name, qs in sorted(every.items()):
+    for name in sorted(set(every) | set(changed)):
+        qs, gone = every.get(name, {}), changed.get(name, [])
         done = set(qs) >= set(QUESTION_POINTS)
-        writer.writerow([inert.csv_cell(inert.field(name)), *(f"{qs[q]:g}" if q in qs else "" for q in QUESTION_POINTS),
+        writer.writerow([inert.csv_cell(inert.field(name)),
+                         *(f"{qs[q]:g}" if q in qs else CHANGED if q in gone else "" for q in QUESTION_POINTS),
                          f"{sum(qs.values()):g}" if done else ""])
     write_atomic(Path(out) / TABLE, buffer.getvalue().encode())
     return Path(out) / TABLE
 
 
 def write_batch(out: Path, answers: dict[str, Answers | None], rubric: Rubric) -> tuple[dict[str, dict], list[str]]:
-    """Each submission's derivation record in OUT/NAME/ (those with answer files; an older record
-    of one without is removed), keeping the points already confirmed. Returns ({name: record}
-    of this batch, problems: a submission whose answers could not be checked, why; the others go on)."""
+    """Each submission's derivation record in OUT/NAME/ (those with answer files, or with an
+    answer file that could not be read; an older record of one without is removed), keeping
+    the points confirmed of answers still as confirmed (the others: changed since confirmed),
+    and OUT/derivation.csv again where anything was confirmed. Returns ({name: record} of this
+    batch, problems: a submission whose answers could not be checked, why; the others go on)."""
     out = Path(out)
-    confirmed = confirmations(out)
+    stored = _stored(out)
     written, problems = {}, []
     for name in sorted(answers):
         given = answers[name]
-        if not given:
+        if not given and not (given is not None and given.unread):
             for stale in (RECORD, *FEEDBACK.values()):
                 (out / name / stale).unlink(missing_ok=True)
             continue
+        counted, changed = _standing(stored.get(name, {}),
+                                     {str(q): given.answers.get(q, "") for q in KEY_FORMULAS})
         try:
-            written[name] = write_submission(out / name, name, given, rubric, confirmed.get(name))
+            written[name] = write_submission(out / name, name, given, rubric, counted, changed, given.unread)
         except Exception as exc:  # noqa: BLE001 - one submission's answers failing is its own, the batch goes on
             problems.append(f"{inert.field(name, 100)}: its derivation could not be checked "
                             f"({type(exc).__name__}: {inert.field(str(exc), 200)})")
+    if stored:
+        write_table(out, *standing(out))
     return written, problems

@@ -98,13 +98,16 @@ def suggest(check: AnswerCheck, rubric: Rubric) -> Suggestion:
 
 
 def feedback(name: str, suggestions: dict[int, Suggestion], confirmed: dict[int, float], lang: str,
-             sources: list[str] = ()) -> str:
+             sources: list[str] = (), changed=(), unread=()) -> str:
     """A submission's derivation feedback (Markdown, `lang` "ru" or "en"): per question the
     confirmed points where the instructor confirmed them (else the suggestion, said to be
-    one), and what the formula check found."""
+    one; `changed`: the questions whose answer changed since confirmed, said so), what the
+    formula check found, and `unread`: (en, ru) notes on answer files that could not be read."""
     lines = [f"# {say(derivation_say('title'), lang)}: {inert.markdown_inline(inert.field(name))}", ""]
+    unread_lines = ([say(derivation_say("unread_heading"), lang), ""]
+                    + [f"- {inert.markdown_inline(say(n, lang))}" for n in unread] + [""]) if unread else []
     if not suggestions:
-        return "\n".join(lines + [say(derivation_say("none"), lang), ""])
+        return "\n".join(lines + [say(derivation_say("none"), lang), ""] + unread_lines)
     done = all(q in confirmed for q in QUESTION_POINTS)
     lines += [say(derivation_say("confirmed_note" if confirmed else "suggestion_note"), lang), ""]
     if confirmed:
@@ -116,6 +119,8 @@ def feedback(name: str, suggestions: dict[int, Suggestion], confirmed: dict[int,
     for question, out_of in QUESTION_POINTS.items():
         if question in confirmed:
             heading = derivation_say("confirmed", question, confirmed[question], out_of)
+        elif question in changed:
+            heading = derivation_say("changed", question, out_of)
         elif confirmed or question not in suggestions:
             heading = derivation_say("pending", question, out_of)
         else:
@@ -126,4 +131,4 @@ def feedback(name: str, suggestions: dict[int, Suggestion], confirmed: dict[int,
     if sources:
         shown = ", ".join(inert.markdown_inline(inert.field(s, 200)) for s in sources)
         lines += [say(derivation_say("sources", shown), lang), ""]
-    return "\n".join(lines)
+    return "\n".join(lines + unread_lines)

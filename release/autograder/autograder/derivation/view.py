@@ -22,6 +22,7 @@ from autograder import inert
 from autograder.batch import page as batch_page
 from autograder.derivation import groups as grouping
 from autograder.derivation import record as records
+from autograder.derivation.outcome import UNREADABLE
 from autograder.derivation.rubric import QUESTION_POINTS
 
 ANSWER_SHOWN = 6000  # characters of one member's answer on the page (all of it is in OUT/NAME/derivation.json)
@@ -38,15 +39,23 @@ def group_rows(question: int, found: list, recs: dict[str, dict]) -> str:
         first = recs[g.members[0]]
         suggestion = records.suggestions_of(first)[question]
         notes = batch_page.markdown_html("\n".join(suggestion.notes("en")))
+        shown = suggestion.notes("en")
         members = []
         for name in g.members:
             answer = recs[name].get("answers", {}).get(str(question), "")
             confirmed = records.confirmed_of(recs[name]).get(question)
             done = "" if confirmed is None else f' <span class="muted">(confirmed: {confirmed:g})</span>'
+            if question in records.changed_of(recs[name]):
+                done += f' <span class="changed">({records.CHANGED}: awaits confirmation again)</span>'
+            # the same outcome, but each unreadable answer's own reason (what was not read is its own text)
+            mine = records.suggestions_of(recs[name])[question]
+            own = mine.notes("en")
+            if own != shown and (mine.unreadable or any(part.status == UNREADABLE for part in mine.parts)):
+                done += f'<div class="notes">{batch_page.markdown_html(chr(10).join(own))}</div>'
             members.append(f'<li><a href="../{inert.html(batch_page.href(name, records.FEEDBACK["en"]))}">'
                            f'{inert.html(inert.field(name, 200))}</a>{done} · own points '
-                           f'<input type="number" class="points member" min="0" max="{QUESTION_POINTS[question]}" '
-                           f'step="any" data-member="{_attr(name)}" aria-label="points for this answer">'
+                           f'<input type="text" inputmode="decimal" class="points member" size="5" '
+                           f'data-member="{_attr(name)}" aria-label="points for this answer">'
                            f'<pre>{inert.html(inert.capped(answer, ANSWER_SHOWN))}</pre></li>')
         rows.append(
             f'<tr class="group" id="{g.id}" data-group="{g.id}" data-question="{question}" '
@@ -55,7 +64,7 @@ def group_rows(question: int, found: list, recs: dict[str, dict]) -> str:
             f'<td class="text">{g.id}</td><td data-v="{len(g.members)}">{len(g.members)}</td>'
             f'<td class="notes">{notes}</td>'
             f'<td data-v="{suggestion.points:g}">{suggestion.points:g} / {QUESTION_POINTS[question]}</td>'
-            f'<td><input type="number" class="points group" min="0" max="{QUESTION_POINTS[question]}" step="any" '
+            f'<td><input type="text" inputmode="decimal" class="points group" size="5" '
             f'placeholder="{suggestion.points:g}" aria-label="points for the group"></td>'
             f'<td><label><input type="checkbox" class="confirm"> confirm</label></td></tr>'
             f'<tr class="members"><td colspan="6"><details class="members"><summary>the {len(g.members)} '
@@ -84,9 +93,18 @@ def write_page(out: Path, recs: dict[str, dict]) -> Path | None:
             '<th data-key="suggested">suggested</th><th data-key="points">points</th><th data-key="confirm">confirm</th>'
             f'</tr></thead><tbody>\n{group_rows(question, mine, recs)}\n</tbody></table>')
     confirmed = sum(len(records.confirmed_of(r)) for r in recs.values())
+    changed = sum(len(records.changed_of(r)) for r in recs.values())
+    unread = [(name, note) for name, rec in sorted(recs.items()) for note in records.notes_of(rec)]
+    if unread:  # an answer file that could not be read is said, never dropped silently
+        items = "".join(f'<li><a href="../{inert.html(batch_page.href(name, records.FEEDBACK["en"]))}">'
+                        f'{inert.html(inert.field(name, 200))}</a>: {inert.html(en)}</li>' for name, (en, _) in unread)
+        sections.insert(0, f'<h2 id="unread">Answer files that could not be read: {len(unread)}</h2>\n'
+                           f'<ul class="unread">{items}</ul>')
     page = batch_page.render("derivation.html", title=f"mnist-hw: the written derivation of {len(recs)} submission(s)",
                              stats=f"{len(found)} group(s) of {len(checks)} answers; {confirmed} answer(s) confirmed so "
-                                   "far (derivation-confirmed.json in OUT)",
+                                   "far (derivation-confirmed.json in OUT)"
+                                   + (f"; {changed} answer(s) {records.CHANGED}, awaiting confirmation again"
+                                      if changed else ""),
                              questions="\n".join(sections), out_hint=inert.html(inert.field(str(out), 200)))
     write_atomic(folder / "index.html", page.encode())
     return folder / "index.html"

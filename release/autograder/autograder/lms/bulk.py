@@ -170,7 +170,9 @@ def _answers(members: list[_Member]):
     """The student's written derivation (autograder.derivation.answers.Answers) of their own files, each read bounded."""
     from autograder.derivation import answers
 
-    return answers.read_bounded((m.path, m.size, m.read) for m in members if not (m.escapes or m.link))
+    skipped = [answers.derivation_say("unread_link", answers.shown_name(m.path)) for m in members
+               if m.link and not m.escapes and answers.is_answer_file(m.path)]  # said, not dropped silently
+    return answers.read_bounded(((m.path, m.size, m.read) for m in members if not (m.escapes or m.link)), skipped)
 
 
 def _network(members: list[_Member], who: Identity, submission=None) -> tuple[bytes, frozenset]:

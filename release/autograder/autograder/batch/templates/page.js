@@ -52,6 +52,9 @@
   }
   // The derivation view (OUT/derivation/index.html): what is ticked becomes the confirmation file.
   // A group's points box left empty takes the suggestion; a member's own box overrides the group's.
+  // An entry that is no number from 0 to the question's points is marked invalid and left out of
+  // the file: the group's (all its members), or the member's alone (never given the group's then).
+  // A comma decimal ("1,5") is a decimal point.
   function buildConfirmation() {
     var scores = [], invalid = [];
     Array.prototype.forEach.call(document.querySelectorAll("tr.group"), function (row) {
@@ -59,25 +62,29 @@
       var outOf = Number(row.getAttribute("data-out-of")), question = Number(row.getAttribute("data-question"));
       var members = JSON.parse(row.getAttribute("data-members"));
       var details = row.nextElementSibling;
-      function points(text, fallback) {
+      function points(field, fallback) {
+        var text = field.value.trim();
+        if (field.validity && field.validity.badInput) return null;  // what was typed, a box could not hold
         if (text === "") return fallback;
-        var value = Number(text);
+        if (!/^(\d+([.,]\d*)?|[.,]\d+)$/.test(text)) return null;
+        var value = Number(text.replace(",", "."));
         return isNaN(value) || value < 0 || value > outOf ? null : value;
       }
-      var groupPoints = points(input.value.trim(), Number(row.getAttribute("data-suggested")));
+      var groupPoints = points(input, Number(row.getAttribute("data-suggested")));
       input.classList.toggle("invalid", groupPoints === null);
-      var own = {};
+      var own = {}, bad = {};
       if (details) {
         Array.prototype.forEach.call(details.querySelectorAll("input.points.member"), function (m) {
-          var name = JSON.parse(m.getAttribute("data-member")), value = points(m.value.trim(), undefined);
+          var name = JSON.parse(m.getAttribute("data-member")), value = points(m, undefined);
           m.classList.toggle("invalid", value === null);
-          if (value === null) invalid.push(name + ", question " + question);
+          if (value === null) { bad[name] = true; invalid.push(name + ", question " + question); }
           else if (value !== undefined) own[name] = value;
         });
       }
       if (!box.checked) return;
       if (groupPoints === null) { invalid.push(row.getAttribute("data-group")); return; }
       members.forEach(function (name) {
+        if (Object.prototype.hasOwnProperty.call(bad, name)) return;  // its own entry is invalid: left out
         scores.push({submission: name, question: question,
                      points: Object.prototype.hasOwnProperty.call(own, name) ? own[name] : groupPoints});
       });
