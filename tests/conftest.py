@@ -100,14 +100,13 @@ END_TO_END_FIXTURES = frozenset({"mnist_dir", "mnist", "sandbox_mode", "graded",
                                  "examples_graded"})
 
 
-# Under `pytest -n 2 --dist loadgroup` (the README's command) each xdist worker is a process of its
-# own, with its own session and module fixtures. A file's tests share one worker, so that its
-# module fixtures (a release built, a venv with TensorFlow, a graded batch) are made once, as
-# without xdist; a session fixture graded once per run (examples_graded) is shared between the
-# workers through the run's folder, so the files reading it need not share a worker.
-def xdist_group(item) -> str:
-    """The xdist group of a test: its file."""
-    return item.path.name
+# Under `pytest -n 2 --dist loadfile --no-loadscope-reorder` (the README's command) each xdist
+# worker is a process of its own, with its own session and module fixtures; a file's tests run on
+# one worker, so that its module fixtures (a release built, a venv with TensorFlow, a graded batch)
+# are made once, as without xdist. (Not `--dist loadgroup`: with pytest 9 its groups are lost —
+# xdist 3.8 tags a test's `_nodeid`, which pytest 9 no longer reads — and every file is split.)
+# A session fixture graded once per run (examples_graded) is shared by the workers through the
+# run's folder, so the files reading it need not share a worker.
 
 
 # The files that take longest (CI's --durations table, summed per file), first: xdist hands the
@@ -125,9 +124,7 @@ def schedule_rank(item) -> int:
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups into the test ids
 def pytest_collection_modifyitems(items):
-    items.sort(key=schedule_rank)  # stable: a file's tests keep their order
+    items.sort(key=schedule_rank)  # stable: a file's tests keep their order (no-loadscope-reorder keeps this one)
     for item in items:
         if END_TO_END_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.slow)
-        if not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
