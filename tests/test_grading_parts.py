@@ -122,6 +122,29 @@ def test_no_student_code_runs_before_the_gate_opens(tmp_path, monkeypatch):
     shutil.rmtree(where)
 
 
+def test_a_launched_worker_imports_network_py_only_when_let_in(tmp_path, monkeypatch):
+    """The grading process launches its worker before the gate (Sandbox.launch: the worker's start
+    and its reading of the training set overlap the canary); network.py is imported only at
+    let_in. A worker launched and closed never ran it; one let in did. (Had the worker imported
+    at start, it would have left its mark before reading the end of its requests.)"""
+    from autograder.sandbox import box
+
+    monkeypatch.setenv(box.MODE_VARIABLE, "unsafe")
+    where = Path(tempfile.mkdtemp(prefix="launch-", dir="/tmp"))
+    where.chmod(0o777)
+    mark = where / "ran"
+    (tmp_path / "network.py").write_text(SOLUTION.read_text() + f"\nopen({str(mark)!r}, 'a').write('x')\n")
+    try:
+        launched = box.Sandbox(tmp_path / "network.py", unsafe=True).launch()
+        assert launched.process.poll() is None and launched.ready is None
+        launched.close()
+        assert launched.process.returncode is not None and not mark.exists()
+        with box.Sandbox(tmp_path / "network.py", unsafe=True) as let_in:  # launch, then let_in
+            assert let_in.ready == {"ok": True} and mark.read_text() == "x"
+    finally:
+        shutil.rmtree(where)
+
+
 def comparable(grade: Grade) -> dict:
     """A grade's dict without what the clock decides (its execution time, each epoch's seconds)."""
     d = grade.to_dict()
