@@ -4,6 +4,9 @@ process gives (scores, checks in order, reports); a part that fails, or a grade 
 fit its part, is never points; the canary's gate keeps student code from running before it
 passes; the batch splits only where a core would idle."""
 import copy
+import os
+import subprocess
+import sys
 import json
 import shutil
 import tempfile
@@ -143,6 +146,32 @@ def test_a_launched_worker_imports_network_py_only_when_let_in(tmp_path, monkeyp
             assert let_in.ready == {"ok": True} and mark.read_text() == "x"
     finally:
         shutil.rmtree(where)
+
+
+def test_the_checks_part_yields_the_cpu_to_the_training_part():
+    """The training part keeps the batch's priority (the grading waits for it); the checks' part
+    is started nicer, and what it starts inherits that."""
+    assert parts.niceness("training") == 0 < parts.niceness("checks")
+    child = subprocess.Popen([sys.executable, "-c", "import os, subprocess, sys; "
+                              "print(os.getpriority(os.PRIO_PROCESS, 0), subprocess.run([sys.executable, '-c', "
+                              "'import os; print(os.getpriority(os.PRIO_PROCESS, 0))'], capture_output=True, "
+                              "text=True).stdout.strip(), flush=True) if sys.stdin.readline() else None"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    batch._lower_priority(child.pid, parts.niceness("checks"))
+    out, _ = child.communicate("go\n")
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert out.split() == [str(min(19, own + parts.niceness("checks")))] * 2
+
+
+def test_a_split_grading_starts_its_checks_part_nicer(monkeypatch):
+    """grade_content lowers the priority of the checks' part's process and not the training's
+    (a refused gate: the processes start and end without grading)."""
+    lowered = []
+    monkeypatch.setattr(batch, "_lower_priority", lambda pid, by: lowered.append(by))
+    gate = batch.Gate()
+    gate.refuse()
+    batch.grade_content(SOLUTION.read_bytes(), unsafe=True, split=True, gate=gate)
+    assert sorted(lowered) == sorted(parts.niceness(name) for name, _ in parts.PARTS) == [0, 5]
 
 
 def comparable(grade: Grade) -> dict:
