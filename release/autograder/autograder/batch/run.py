@@ -24,6 +24,7 @@ from autograder.batch import reports
 from autograder.batch.executors import DaskCluster, LocalPool
 from autograder.batch.journal import Journal, grading_key
 from autograder.batch.submissions import SubmissionError, check_paths, expand, read_submission
+from autograder.grading import parts
 from autograder.results import Grade
 from autograder.sandbox import machine, tempdirs
 
@@ -64,8 +65,6 @@ def grade_content(content: bytes, data_dir=None, skip_training: bool = False, un
     the rest, each its own process and worker, merged there); return the Grade as a dict. What a
     Dask worker runs, too. `own`: the submission's other modules' names (Submission.own).
     `gate`: the processes start at once and wait for it before any student code runs."""
-    from autograder.grading import parts
-
     with tempdirs.temporary("grade") as tmp:
         (tmp / "network.py").write_bytes(content)
         options = []
@@ -110,6 +109,7 @@ def _run_processes(tmp: Path, runs: dict[str, list[str]], options: list[str], ga
             processes[name] = (subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
                                                 stdin=subprocess.PIPE if gate else subprocess.DEVNULL, cwd=str(ROOT),
                                                 env={**os.environ, **machine.blas_environment()}), log, folder)
+            _lower_priority(processes[name][0].pid, parts.niceness(name))
         if gate:
             word = b"go\n" if gate.wait() else b"no\n"
             for process, _, _ in processes.values():
@@ -137,6 +137,16 @@ def _run_processes(tmp: Path, runs: dict[str, list[str]], options: list[str], ga
                 process.kill()
                 process.wait()
             log.close()
+
+
+def _lower_priority(pid: int, by: int) -> None:
+    """Make process `pid` (just started; what it starts inherits it) `by` nicer than this one.
+    Only where the system lets us: a priority is speed, never a grade."""
+    if by:
+        try:
+            os.setpriority(os.PRIO_PROCESS, pid, min(19, os.getpriority(os.PRIO_PROCESS, 0) + by))
+        except (OSError, AttributeError):
+            pass
 
 
 def _graded(done, folder: Path, skip_training: bool) -> dict:

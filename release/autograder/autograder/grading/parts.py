@@ -19,6 +19,11 @@ from autograder.results import Grade
 
 TRAINING = ("training",)
 PARTS = (("checks", tuple(key for key in scheme.AUTOGRADED_KEYS if key not in TRAINING)), ("training", TRAINING))
+# The checks' part yields the CPU to the training's: for their first seconds the two grading processes,
+# their workers and the canary all start at once, and the training's start (its worker booting and
+# reading the training set) is what the whole grading waits for; the checks' part needs about a core
+# for two seconds, which it finds in what the training's verifying process leaves idle.
+YIELDING = {"checks": 5}  # part name -> its niceness increment (os.nice), inherited by its worker
 # The order a single grading process reports its checks in: pytest runs the check files by name.
 FILE_ORDER = {key: rank for rank, key in enumerate(sorted(scheme.AUTOGRADED_KEYS))}
 
@@ -26,6 +31,11 @@ FILE_ORDER = {key: rank for rank, key in enumerate(sorted(scheme.AUTOGRADED_KEYS
 def parts(skip_training: bool = False) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The parts a grading is split into: both, or only the checks' without training."""
     return tuple((name, areas) for name, areas in PARTS if not (skip_training and areas == TRAINING))
+
+
+def niceness(name: str) -> int:
+    """How much lower than the batch's the priority of part `name`'s processes is (0: the same)."""
+    return YIELDING.get(name, 0)
 
 
 def arguments(areas: tuple[str, ...]) -> list[str]:

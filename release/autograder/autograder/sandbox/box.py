@@ -415,15 +415,37 @@ class Sandbox:
     def start(self) -> "Sandbox":
         """Make the box, start the worker, wait for its `ready`. A WorkerError (it died, or hung at
         import) leaves the box for `output()` until `close()`; any other failure removes it."""
+        self.launch()
+        return self.let_in()
+
+    def launch(self) -> "Sandbox":
+        """Make the box and start the worker, which sets up (numpy, the training set) and then
+        waits for `let_in` before it imports network.py: no student code runs until then, so a
+        grader may launch before its canary has passed. Failures as start's."""
+        if self.process is None:
+            self._guarded(self._launch)
+        return self
+
+    def let_in(self) -> "Sandbox":
+        """Let the launched worker import network.py; wait for its `ready` (within call_seconds)."""
+        if self.ready is None:
+            self._guarded(self._let_in)
+        return self
+
+    def _guarded(self, step) -> None:
         try:
-            return self._start()
+            step()
         except WorkerError:
             raise
         except BaseException:
             self.close()
             raise
 
-    def _start(self) -> "Sandbox":
+    def _let_in(self) -> None:
+        self.send({"op": "import"})
+        self.ready = self._answer(self.limits.call_seconds)
+
+    def _launch(self) -> None:
         if os.geteuid() == 0:
             self.user = SandboxUser()
         self.box = self._make_box()
@@ -463,8 +485,6 @@ class Sandbox:
         self._drainer.start()
         threading.Thread(target=self._read_answers, daemon=True).start()
         threading.Thread(target=self._watch_disk, daemon=True).start()
-        self.ready = self._answer(self.limits.call_seconds)
-        return self
 
     def _watch_disk(self):
         """Kill the worker as soon as what it wrote (its scratch tree, and files it deleted but

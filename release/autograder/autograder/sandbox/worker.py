@@ -21,6 +21,15 @@ def main() -> None:
     requests = os.fdopen(3, "rb", buffering=0)
     answers = os.fdopen(4, "wb")
     os.chdir(os.path.join(BOX, "scratch"))
+    preload()
+    # The grader's word to import (Sandbox.let_in): until then only the kit's code has run here, so the
+    # grader may start this worker while its canary still runs; it lets student code in once that passed.
+    try:
+        first = wire.read_message(requests, MAX_REQUEST)
+    except EOFError:
+        return
+    if not isinstance(first, dict) or first.get("op") != "import":
+        return
     try:
         sys.path.insert(0, os.path.join(BOX, "submission"))
         import network  # the student's code runs here, and only here
@@ -52,6 +61,19 @@ def main() -> None:
 
 
 TRAINING: dict = {}  # this worker's training run: the data, the shared banks, the student's state
+PRELOADED: dict = {}  # the training set, read before network.py is imported (preload)
+
+
+def preload() -> None:
+    """Read the training set, where the box has it (a worker of the training check), before the
+    student's code is imported: its half second passes while the grader waits for its canary."""
+    from assignment.data import load_split
+
+    if os.path.exists(os.path.join(BOX, "data", "train-images-idx3-ubyte")):
+        try:
+            PRELOADED["xy"] = load_split(os.path.join(BOX, "data"), "train", verify=False)
+        except Exception:  # noqa: BLE001 - read again by train_begin, whose answer says what is wrong
+            pass
 
 
 def train_begin(request) -> None:
@@ -63,7 +85,7 @@ def train_begin(request) -> None:
     from assignment.data import load_split, one_hot
     from assignment.training import split_validation
 
-    x, y = load_split(os.path.join(BOX, "data"), "train", verify=False)
+    x, y = PRELOADED.get("xy") or load_split(os.path.join(BOX, "data"), "train", verify=False)
     (x_tr, y_tr), _ = split_validation(x, y, request["validation_split"])
     with open(request["shared"], "r+b") as f:
         shared = mmap.mmap(f.fileno(), 0)
