@@ -93,6 +93,24 @@ def test_a_flood_of_prints_is_graded_for_what_it_does_its_output_cut(tmp_path, s
     assert again.output == flood.output and again.score == flood.score  # deterministic
 
 
+def test_the_python_a_worker_runs_on_cannot_be_changed_and_grades_the_next_one_alike(tmp_path, sandbox_mode):
+    """Without bubblewrap the interpreter, standard library and packages are one tree of hard
+    links shared by every grading on the machine (autograder/sandbox/runtime.py): a submission
+    that tries to add a module to it, open numpy for writing or change a mode is refused each
+    time, earns its reference functions' points, and the honest grading after it gets full marks."""
+    import sysconfig
+
+    tamper = hostile(tmp_path, "tampers_runtime")
+    honest = submission(tmp_path, "honest", "from solution_copy import *")
+    grades = batch.grade_batch([tamper, honest], tmp_path / "out", jobs=1, skip_training=True)
+    tried = grades["tampers_runtime"]
+    assert tried.output.count(": refused (") == 3 and ": done" not in tried.output, tried.output
+    assert tried.score == grades["honest"].score == NO_TRAINING
+    stdlibs = {Path(sysconfig.get_paths()["stdlib"]), *Path(tempdirs.tempfile.gettempdir()).glob(
+        f"{tempdirs.PREFIX}runtime-*/lib/python*")}
+    assert not [p for p in stdlibs if (p / "mnist_hw_tamper_probe.py").exists()]
+
+
 def test_a_process_spawner_is_capped_and_cannot_starve_a_grading_beside_it(tmp_path, sandbox_mode):
     spawner = hostile(tmp_path, "spawns_processes")
     honest = submission(tmp_path, "honest", "from solution_copy import *")
