@@ -30,7 +30,6 @@ never pretended.
 """
 from __future__ import annotations
 
-import errno
 import fcntl
 import os
 import queue
@@ -49,7 +48,7 @@ from pathlib import Path
 
 from assignment import data as _kit
 from autograder import manifest, messages
-from autograder.sandbox import confine, imports, machine, printed, tempdirs, wire
+from autograder.sandbox import confine, imports, machine, printed, runtime, tempdirs, wire
 from autograder.sandbox.wire import WorkerError
 
 HERE = Path(__file__).resolve().parent
@@ -200,25 +199,6 @@ def first_unreachable(paths, uid: int) -> Path | None:
     return None
 
 
-def _link_tree(source: Path, target: Path, skip=()):
-    """`target` as a copy of `source` made of hard links (copies across filesystems), so a user
-    who cannot get through `source`'s parents reads the same bytes. Directories 0755."""
-    if source.is_symlink():
-        os.symlink(os.readlink(source), target)
-    elif source.is_dir():
-        target.mkdir(mode=0o755)
-        for entry in os.scandir(source):
-            if entry.name not in skip:
-                _link_tree(source / entry.name, target / entry.name)
-    else:
-        try:
-            os.link(source, target)
-        except OSError as exc:
-            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):
-                raise
-            shutil.copy2(source, target)
-
-
 def interpreter_files() -> tuple[Path, Path | None, Path]:
     """(the real interpreter, its shared libpython or None, the standard library's directory)."""
     python = Path(os.path.realpath(sys.executable))
@@ -333,8 +313,9 @@ class Sandbox:
         """The interpreter to run, the Landlock rules and extra environment, without namespaces.
 
         What the worker may read is granted where it lies when the worker's user can get
-        there; what it cannot (a Python under root's 0700 home, say) is linked into the box
-        (hard links: no copy, no change to the original) and run from there."""
+        there; what it cannot (a Python under root's 0700 home, say) is linked where it can
+        (hard links: no copy, no change to the original; the machine's shared tree of
+        autograder/sandbox/runtime.py) and run from there."""
         python, libpython, stdlib = interpreter_files()
         uid = self.user.uid if self.user else os.geteuid()
         hidden = hidden_paths()
@@ -346,22 +327,27 @@ class Sandbox:
         if reachable(python, uid) and reachable(stdlib, uid) and (libpython is None or reachable(libpython, uid)):
             rules.read += [python, *confine.grant_except(stdlib, sites)] + ([libpython] if libpython else [])
             rules.listed.append(stdlib)  # the import system lists it; files beneath site-packages stay unreadable
-        else:
-            runtime = box / "runtime"
-            (runtime / "bin").mkdir(parents=True)
-            (runtime / "lib").mkdir()
-            _link_tree(python, runtime / "bin" / python.name)
+            linked = None
+        else:  # linked where its user can read it: the machine's shared tree (runtime.py), else the box's own
+            packages = [s for s, t in self._outside_files(box) if t.parent.name == "lib" and not reachable(s, uid)]
+            skip = frozenset({h.name for h in sites} | {"test"})
+            linked = runtime.shared(python, libpython, stdlib, skip, packages)
+            if linked is None:
+                linked = box / "runtime"
+                linked.mkdir()
+                runtime.populate(linked, python, libpython, stdlib, skip, packages)
+            rules.read.append(linked)
             if libpython:
-                _link_tree(libpython, runtime / "lib" / libpython.name)
-                env["LD_LIBRARY_PATH"] = str(runtime / "lib")
-            _link_tree(stdlib, runtime / "lib" / stdlib.name, skip={h.name for h in sites} | {"test"})
-            python = runtime / "bin" / python.name
+                env["LD_LIBRARY_PATH"] = str(linked / "lib")
+            python = linked / "bin" / python.name
         for source, target in self._outside_files(box):
             if reachable(source, uid):
                 target.symlink_to(source)
                 rules.read.append(source)
+            elif linked is not None and (linked / "site" / source.name).exists() and target.parent.name == "lib":
+                target.symlink_to(linked / "site" / source.name)
             else:
-                _link_tree(source, target)
+                runtime.link_tree(source, target)
         for system in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc/ld.so.cache"):
             if Path(system).exists():
                 rules.read += confine.grant_except(Path(os.path.realpath(system)), hidden)
