@@ -111,6 +111,30 @@ def test_the_python_a_worker_runs_on_cannot_be_changed_and_grades_the_next_one_a
     assert not [p for p in stdlibs if (p / "mnist_hw_tamper_probe.py").exists()]
 
 
+def test_packages_beside_the_standard_library_stay_out_of_reach(tmp_path, sandbox_mode):
+    """A grader in a venv does not have its base interpreter's site-packages on its path, yet they
+    lie beneath the standard library a worker is given (pyenv's lib/python3.X/site-packages);
+    without bubblewrap they were linked into the worker's Python with it, and a submission could
+    import what the import rule forbids from there (yaml, scipy). A submission that lists those
+    places and imports the disallowed packages installed there finds none of them, in both modes."""
+    import site
+    import sys
+
+    from autograder.sandbox import imports
+
+    installed = sorted({n for d in site.getsitepackages([sys.base_prefix]) if Path(d).is_dir() for n in os.listdir(d)
+                        if n.isidentifier() and (Path(d) / n / "__init__.py").exists() and not imports.is_allowed(n)})
+    code = (HOSTILE / "reaches_base_packages.py").read_text().replace("NAMES = []", f"NAMES = {installed[:5]!r}")
+    g = batch.grade_one(submission(tmp_path, "reaches", code), tmp_path / "out", skip_training=True)
+    lines = [line for line in g.output.splitlines() if line.startswith("reach ")]
+    assert len(lines) >= 2 + len(installed[:5]), g.output  # its own two places at least, and each import
+    imported = [line for line in lines if line.startswith("reach import ")]
+    assert len(imported) == len(installed[:5]) and all(": out of reach (" in line for line in imported), imported
+    listed = [line for line in lines if ": listed [" in line]  # an empty mount point may be listed: nothing in it
+    assert not [line for line in listed if any(repr(name) in line for name in installed)], listed
+    assert g.score == NO_TRAINING
+
+
 def test_a_process_spawner_is_capped_and_cannot_starve_a_grading_beside_it(tmp_path, sandbox_mode):
     spawner = hostile(tmp_path, "spawns_processes")
     honest = submission(tmp_path, "honest", "from solution_copy import *")
