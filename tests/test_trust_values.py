@@ -163,9 +163,10 @@ def test_a_truncated_shared_file_leaves_the_grading_alive_and_the_other_areas_gr
                                                                                      sandbox_mode):
     g = batch.grade_one(hostile(tmp_path, "truncates_shared_file"), tmp_path / "out", data_dir=mnist_dir)
     training_check = next(c for c in g.checks if c.area == "training")
-    # steps are asked ahead: the step being read when the worker cut the file is the 2nd or the 3rd
+    # steps are asked up to 3 ahead, so the worker may have done step 3 and cut the file while this
+    # side still reads the 1st, 2nd or 3rd: which one is the scheduler's (a loaded machine made it the 1st)
     assert training_check.score == 0 and "cut short" in training_check.en, training_check.en
-    assert re.search(r"\(step [23]\)", training_check.en), training_check.en
+    assert re.search(r"\(step [123]\)", training_check.en), training_check.en
     assert "укорочен" in training_check.ru
     assert g.score == NO_TRAINING and not g.import_error
     assert (tmp_path / "out" / "truncates_shared_file").is_dir()  # its reports written
