@@ -173,14 +173,18 @@ END_TO_END_FIXTURES = frozenset({"mnist_dir", "mnist", "sandbox_mode", "graded",
 # one worker, so that its module fixtures (a release built, a venv with TensorFlow, a graded batch)
 # are made once, as without xdist. (Not `--dist loadgroup`: with pytest 9 its groups are lost —
 # xdist 3.8 tags a test's `_nodeid`, which pytest 9 no longer reads — and every file is split.)
-# A session fixture graded once per run (examples_graded) is shared by the workers through the
-# run's folder, so the files reading it need not share a worker.
+# A session fixture graded once per run (examples_graded, reference_trained, reference_trained_whole)
+# is shared by the workers through the run's folder, so the files reading it need not share a worker.
 
 
 # The files that take longest (CI's --durations table, summed per file), first: xdist hands the
 # groups out in collection order, so a long file started last would leave one worker alone at the end.
-LONGEST_FIRST = ("test_sandbox.py", "test_agreement.py", "test_a_student.py", "test_release.py", "test_autograder.py",
-                 "test_nbgrader.py", "test_lesson.py", "test_batch.py", "test_training_integrity.py",
+# test_autograder before test_grading_parts and test_machine (not listed: run last): it makes the
+# shared reference gradings (reference_trained, reference_trained_whole) that those two then only read.
+# test_a_student after test_lesson: its venv no longer installs TensorFlow and Jupyter (about 2/3 of
+# its 174 s on CI's table was that install).
+LONGEST_FIRST = ("test_sandbox.py", "test_agreement.py", "test_release.py", "test_autograder.py",
+                 "test_nbgrader.py", "test_lesson.py", "test_a_student.py", "test_batch.py", "test_training_integrity.py",
                  "test_student_sees.py", "test_trust_batch.py", "test_training.py", "test_cli.py")
 
 
