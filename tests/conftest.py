@@ -76,6 +76,74 @@ def examples_graded(tmp_path_factory) -> Graded:
     return Graded([base / "submissions" / name for name in names], base / "out")
 
 
+def _graded_once(tmp_path_factory, name: str, grade) -> Path:
+    """SHARED/NAME, made once per test run by `grade(folder)` under a lock in the run's shared
+    folder (as examples_graded): the first xdist worker to ask grades, the other waits and reads."""
+    shared = run_shared_dir(tmp_path_factory)
+    base = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or when a worker dies
+        if not (base / "done").exists():
+            shutil.rmtree(base, ignore_errors=True)  # a worker that died half-way
+            base.mkdir(parents=True)
+            grade(base)
+            (base / "done").write_text("")
+    return base
+
+
+@dataclass(frozen=True)
+class GradedReference:
+    """The reference solution graded with training once per test run: its folder (`path`,
+    NAME reference) and its reports (`out`/reference/: grade.json, feedback, results.json)."""
+    path: Path
+    out: Path
+
+    def grade(self):
+        from autograder.results import Grade
+
+        return Grade.read(self.out / "reference" / "grade.json")
+
+
+def _reference_trained(tmp_path_factory, mnist_dir, split: bool) -> GradedReference:
+    """The reference graded with training by `grade_one(..., split=SPLIT)` in a fresh grader
+    process started with the CPU's own OpenBLAS kernel forced (OPENBLAS_CORETYPE: SkylakeX where it
+    has AVX-512, else Haswell), as test_machine's first grading; the grading processes pin
+    theirs (machine.blas_environment)."""
+    from autograder.authoring.examples import SOLUTION
+    from autograder.sandbox import machine
+
+    def grade(base: Path):
+        (base / "reference").mkdir()
+        shutil.copy(SOLUTION, base / "reference" / "network.py")
+        env = dict(os.environ)
+        if "OPENBLAS_CORETYPE" in machine.blas_environment():
+            env["OPENBLAS_CORETYPE"] = "SkylakeX" if "avx512f" in machine._cpu_flags() else "Haswell"
+        code = ("import sys; from pathlib import Path; from autograder.batch import run; "
+                "run.grade_one(Path(sys.argv[1]), Path(sys.argv[2]), data_dir=sys.argv[3], split=sys.argv[4] == '1')")
+        done = subprocess.run([sys.executable, "-c", code, str(base / "reference"), str(base / "out"), str(mnist_dir),
+                               "1" if split else "0"], env=env, capture_output=True, text=True, cwd=ROOT)
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert json.loads((base / "out" / "reference" / "grade.json").read_text())  # whole
+
+    base = _graded_once(tmp_path_factory, "reference-trained-split" if split else "reference-trained-whole", grade)
+    return GradedReference(base / "reference", base / "out")
+
+
+@pytest.fixture(scope="session")
+def reference_trained(tmp_path_factory, mnist_dir) -> GradedReference:
+    """The reference graded with training in two parts (split=True), once per test run, shared by
+    the workers: test_machine's own-kernel grading, test_autograder's first of two, and
+    test_grading_parts' first in two parts."""
+    return _reference_trained(tmp_path_factory, mnist_dir, split=True)
+
+
+@pytest.fixture(scope="session")
+def reference_trained_whole(tmp_path_factory, mnist_dir) -> GradedReference:
+    """The reference graded with training in one process (split=False), once per test run:
+    test_grading_parts' one-process grading and test_autograder's second of two."""
+    return _reference_trained(tmp_path_factory, mnist_dir, split=False)
+
+
 @pytest.fixture(params=["bubblewrap", "fallback"])
 def sandbox_mode(request, monkeypatch):
     """Each hostile test runs twice: with bubblewrap, and with bubblewrap hidden (as where a
@@ -97,7 +165,7 @@ def sandbox_mode(request, monkeypatch):
 # `python -m pytest -m "not slow"` runs the unit tests in about a minute; CI runs everything.
 END_TO_END_FIXTURES = frozenset({"mnist_dir", "mnist", "sandbox_mode", "graded", "moodle_run", "canvas_run", "built",
                                  "examples", "serve", "student_copy", "batch", "stored", "honest", "uninterrupted",
-                                 "examples_graded"})
+                                 "examples_graded", "reference_trained", "reference_trained_whole"})
 
 
 # Under `pytest -n 2 --dist loadfile --no-loadscope-reorder` (the README's command) each xdist
@@ -105,14 +173,18 @@ END_TO_END_FIXTURES = frozenset({"mnist_dir", "mnist", "sandbox_mode", "graded",
 # one worker, so that its module fixtures (a release built, a venv with TensorFlow, a graded batch)
 # are made once, as without xdist. (Not `--dist loadgroup`: with pytest 9 its groups are lost —
 # xdist 3.8 tags a test's `_nodeid`, which pytest 9 no longer reads — and every file is split.)
-# A session fixture graded once per run (examples_graded) is shared by the workers through the
-# run's folder, so the files reading it need not share a worker.
+# A session fixture graded once per run (examples_graded, reference_trained, reference_trained_whole)
+# is shared by the workers through the run's folder, so the files reading it need not share a worker.
 
 
 # The files that take longest (CI's --durations table, summed per file), first: xdist hands the
 # groups out in collection order, so a long file started last would leave one worker alone at the end.
-LONGEST_FIRST = ("test_sandbox.py", "test_agreement.py", "test_a_student.py", "test_release.py", "test_autograder.py",
-                 "test_nbgrader.py", "test_lesson.py", "test_batch.py", "test_training_integrity.py",
+# test_autograder before test_grading_parts and test_machine (not listed: run last): it makes the
+# shared reference gradings (reference_trained, reference_trained_whole) that those two then only read.
+# test_a_student after test_lesson: its venv no longer installs TensorFlow and Jupyter (about 2/3 of
+# its 174 s on CI's table was that install).
+LONGEST_FIRST = ("test_sandbox.py", "test_agreement.py", "test_release.py", "test_autograder.py",
+                 "test_nbgrader.py", "test_lesson.py", "test_a_student.py", "test_batch.py", "test_training_integrity.py",
                  "test_student_sees.py", "test_trust_batch.py", "test_training.py", "test_cli.py")
 
 

@@ -4,12 +4,18 @@ release's own README, parsed from it (so the two cannot drift), run in order in 
 wrong and a correct network.py checked; the notebook's quick run executed; and `mnist-hw check
 --json` compared with the grader on the same files, area by area.
 
-Kept cheap: the README's `python3 -m venv` gets `--system-site-packages`, so that pip finds
-TensorFlow and Jupyter (~600 MB) already installed on this machine instead of downloading them
-(the packages still resolve through the README's own `pip install` line); the training commands
+Kept cheap: the README's `python3 -m venv` is made by the interpreter running the tests and sees
+the tests' environment after its own packages (a .pth file naming its site-packages, as
+test_lesson's see_this_environment), so that pip finds TensorFlow and Jupyter (~600 MB) already
+installed instead of installing them again (the packages still resolve through the README's own
+`pip install` line). (`--system-site-packages` did not do it: `python3` on the student's PATH is
+the system's, and the tests' own interpreter is a venv's, whose base lacks the test extra; pip
+installed TensorFlow and Jupyter into every run's venv, 35 s of the fixture's 108 s.) The training commands
 run with their epochs cut to 1 (MNIST_HW_EPOCHS=1 and `--epochs 1`), the quick run the README and
-the notebook name; `jupyter notebook` (which waits for a browser) runs as `python -m jupyter nbconvert
---execute`, headless, by the venv's Python (so that its kernel is the venv's); and `mnist-hw check
+the notebook name; `jupyter notebook` (which waits for a browser) runs as `python -m nbconvert --execute`,
+headless, by the venv's Python (so that its kernel is the venv's; not `python -m jupyter
+nbconvert`, which looks for a `jupyter-nbconvert` script in the venv, where pip made none: it
+found nbconvert installed); and `mnist-hw check
 --training`, the grader's 12-epoch check within its 300 s budget, is left out (on a machine
 shared by several test runs its budget, not the kit, would decide; test_agreement and
 test_training_integrity run it)."""
@@ -17,7 +23,10 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
+import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -47,10 +56,15 @@ def as_run_here(command: str) -> str:
     if command.startswith(LEFT_OUT):
         return "true"
     if command.startswith("python3 -m venv"):
-        return command + " --system-site-packages"
+        venv = command.split()[-1]
+        ours = "".join(f"{p}\n" for p in dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib")))
+        see_ours = (f"import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()['purelib'], 'runner-packages.pth')"
+                    f".write_text({ours!r})")
+        return (f"{shlex.quote(sys.executable)} {command.removeprefix('python3 ')} && "
+                f"{venv}/bin/python -c {shlex.quote(see_ours)}")
     if command.startswith("jupyter notebook"):
         notebook = command.split()[-1]
-        return (f"python -m jupyter nbconvert --to notebook --execute {notebook} --ExecutePreprocessor.timeout=900 "
+        return (f"python -m nbconvert --to notebook --execute {notebook} --ExecutePreprocessor.timeout=900 "
                 "--output executed.ipynb")
     if command.startswith(("mnist-hw train", "mnist-hw keras")):
         return re.sub(r"--epochs \d+", "", command) + " --epochs 1"

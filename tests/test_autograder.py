@@ -244,12 +244,14 @@ def test_a_numerical_backward_earns_no_points_for_equalling_the_reference(tmp_pa
 
 
 @pytest.mark.slow
-def test_a_correct_submission_stops_training_at_full_marks_the_same_way_twice(tmp_path, mnist_dir):
+def test_a_correct_submission_stops_training_at_full_marks_the_same_way_twice(reference_trained,
+                                                                               reference_trained_whole):
     """The grader's training check stops at the first best-validation epoch whose test accuracy
     earns full marks: before the 12th for the reference, at the same epoch, with the same
-    points and accuracy, on a second grading; the feedback says so in both languages."""
-    path = next(p for p in write_examples(tmp_path / "s") if p.name == "reference")
-    runs = [batch.grade_one(path, tmp_path / f"out{i}", data_dir=mnist_dir) for i in (1, 2)]
+    points and accuracy, on a second grading; the feedback says so in both languages. The two
+    gradings are the run's shared ones (conftest.py): in two parts, and in one process."""
+    runs = [reference_trained.grade(), reference_trained_whole.grade()]
+    out1 = reference_trained.out
     training = [next(c for c in g.checks if c.area == "training") for g in runs]
     assert all(g.score == scheme.AUTOGRADED for g in runs) and all(c.score == 20 for c in training)
     stopped = [c.metrics["stopped_at"] for c in training]
@@ -258,7 +260,7 @@ def test_a_correct_submission_stops_training_at_full_marks_the_same_way_twice(tm
     assert training[0].metrics["history"]["best_epoch"] == stopped[0] - 1
     assert runs[0].test_accuracy == runs[1].test_accuracy and scheme.counted_accuracy(runs[0].test_accuracy) >= 0.978
     said = f"full marks reached at epoch {stopped[0]} of 12: training stopped"
-    assert said in (tmp_path / "out1" / "reference" / "feedback.en.md").read_text()
-    assert f"полный балл достигнут на эпохе {stopped[0]} из 12" in (tmp_path / "out1" / "reference" / "feedback.md").read_text()
-    results = json.loads((tmp_path / "out1" / "reference" / "results.json").read_text())
+    assert said in (out1 / "reference" / "feedback.en.md").read_text()
+    assert f"полный балл достигнут на эпохе {stopped[0]} из 12" in (out1 / "reference" / "feedback.md").read_text()
+    results = json.loads((out1 / "reference" / "results.json").read_text())
     assert any(said in t["output"] for t in results["tests"] if t["status"] == "passed")

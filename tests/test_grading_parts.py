@@ -203,12 +203,14 @@ def test_the_examples_get_the_same_grades_and_reports_in_two_parts(tmp_path, mni
 
 
 @pytest.mark.slow
-def test_the_reference_trained_in_its_own_part_gets_the_same_grade(tmp_path, mnist_dir):
+def test_the_reference_trained_in_its_own_part_gets_the_same_grade(tmp_path, mnist_dir, reference_trained,
+                                                                   reference_trained_whole):
     """With training: one process and two parts give the same points, checks, accuracy and stop
-    epoch, twice over (the split is deterministic)."""
-    path = next(p for p in write_examples(tmp_path / "s") if p.name == "reference")
-    one = batch.grade_one(path, tmp_path / "one", data_dir=mnist_dir, split=False)
-    two = [batch.grade_one(path, tmp_path / f"two{i}", data_dir=mnist_dir, split=True) for i in (1, 2)]
+    epoch, twice over (the split is deterministic). The one-process grading and the first in two
+    parts are the run's shared ones (conftest.py); the second in two parts is graded here."""
+    one = reference_trained_whole.grade()
+    two = [reference_trained.grade(),
+           batch.grade_one(reference_trained.path, tmp_path / "two2", data_dir=mnist_dir, split=True)]
     assert one.score == scheme.AUTOGRADED
     assert comparable(one) == comparable(two[0]) == comparable(two[1])
     assert [c.area for c in two[0].checks] == [c.area for c in one.checks]
