@@ -215,6 +215,15 @@ def hidden_paths() -> list[Path]:
     every Python library directory of the system (granted only as the interpreter's own
     standard library), this project (the grader's files) and the data directory (the test set)."""
     hidden = {Path(os.path.realpath(p)) for p in sys.path if p.endswith("-packages") and Path(p).is_dir()}
+    # and those not on this process's path: a grader in a venv does not list its base interpreter's
+    # (pyenv's lib/python3.X/site-packages, beneath the standard library the worker is given), nor the user's
+    import site
+
+    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    candidates = [*site.getsitepackages(sorted(prefixes)), site.getusersitepackages(),
+                  stdlib / "site-packages", stdlib / "dist-packages"]
+    hidden |= {Path(os.path.realpath(p)) for p in candidates if Path(p).is_dir()}
     for pattern in ("usr/lib/python3*", "usr/local/lib/python3*", "usr/lib/python2*", "usr/local/lib/python2*"):
         hidden |= {Path(os.path.realpath(p)) for p in Path("/").glob(pattern)}
     hidden.add(Path(os.path.realpath(HERE.parent)))
