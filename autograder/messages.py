@@ -228,6 +228,11 @@ def wrote_too_much(mib_used: float, files: int, mib_limit: float, files_limit: i
             f"{mib_limit:.0f} МиБ и {files_limit:,} файлов)")
 
 
+def nested_too_deep(depth: int, depth_limit: int) -> Pair:
+    return (f"made directories nested deeper than the sandbox allows ({depth:,} levels; the limit is {depth_limit:,})",
+            f"создано больше вложенных папок, чем разрешено ({depth:,} уровней; предел — {depth_limit:,})")
+
+
 def output_cut(count: int) -> Pair:
     """Between the first and the last part of what the student's code printed: how much was left out
     (autograder/sandbox/printed.py). Printing too much costs no point: only the text is cut."""

@@ -22,7 +22,8 @@ SAMPLES = {"module": "scipy", "path": "network.py", "seconds": 2.5, "fn": "backw
            "b1": 0.9, "b2": 0.999, "eps": 1e-7, "step": 2, "err": 0.031, "scale": 2.5, "loss": -0.25,
            "unsupported": " (not: Foo)", "pair": ("x", "х"), "count": 10001, "size": 3221225472,
            "encoding": "latin-9", "byte": 0xEA, "line": 3, "folder": True, "who": "Jane Doe",
-           "listing": "notes.txt, network.ipynb", "mib": 64, "reason": "MemoryError", "longest": 15.0, "mib_sent": 1100.0}
+           "listing": "notes.txt, network.ipynb", "mib": 64, "reason": "MemoryError", "longest": 15.0, "mib_sent": 1100.0,
+           "depth": 2500, "depth_limit": 64}
 # Where one parameter name means different things in different messages (a shape here, a number there),
 # the function's own arguments.
 ARGUMENTS = {

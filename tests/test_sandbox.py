@@ -135,6 +135,25 @@ def test_packages_beside_the_standard_library_stay_out_of_reach(tmp_path, sandbo
     assert g.score == NO_TRAINING
 
 
+def test_directories_nested_thousands_deep_are_stopped_and_their_box_removed(tmp_path, sandbox_mode):
+    """A submission nesting directories 3,000 deep (far under the file and byte caps) made its
+    grading the grader's failure (RecursionError removing its box) and left the box behind, which
+    an hour later made the sweep, and so every grading on the machine, fail. Now the depth cap
+    stops it with its own message, its box is removed, and the honest grading after it is whole."""
+    mine = f"{tempdirs._prefix('box')}*"
+    before = set(Path(tempdirs.tempfile.gettempdir()).glob(mine))
+    deep = hostile(tmp_path, "nests_deep")
+    honest = submission(tmp_path, "honest", "from solution_copy import *")
+    grades = batch.grade_batch([deep, honest], tmp_path / "out", jobs=1, skip_training=True)
+    nested = grades["nests_deep"]
+    assert nested.grader_failure is None, nested.grader_failure
+    said = " ".join([nested.import_error or "", *(c.en for c in nested.checks)])
+    assert "nested deeper than the sandbox allows" in said, said
+    assert grades["honest"].score == NO_TRAINING
+    assert not [p for p in Path(tempdirs.tempfile.gettempdir()).glob(f"{tempdirs.PREFIX}box-*")
+                if p not in before and (p / "scratch").exists() and os.path.lexists(p / "scratch" / "d")]
+
+
 def test_a_process_spawner_is_capped_and_cannot_starve_a_grading_beside_it(tmp_path, sandbox_mode):
     spawner = hostile(tmp_path, "spawns_processes")
     honest = submission(tmp_path, "honest", "from solution_copy import *")

@@ -81,6 +81,9 @@ class Limits:
     file_bytes: int = 64 << 20  # largest file it may write
     disk_bytes: int = 256 << 20  # all it may write together (scratch, its /tmp)
     disk_files: int = 10_000  # files and directories it may make
+    # directories within directories: a tree thousands deep breaks what walks it by path (PATH_MAX) or by
+    # recursion (shutil.rmtree in Python < 3.12), so the box could not be measured, nor removed
+    disk_depth: int = 64
     answer_bytes: int = wire.MAX_ANSWER  # largest answer it may send back
     answers_queued: int = 2  # answers read ahead of the checks: then the reader waits, and so does the worker
     answer_budget_bytes: int = 1 << 30  # all it may send back over a grading, every worker of it together
@@ -486,12 +489,16 @@ class Sandbox:
         keeps open) passes the disk cap, or it made too many files. RLIMIT_FSIZE bounds each file,
         so the overshoot is what it writes between two looks."""
         while not self._stop.wait(DISK_CHECK_SECONDS) and self.process.poll() is None:
-            used, files = disk_usage(self.box / "scratch", self._worker_pids())
+            used, files, depth = disk_usage(self.box / "scratch", self._worker_pids())
             if used > self.limits.disk_bytes or files > self.limits.disk_files:
                 self._over = messages.wrote_too_much(used / 2**20, files, self.limits.disk_bytes / 2**20,
                                                      self.limits.disk_files)
-                self.kill()
-                return
+            elif depth > self.limits.disk_depth:
+                self._over = messages.nested_too_deep(depth, self.limits.disk_depth)
+            else:
+                continue
+            self.kill()
+            return
 
     def _drain_output(self, fd: int):
         """Read what the worker prints until every writer has closed the pipe, into self._printed
@@ -670,8 +677,9 @@ class Sandbox:
             self.user.release()
             self.user = None
         if getattr(self, "box", None):
-            shutil.rmtree(self.box, ignore_errors=True)
-        shutil.rmtree(getattr(self, "_memory", ""), ignore_errors=True)
+            tempdirs.remove(self.box)
+        if getattr(self, "_memory", None):
+            tempdirs.remove(self._memory)
 
     def __enter__(self):
         return self.start()
@@ -725,26 +733,30 @@ def _drain(answers: queue.Queue) -> None:
             return
 
 
-def disk_usage(directory: Path, pids=()) -> tuple[int, int]:
-    """(bytes allocated, entries) of everything under `directory`, plus regular files the
-    processes `pids` hold open that are deleted (unlinked, yet still taking space). Each inode once."""
-    seen, used, entries = set(), 0, 0
-    stack = [directory]
+def disk_usage(directory: Path, pids=()) -> tuple[int, int, int]:
+    """(bytes allocated, entries, deepest nesting of directories) of everything under `directory`,
+    plus regular files the processes `pids` hold open that are deleted (unlinked, yet still taking
+    space). Each inode once. A directory it cannot read (gone, a path past PATH_MAX) is skipped:
+    the nesting that makes such paths is over the depth cap long before."""
+    seen, used, entries, deepest = set(), 0, 0, 0
+    stack = [(directory, 0)]
     while stack:
+        path, depth = stack.pop()
+        deepest = max(deepest, depth)
         try:
-            with os.scandir(stack.pop()) as found:
+            with os.scandir(path) as found:
                 for entry in found:
                     entries += 1
                     try:
                         info = entry.stat(follow_symlinks=False)
-                    except FileNotFoundError:
+                    except OSError:
                         continue
                     if entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
+                        stack.append((entry.path, depth + 1))
                     if (info.st_dev, info.st_ino) not in seen:
                         seen.add((info.st_dev, info.st_ino))
                         used += info.st_blocks * 512
-        except (FileNotFoundError, NotADirectoryError, PermissionError):
+        except OSError:
             continue
     for pid in pids:
         try:
@@ -759,7 +771,7 @@ def disk_usage(directory: Path, pids=()) -> tuple[int, int]:
             if stat.S_ISREG(info.st_mode) and info.st_nlink == 0 and (info.st_dev, info.st_ino) not in seen:
                 seen.add((info.st_dev, info.st_ino))
                 used += info.st_blocks * 512
-    return used, entries
+    return used, entries, deepest
 
 
 def _move_fds(req_r: int, ans_w: int):

@@ -103,5 +103,5 @@ def shared(python: Path, libpython: Path | None, stdlib: Path, skip: frozenset, 
         except OSError:  # another grading made it first (or the name is taken): theirs is checked below
             pass
     finally:
-        shutil.rmtree(build, ignore_errors=True)
+        tempdirs.remove(build)
     return root if _usable(root) else None
