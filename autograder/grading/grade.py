@@ -75,7 +75,7 @@ class SandboxedStudent(StudentCode):
         and its reading of the training set overlap the canary and this process's own imports.
         A failure here is left to `start`, which tries again and meets it where it always did."""
         if self.sandbox is None and self.limits.answer_budget_bytes > 0:
-            sandbox = Sandbox(self.network_py, self.train_files, self.limits, unsafe=self.unsafe)
+            sandbox = self._new_sandbox()
             try:
                 self.sandbox = sandbox.launch()
             except Exception:  # noqa: BLE001 - said by start's own attempt
@@ -93,10 +93,14 @@ class SandboxedStudent(StudentCode):
             if self.bytes_read >= self.limits.answer_budget_bytes:  # spent: a new worker could send nothing
                 raise WorkerError.said("died", messages.sent_too_much(self.bytes_read / 2**20,
                                                                       self.limits.answer_budget_bytes / 2**20))
-            self.sandbox = Sandbox(self.network_py, self.train_files, self.limits, unsafe=self.unsafe,
-                                   bytes_allowed=self.limits.answer_budget_bytes - self.bytes_read)
+            self.sandbox = self._new_sandbox()
             self.sandbox.start()
         return self.sandbox
+
+    def _new_sandbox(self) -> Sandbox:
+        """A worker for this submission, given what is left of its answer budget."""
+        return Sandbox(self.network_py, self.train_files, self.limits, unsafe=self.unsafe,
+                       bytes_allowed=self.limits.answer_budget_bytes - self.bytes_read)
 
     def close(self):
         if self.sandbox:

@@ -336,12 +336,14 @@ class Sandbox:
         (box / SHARED).unlink()
         (box / SHARED).symlink_to(self._shared)  # the training steps' shared file, in memory
         env = {}
+        outside = self._outside_files(box)
+        packages: list[Path] = []  # allowed packages its user cannot reach: linked with the interpreter
         if reachable(python, uid) and reachable(stdlib, uid) and (libpython is None or reachable(libpython, uid)):
             rules.read += [python, *confine.grant_except(stdlib, sites)] + ([libpython] if libpython else [])
             rules.listed.append(stdlib)  # the import system lists it; files beneath site-packages stay unreadable
             linked = None
         else:  # linked where its user can read it: the machine's shared tree (runtime.py), else the box's own
-            packages = [s for s, t in self._outside_files(box) if t.parent.name == "lib" and not reachable(s, uid)]
+            packages = [s for s, t in outside if t.parent == box / "lib" and not reachable(s, uid)]
             skip = frozenset({h.name for h in sites} | {"test"})
             linked = runtime.shared(python, libpython, stdlib, skip, packages)
             if linked is None:
@@ -352,11 +354,11 @@ class Sandbox:
             if libpython:
                 env["LD_LIBRARY_PATH"] = str(linked / "lib")
             python = linked / "bin" / python.name
-        for source, target in self._outside_files(box):
+        for source, target in outside:
             if reachable(source, uid):
                 target.symlink_to(source)
                 rules.read.append(source)
-            elif linked is not None and (linked / "site" / source.name).exists() and target.parent.name == "lib":
+            elif source in packages:
                 target.symlink_to(linked / "site" / source.name)
             else:
                 runtime.link_tree(source, target)
