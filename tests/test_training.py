@@ -177,6 +177,47 @@ def test_the_stop_rule_is_asked_at_best_validation_epochs_only_and_ends_training
     assert stopped["history"]["val_accuracy"] == val[:stop_at + 1]  # the same run, cut short: deterministic
 
 
+def test_what_the_stop_rule_reads_is_measured_beside_the_validation_and_changes_nothing(subset):
+    """drive's `measure` (the check's test accuracy) runs in a thread beside each epoch's
+    validation where the transport allows it (the sandbox's: the kit's reference measures,
+    the worker's core is idle), and never where it does not (the local check: the student's
+    own network measures, never from two threads); the run and its stop are the same either way."""
+    import threading
+
+    from assignment.training import evaluate
+    from autograder.grading.reference import live_reference
+    from autograder.grading.training import InProcess, drive
+
+    x, y = subset
+
+    class Beside(InProcess):  # as InSandbox allows; the steps still done here
+        beside = True
+
+    def run(transport_type, stop_at):
+        measured, threads, asked = {}, set(), []
+
+        def measure(params):
+            threads.add(threading.current_thread() is threading.main_thread())
+            measured[id(params)] = params, evaluate(reference, params, x[:500], y[:500])[1]
+
+        def rule(epoch, params):
+            if id(params) not in measured:
+                measure(params)
+            asked.append(measured[id(params)][1])
+            return epoch >= stop_at
+
+        result = drive(transport_type(reference, x, y, lambda action, seconds: action()), live_reference(), x, y,
+                       budget=300, epochs=4, n_hidden=16, restore_best_weights=True, stop=rule, measure=measure)
+        return result, asked, threads, len(measured)
+
+    alone, asked_alone, threads_alone, n_alone = run(InProcess, 2)
+    side, asked_side, threads_side, n_side = run(Beside, 2)
+    assert threads_alone == {True} and n_alone == len(asked_alone)  # only where the rule asked, in this thread
+    assert threads_side == {False} and n_side == len(side["history"]["val_accuracy"])  # every epoch, beside
+    assert asked_side == asked_alone and side["history"]["val_accuracy"] == alone["history"]["val_accuracy"]
+    assert all(np.array_equal(side["params"][k], alone["params"][k]) for k in side["params"])
+
+
 @pytest.mark.slow
 def test_check_training_stops_at_full_marks_and_says_the_grader_may_differ(tmp_path, mnist_dir):
     """`mnist-hw check --training` on a correct network.py: full marks, training stopped at the
