@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import threading
 import time
 import weakref
 
@@ -91,6 +92,9 @@ class InSandbox:
     read short is the submission's failed step; garbage fails the verification."""
 
     SLOTS = 4  # 4 x 2 x 2.5 MB for MNIST's 636,010 parameters
+    # What this process measures between epochs (drive's `measure`) may run in a thread beside the
+    # validation: the network measuring is the kit's reference, and the worker's core is idle then.
+    beside = True
 
     def __init__(self, sandbox):
         self.sandbox, self.pending = sandbox, 0
@@ -143,6 +147,9 @@ class InProcess:
     the student's code under a time limit, its failures raised as WorkerError."""
 
     window = 1
+    # The network measuring is the student's own here (the local check has no reference): it is
+    # never called from two threads at once, so `measure` is left to the stop rule to ask for.
+    beside = False
 
     def __init__(self, module, x_train, y_train, call):
         self.module, self.x, self.y, self.call = module, x_train, y_train, call
@@ -374,9 +381,32 @@ class Pace:
                                                     projected))
 
 
+def side_by_side(beside, main):
+    """main() in this thread while beside() runs in another (numpy's products release the GIL);
+    returns main()'s value once both have ended, raising what either raised (beside's first)."""
+    failure = []
+
+    def run():
+        try:
+            beside()
+        except BaseException as exc:  # noqa: BLE001 - carried to this thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="measure", daemon=True)
+    thread.start()
+    try:
+        value = main()
+    finally:
+        thread.join()
+    if failure:
+        raise failure[0]
+    return value
+
+
 def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, epochs: int, batch_size: int = 200,
           optimizer: str = "adam", n_hidden: int = 800, seed: int = 0, restore_best_weights: bool = False,
-          validation_split: float = 0.2, stop=None, verify: bool | None = None, secret: int | None = None) -> dict:
+          validation_split: float = 0.2, stop=None, measure=None, verify: bool | None = None,
+          secret: int | None = None) -> dict:
     """Train with the student's steps through `transport`, verified, within `budget` seconds.
 
     Inputs:
@@ -388,6 +418,11 @@ def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, 
     - stop(epoch, params): as run_epochs's: asked at each best-validation-so-far epoch, with
       the parameters this process holds; True ends training there (the check's rule: stop
       once the points are decided)
+    - measure(params): what `stop` will read of an epoch's parameters (the check's test accuracy),
+      computed beside that epoch's validation in a thread where the transport allows it
+      (`beside`), so that it costs no wall time on the core the worker leaves idle between
+      epochs; each call is the same computation on the same arrays as it would be alone, so the
+      result, and the stop, do not depend on it. Not called where the transport does not allow it.
     - verify: default, where the reference can; secret: the verifier's seed (tests only)
 
     Returns {"params": the parameters this process holds, "history": History.to_dict()}.
@@ -441,7 +476,12 @@ def drive(transport, reference, x: np.ndarray, y: np.ndarray, *, budget: float, 
     history = History(params=dict(epochs=epochs, batch_size=batch_size, optimizer=optimizer, learning_rate=lr,
                                   validation_split=validation_split, n_hidden=n_hidden, seed=seed,
                                   n_train=len(x_tr), n_val=len(x_val)))
-    params, history = run_epochs(steps, snapshot, (lambda p: evaluate(net, p, x_val, y_val)) if len(x_val) else None,
+    def validate(p):
+        if measure is not None and transport.beside:
+            return side_by_side(lambda: measure(p), lambda: evaluate(net, p, x_val, y_val))
+        return evaluate(net, p, x_val, y_val)
+
+    params, history = run_epochs(steps, snapshot, validate if len(x_val) else None,
                                  len(x_tr), history, epochs=epochs, batch_size=batch_size, seed=seed,
                                  restore_best_weights=restore_best_weights, stop=stop)
     return {"params": params, "history": history.to_dict()}
