@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from assignment import data, fetch
+# One BLAS thread in every test and in every process a test starts (set before numpy loads, and
+# inherited by subprocesses): the suite runs two xdist workers on two cores, and OpenBLAS's
+# threads spin while they wait, so a test whose numpy runs two threads beside the other worker
+# slows both many times over (the student release's `check --training`: 11 s alone, 103 s in
+# the suite). The grader pins its own processes to one thread whatever is set here
+# (autograder/sandbox/machine.py); what a student's laptop runs is not the suite's concern.
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
+
+from assignment import data, fetch  # noqa: E402 - after the threads are set
 
 ROOT = Path(__file__).resolve().parent.parent
 
