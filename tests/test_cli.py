@@ -167,6 +167,30 @@ def test_a_bad_data_file_is_said_in_the_students_language(tmp_path):
     assert train.returncode == 1 and "назван .gz, но не сжат gzip" in " ".join(train.stderr.split())
 
 
+def test_grading_with_a_bad_data_set_is_refused_before_any_student_code_runs(tmp_path, mnist_dir):
+    """`mnist-hw grade` checks the data set while its gradings start (beside the canary): a corrupt
+    file is said, with what to do, and nothing is graded: no grade, and no journal entry (the
+    next run with good data grades it)."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                 "t10k-labels-idx1-ubyte"):
+        (data_dir / name).symlink_to(mnist_dir / name)
+    (data_dir / "t10k-labels-idx1-ubyte").unlink()
+    (data_dir / "t10k-labels-idx1-ubyte").write_bytes((mnist_dir / "t10k-labels-idx1-ubyte").read_bytes()[:-7])
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "network.py").write_text((ROOT / "solution/network.py").read_text())
+    done = mnist_hw("grade", str(tmp_path / "s"), "--out", str(tmp_path / "out"), "--data-dir", str(data_dir))
+    said = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == 1 and "t10k-labels-idx1-ubyte" in said and "mnist-hw data fetch" in said, said
+    assert "Traceback" not in said
+    assert not (tmp_path / "out" / "s" / "grade.json").exists()
+    again = mnist_hw("grade", str(tmp_path / "s"), "--out", str(tmp_path / "out"), "--skip-training",
+                     data_dir=mnist_dir)  # the journal kept nothing of the refused run: graded now
+    assert again.returncode == 0 and "unchanged since" not in again.stderr, again.stderr[-2000:]
+    assert (tmp_path / "out" / "s" / "grade.json").exists()
+
+
 # TensorFlow's C++ start-up lines (absl's notice, oneDNN's announcement), which TF_CPP_MIN_LOG_LEVEL does not
 # silence; TF_ENABLE_ONEDNN_OPTS=0 would, but it changes Keras's numbers (the reference must reproduce).
 TF_START_UP = ("All log messages before absl::InitializeLog()", "oneDNN custom operations are on")

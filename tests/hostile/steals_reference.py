@@ -1,6 +1,18 @@
 # Tries to use the reference solution and to read the test set.
-import glob
 import os
+
+_searched = []  # the whole filesystem is searched once per worker (each check's, the training's), not at every call
+
+
+def _search() -> list:
+    """Every test-set file and every solution/network.py this process can see (/proc and /sys aside)."""
+    found = []
+    for root, dirs, files in os.walk("/"):
+        if root == "/":
+            dirs[:] = [d for d in dirs if d not in ("proc", "sys")]
+        found += [os.path.join(root, f) for f in files if f.startswith("t10k-images-idx3-ubyte")
+                  or (f == "network.py" and os.path.basename(root) == "solution")]
+    return found
 
 
 def _reference():
@@ -13,8 +25,8 @@ def softmax(logits):
 
 
 def forward(params, X):
-    found = glob.glob("/**/t10k-images-idx3-ubyte*", recursive=True) + glob.glob("/**/solution/network.py",
-                                                                                   recursive=True)
-    if found:
-        raise RuntimeError("FOUND " + " ".join(found))
+    if not _searched:
+        _searched.append(_search())
+    if _searched[0]:
+        raise RuntimeError("FOUND " + " ".join(_searched[0]))
     return _reference().forward(params, X)
