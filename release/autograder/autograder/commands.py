@@ -99,8 +99,10 @@ def grade(submissions: list[Path] = Submissions,
             fail(f"--nbgrader-db needs nbgrader ({exc}): pip install 'mnist-hw[nbgrader]'")
         except gradebook.GradebookError as exc:
             fail(str(exc))
-    if not cluster:  # a cluster's workers have their own copy
-        load_data_or_fail(data_dir, check_only=True)  # a missing or corrupt data set is said once, up front
+    # a missing or corrupt data set is said once, before any student code runs: checked while the
+    # gradings start (their imports and the canary take longer), not before them; a cluster's
+    # workers have their own copy
+    check_data = None if cluster else (lambda: load_data_or_fail(data_dir, check_only=True))
     with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.fields[last]}", markup=False), console=console) as progress:
         task = progress.add_task("grading", total=len(found), last="")
@@ -118,7 +120,7 @@ def grade(submissions: list[Path] = Submissions,
         try:
             grades = batch.grade_batch(submissions, out_dir, jobs, data_dir, skip_training, on_done=done,
                                        force=force, cluster=cluster, unsafe=unsafe_no_sandbox, split=split,
-                                       rubric=derivation_rubric, notes=problems)
+                                       rubric=derivation_rubric, notes=problems, before_open=check_data)
         except SubmissionError as exc:
             fail(str(exc))
         except KeyboardInterrupt:

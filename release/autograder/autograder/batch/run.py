@@ -230,7 +230,7 @@ def overlap(jobs: int | None, pending: int) -> bool:
 def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=None, skip_training: bool = False,
                 on_done=None, force: bool = False, cluster: str | None = None,
                 unsafe: bool = False, split: bool | None = None, rubric=None,
-                notes: list | None = None) -> dict[str, Grade]:
+                notes: list | None = None, before_open=None) -> dict[str, Grade]:
     """Grade every submission not already in the journal (all with force), write every
     report, the gradebook and the summary; return {name: Grade}. Before grading here, a
     canary is graded through the same sandbox: a sandbox that misbehaves refuses the batch
@@ -239,7 +239,9 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
     where a core would otherwise idle, `overlap`; never on a cluster). The submissions' written
     derivations are checked too (autograder.derivation: OUT/NAME/derivation.json,
     OUT/derivation/index.html) by `rubric` (None: the default); what could not be is appended
-    to `notes`.
+    to `notes`. `before_open()`: what must hold before any student code runs (the command's
+    check of the data set), done while the gradings start, beside the canary; where it raises,
+    nothing is graded; done all the same where every submission is in the journal.
 
     The canary runs while the first gradings start: they import and read their data meanwhile,
     and their student code runs only once it has passed (Gate); where it fails, they end
@@ -281,6 +283,8 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
             pending.setdefault(key, []).append(submission.name)
             contents[key] = submission.content
             owns[key] = submission.own
+    if before_open and (not pending or cluster):  # no gate to hold the gradings at: before any starts
+        before_open()
     if pending:
         # a cluster's workers are their own machines: their gradings say their protections, no canary here
         gate = None if cluster else Gate()
@@ -293,6 +297,8 @@ def grade_batch(paths: list[Path], out: Path, jobs: int | None = None, data_dir=
                        for key in pending}
             if gate:
                 try:
+                    if before_open:  # beside the canary, while the gradings start
+                        before_open()
                     check_sandbox(unsafe)
                 except BaseException:
                     gate.refuse()  # the started gradings end without running student code

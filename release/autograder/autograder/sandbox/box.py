@@ -31,6 +31,7 @@ never pretended.
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import queue
 import resource
@@ -99,9 +100,16 @@ def bubblewrap() -> str | None:
     path = shutil.which("bwrap")
     if not path or os.environ.get(MODE_VARIABLE) in ("fallback", "unsafe"):
         return None
+    return path if _namespaces_work(path) else None
+
+
+@functools.lru_cache(maxsize=None)
+def _namespaces_work(path: str) -> bool:
+    """Whether bwrap at path makes its namespaces here: asked once per process and path (a probe
+    is a process start, and a grading asks at each sandbox it sets up)."""
     probe = subprocess.run([path, "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid", "--dev", "/dev",
                             "--proc", "/proc", "true"], capture_output=True)
-    return path if probe.returncode == 0 else None
+    return probe.returncode == 0
 
 
 def isolation(unsafe: bool = False) -> str:
