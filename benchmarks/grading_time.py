@@ -16,7 +16,8 @@ machine and under any load that stays the same within a grading.
 first grading's epoch (run with the gradings, or alone with --epoch SECONDS).
 --tree: the source tree whose engine grades (default: this one), e.g. an earlier commit
 unpacked with `git archive`, to compare before and after under the same load.
---split: --tree's gradings in two parts side by side even on a loaded machine (`grade --split`).
+--split: every grading in two parts side by side whatever the load (`grade --split`; with --compare, both
+trees' gradings, so that the two meet the same split), as a single grading on an idle machine is.
 --compare DIR: each submission graded by DIR's engine and by --tree's, alternately (DIR first),
 so that both meet the same load on a shared machine, where it drifts within minutes.
 Prints the machine's load (uptime) before and after: ratios within one run are what count.
@@ -56,7 +57,7 @@ def training_of(grade_json: Path) -> tuple[list[float], float]:
     return list(history.get("seconds") or []), grade["score"]
 
 
-GRADE_OPTIONS: list[str] = []  # given to --tree's `mnist-hw grade` (--split), not to --compare's
+GRADE_OPTIONS: list[str] = []  # given to every `mnist-hw grade` of the run (--split)
 
 
 def one_at_a_time(tree: Path, submissions: dict[str, Path], work: Path, options=()) -> list[dict]:
@@ -175,7 +176,7 @@ def main():
         for name, source in submissions.items():
             for label, engine in (("before", a.compare.resolve()), ("after", tree)):
                 print(f" {label} ({engine.name}), load {os.getloadavg()[0]:.1f}:", flush=True)
-                rows = one_at_a_time(engine, {name: source}, work, GRADE_OPTIONS if label == "after" else ())
+                rows = one_at_a_time(engine, {name: source}, work, GRADE_OPTIONS)
                 result["compare"] += [{**row, "tree": label, "load": os.getloadavg()[0]} for row in rows]
     elif not a.no_single:
         result["single"] = one_at_a_time(tree, submissions, work, GRADE_OPTIONS)
