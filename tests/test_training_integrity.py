@@ -14,6 +14,7 @@ from autograder import scheme
 from autograder.authoring.examples import SOLUTION, buggy, expected_scores
 from autograder.authoring.regions import clear_solutions
 from autograder.batch import run as batch
+from autograder.grading import training as training_driver
 from autograder.local.check import run_local
 from solution import network as reference
 
@@ -115,6 +116,9 @@ def test_a_slow_submission_is_stopped_early_with_its_speed(tmp_path, mnist_dir):
     assert g.score == NO_TRAINING and training.score == 0
     assert "training would need about" in training.en and "Python loop" in training.en, training.en
     assert "steps in" in training.en and "цикла Python" in training.ru
-    # the same verdict from the student's own check (in-process, the same driver)
-    local = run_local(path / "network.py", ["training"], mnist_dir).results
+    # the same verdict from the student's own check (in-process, the same driver), its speed
+    # projected after 5 s instead of the grader's 20 (the same rule; the grading above waited 20)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(training_driver, "WARMUP_SECONDS", 5.0)
+        local = run_local(path / "network.py", ["training"], mnist_dir).results
     assert [r.score for r in local] == [0] and "training would need about" in local[0].en, local[0].en
