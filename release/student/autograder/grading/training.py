@@ -31,9 +31,9 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import threading
 import time
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -383,23 +383,11 @@ class Pace:
 
 def side_by_side(beside, main):
     """main() in this thread while beside() runs in another (numpy's products release the GIL);
-    returns main()'s value once both have ended, raising what either raised (beside's first)."""
-    failure = []
-
-    def run():
-        try:
-            beside()
-        except BaseException as exc:  # noqa: BLE001 - carried to this thread
-            failure.append(exc)
-
-    thread = threading.Thread(target=run, name="measure", daemon=True)
-    thread.start()
-    try:
-        value = main()
-    finally:
-        thread.join()
-    if failure:
-        raise failure[0]
+    returns main()'s value once both have ended, raising what either raised (main's first)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="measure") as pool:
+        measured = pool.submit(beside)
+        value = main()  # where this raises, leaving the pool still waits for beside
+        measured.result()
     return value
 
 
