@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 BOX = re.compile(r"mnist-hw-box-(\d+)-")
+BOX_PATH = re.compile(r"(/\S*/mnist-hw-box-\d+-[^/\s]+)")
 # How long a test waits for what a loaded machine does late (a grading starting, the kernel reaping a
 # dead PID namespace): generous, since waiting costs only as long as it takes, and the issue is
 # a wait that ran out on a busy machine (10 s), never one that was too long.
@@ -72,6 +73,17 @@ def workers(before: set, graders: str) -> list[str]:
     return [f"{key[0]}: {command}" for key, command in now.items()
             if key not in before and (m := BOX.search(command)) and int(m.group(1)) in ours
             and key[0] != os.getpid() and graders not in command]
+
+
+def submission_of(command: str) -> str | None:
+    """The network.py in the box of a worker's command line (box/submission/network.py, as
+    sandbox/box.py copies it), or None: so that a test can tell one submission's worker from another's
+    (a box lingers a moment after its grading, and a grading may start a worker before it is needed)."""
+    match = BOX_PATH.search(command)
+    try:
+        return (Path(match.group(1)) / "submission" / "network.py").read_text() if match else None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def wait_for(condition, what: str, seconds: float = PATIENCE_SECONDS):

@@ -88,12 +88,16 @@ def test_ctrl_c_during_grading_says_what_is_kept_and_the_next_run_goes_on(mnist_
     journal = out / "journal.jsonl"
     graders = f"mnist-hw-grade-{grading.pid}-"
     leftovers.wait_for(lambda: journal.is_file() and journal.read_text().strip(), "the first grading's journal entry")
-    leftovers.wait_for(lambda: leftovers.workers(before, graders), "the waiting submission's worker")
+    # its own worker, told from the stub's (which may linger a moment) by the network.py in its box
+    leftovers.wait_for(lambda: [w for w in leftovers.workers(before, graders)
+                                if leftovers.submission_of(w) == WAITS_FOR_CTRL_C], "the waiting submission's worker")
+    signalled = journal.read_text()
+    assert grading.poll() is None, f"the batch ended before the signal (journal then: {signalled})"
     os.killpg(grading.pid, signal.SIGINT)
     _, stderr = grading.communicate(timeout=600)
     said = " ".join(stderr.split())
     kept = len(journal.read_text().splitlines())
-    assert grading.returncode == 130, stderr
+    assert grading.returncode == 130, (stderr, "journal at the signal:", signalled)
     assert kept == 1 and f"error: interrupted: 1 of {len(subs)} graded" in said and "Traceback" not in stderr, said
     # the worker runs as .../mnist-hw-box-PID-…/worker.py; ours: new since the start, of a grading
     # process that is gone or that this command started (its scratch is mnist-hw-grade-<its PID>-…)
