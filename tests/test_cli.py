@@ -78,6 +78,16 @@ init_params = softmax = forward = softmax_cross_entropy = backward = sgd_update 
 """
 
 
+def as_a_terminal_starts_it():
+    """In the child, before exec: Ctrl-C at its default and not blocked, as in a job a shell starts in
+    the foreground. Both would otherwise come from this xdist worker, which the tests before this one
+    may have changed (an ignored SIGINT and a blocked mask survive exec): in two CI runs of this
+    suite the grading, signalled while under way, ran to its end (exit 0), which this test alone,
+    under -n 2 or not, never did, and does at once with SIGINT ignored in the test's process."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def test_ctrl_c_during_grading_says_what_is_kept_and_the_next_run_goes_on(mnist_dir, tmp_path):
     """Ctrl-C (SIGINT to the whole foreground process group, as a terminal sends it) after the
     first grading has finished, while the second one waits for it: one line saying how many are
@@ -96,7 +106,7 @@ def test_ctrl_c_during_grading_says_what_is_kept_and_the_next_run_goes_on(mnist_
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "COLUMNS": "400", "MNIST_HW_DATA_DIR": str(mnist_dir)}
     before = leftovers.snapshot()
     grading = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=as_a_terminal_starts_it)
     journal = out / "journal.jsonl"
     graders = f"mnist-hw-grade-{grading.pid}-"
     leftovers.wait_for(lambda: journal.is_file() and journal.read_text().strip(), "the first grading's journal entry")
