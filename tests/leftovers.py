@@ -18,8 +18,8 @@ import re
 import time
 from pathlib import Path
 
-BOX = re.compile(r"mnist-hw-box-(\d+)-")
-BOX_PATH = re.compile(r"(/\S*/mnist-hw-box-\d+-[^/\s]+)")
+# a box's path in a command line, and the PID of the grading process that made it (its owner)
+BOX = re.compile(r"(?P<box>\S*mnist-hw-box-(?P<owner>\d+)-[^/\s]+)")
 # How long a test waits for what a loaded machine does late (a grading starting, the kernel reaping a
 # dead PID namespace): generous, since waiting costs only as long as it takes, and the issue is
 # a wait that ran out on a busy machine (10 s), never one that was too long.
@@ -59,7 +59,7 @@ def workers_left(before: set, graders: str | None = None) -> list[str]:
         match = BOX.search(command)
         if key in before or not match or key[0] == os.getpid():
             continue
-        owner = int(match.group(1))
+        owner = int(match.group("owner"))
         if owner not in live or owner in ours:
             left.append(f"{key[0]}: {command}")
     return left
@@ -71,7 +71,7 @@ def workers(before: set, graders: str) -> list[str]:
     now = _processes()
     ours = {pid for (pid, _), command in now.items() if graders in command}
     return [f"{key[0]}: {command}" for key, command in now.items()
-            if key not in before and (m := BOX.search(command)) and int(m.group(1)) in ours
+            if key not in before and (m := BOX.search(command)) and int(m.group("owner")) in ours
             and key[0] != os.getpid() and graders not in command]
 
 
@@ -79,9 +79,9 @@ def submission_of(command: str) -> str | None:
     """The network.py in the box of a worker's command line (box/submission/network.py, as
     sandbox/box.py copies it), or None: so that a test can tell one submission's worker from another's
     (a box lingers a moment after its grading, and a grading may start a worker before it is needed)."""
-    match = BOX_PATH.search(command)
+    match = BOX.search(command)
     try:
-        return (Path(match.group(1)) / "submission" / "network.py").read_text() if match else None
+        return (Path(match.group("box")) / "submission" / "network.py").read_text() if match else None
     except (OSError, UnicodeDecodeError):
         return None
 

@@ -61,11 +61,10 @@ def test_a_write_refused_mid_way_is_one_line_and_keeps_what_was_done(mnist_dir, 
     assert "1 of 1 unchanged since their last grading" in " ".join(again.stderr.split())
 
 
-# Imports, then waits: its grading is under way, and stays so (until the import time limit, 20 s),
-# for as long as the test needs to deliver Ctrl-C at the moment it chooses.
-# Every function waits until Ctrl-C ends this grading: each call until its limit (20 s), the calls
-# together until the checks' budget (box.CHECKS_SECONDS, 120 s), so the test has minutes, not the 20 s
-# of one import, to see this submission's worker, however loaded the machine.
+# Its grading is under way, and stays so for as long as the test needs to deliver Ctrl-C at the
+# moment it chooses: every function waits until Ctrl-C ends the grading, each call until its limit
+# (20 s), the calls together until the checks' budget (box.CHECKS_SECONDS, 120 s), so the test has
+# minutes, not the 20 s of one import, to see this submission's worker, however loaded the machine.
 WAITS_FOR_CTRL_C = """import time
 
 
