@@ -73,6 +73,50 @@ def test_a_disk_filler_is_stopped_at_the_cap_and_leaves_nothing(tmp_path, sandbo
     assert not list(Path("/tmp").glob("fill-*")) and not list(Path("/dev/shm").glob("fill-*"))
 
 
+def test_a_user_s_processes_are_read_again_only_once_a_pid_was_given(monkeypatch):
+    """The disk watcher's look at its user's processes (a hundred a second) reads /proc again
+    where a PID was allocated since, or RESCAN_SECONDS passed; else it keeps what it found."""
+    import subprocess
+    import sys
+
+    reads = []
+    real = sandbox._processes_of
+    monkeypatch.setattr(sandbox, "_processes_of", lambda uid: reads.append(uid) or real(uid))
+    last = [1000]
+    monkeypatch.setattr(sandbox, "last_pid", lambda: last[0])
+    clock = [0.0]
+    monkeypatch.setattr(sandbox.time, "monotonic", lambda: clock[0])
+    mine = sandbox.UserProcesses(os.getuid())
+    first = mine()
+    assert os.getpid() in first and len(reads) == 1
+    clock[0] += sandbox.UserProcesses.RESCAN_SECONDS / 2
+    assert mine() == first and len(reads) == 1  # nothing made since: /proc not read
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        last[0] = child.pid  # what /proc/loadavg says after the fork
+        assert child.pid in mine() and len(reads) == 2
+        clock[0] += sandbox.UserProcesses.RESCAN_SECONDS
+        mine()
+        assert len(reads) == 3  # and at least every RESCAN_SECONDS, whatever the PID says
+    finally:
+        child.kill()
+        child.wait()
+    monkeypatch.undo()
+    assert sandbox.last_pid() >= child.pid or sandbox.last_pid() < 1000  # the real one, unless the PIDs wrapped
+
+
+def test_deleted_files_a_child_keeps_open_count_towards_the_cap(tmp_path, sandbox_mode):
+    """A child the worker forks at import writes files it has deleted and keeps open: not in the
+    box's tree, yet on the disk. Its user's processes are looked at again once a process is
+    made (box.UserProcesses), so it is found and stopped near the cap, as a plain filler is."""
+    g = batch.grade_one(hostile(tmp_path, "fills_disk_unseen"), tmp_path / "out", skip_training=True)
+    assert g.score == 0 and "wrote more than the sandbox allows" in g.import_error, (g.import_error, g.output[-500:])
+    written = [int(n) for n in re.findall(r"written unseen: (\d+) MiB", g.output)]
+    cap = sandbox.Limits().disk_bytes >> 20
+    assert written and max(written) <= cap + 64, written  # stopped near the cap, not at its 512 MiB
+    assert "written unseen in all" not in g.output
+
+
 def test_a_flood_of_prints_is_graded_for_what_it_does_its_output_cut(tmp_path, sandbox_mode):
     """100 MiB printed (over the 64 MiB file-size limit) goes through the drained pipe: the
     flooder earns its reference functions' points, its output is its first and last part with
