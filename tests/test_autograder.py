@@ -19,6 +19,7 @@ from autograder.sandbox.box import Sandbox
 
 HOSTILE = Path(__file__).parent / "hostile"
 NO_TRAINING = scheme.AUTOGRADED - 20
+SHORT_CALL = 4.0  # s: the call limit of the tests that wait one out
 
 
 def hostile(tmp_path, name):
@@ -97,11 +98,25 @@ def test_submissions_that_never_import_score_zero(tmp_path, name, expected_error
     assert leftovers.none_left(before) == [], "a worker process survived its grading"
 
 
-def test_an_infinite_loop_is_cut_off_and_the_rest_still_graded(tmp_path, sandbox_mode):
+def test_an_infinite_loop_is_cut_off_and_the_rest_still_graded(tmp_path, sandbox_mode, monkeypatch):
+    """A forward that never returns: cut off at the call limit (here a short one, since a loop
+    that never ends is cut off alike at any limit), the worker started again for the rest."""
+    monkeypatch.setenv(protocol.CALL_VARIABLE, str(SHORT_CALL))
     g = grade(hostile(tmp_path, "infinite_loop"), tmp_path)
     lost = {c.area for c in g.checks if c.status == "failed"}
     assert lost == {"forward", "gradients"} and g.score == NO_TRAINING - 15 - 25
-    assert any("did not finish" in c.en for c in g.checks)
+    assert any(f"did not finish: no answer within {SHORT_CALL:g} s" in c.en for c in g.checks)
+
+
+def test_the_call_limit_follows_its_variable_and_the_import_keeps_its_own(monkeypatch):
+    from autograder.sandbox.box import Limits
+
+    assert Limits().call_seconds == Limits().import_seconds == protocol.CALL_SECONDS == 20
+    monkeypatch.setenv(protocol.CALL_VARIABLE, "3.5")
+    assert Limits().call_seconds == 3.5 and Limits().import_seconds == protocol.CALL_SECONDS
+    for wrong in ("", "soon", "0", "-1"):
+        monkeypatch.setenv(protocol.CALL_VARIABLE, wrong)
+        assert Limits().call_seconds == protocol.CALL_SECONDS, wrong
 
 
 def test_a_memory_bomb_fails_only_its_own_checks(tmp_path, sandbox_mode):

@@ -72,7 +72,8 @@ def _checks_seconds() -> float:
 
 @dataclass
 class Limits:
-    call_seconds: float = wire.CALL_SECONDS  # wall time of one ordinary call
+    call_seconds: float = field(default_factory=wire.call_seconds)  # wall time of one ordinary call
+    import_seconds: float = wire.CALL_SECONDS  # wall time of network.py's import (its own: see wire.call_seconds)
     # the wall time of all the checks' calls of one submission together (worker restarts included);
     # training has its own (check_training.WALL_SECONDS): the whole grading's budget is their sum
     checks_seconds: float = field(default_factory=_checks_seconds)
@@ -467,7 +468,7 @@ class Sandbox:
         return self
 
     def let_in(self) -> "Sandbox":
-        """Let the launched worker import network.py; wait for its `ready` (within call_seconds)."""
+        """Let the launched worker import network.py; wait for its `ready` (within import_seconds)."""
         if self.ready is None:
             self._guarded(self._let_in)
         return self
@@ -483,7 +484,7 @@ class Sandbox:
 
     def _let_in(self) -> None:
         self.send({"op": "import"})
-        self.ready = self._answer(self.limits.call_seconds)
+        self.ready = self._answer(self.limits.import_seconds)
 
     def _launch(self) -> None:
         if os.geteuid() == 0:

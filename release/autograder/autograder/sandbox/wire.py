@@ -11,6 +11,7 @@ allocated. There is no pickle anywhere.
 from __future__ import annotations
 
 import json
+import os
 import struct
 import traceback
 
@@ -25,6 +26,18 @@ MAX_NDIM = 8
 MAX_ANSWER = 64 << 20  # the largest answer the worker may send back, in array bytes
 OUTPUT_CHARS = 20_000  # kept of what the student's code prints, in the sandbox and locally
 CALL_SECONDS = 20.0  # wall time of one ordinary call of a student's function, in the sandbox and locally
+CALL_VARIABLE = "MNIST_HW_CALL_SECONDS"  # the grader's own setting of it (tests that wait one out use a short one)
+
+
+def call_seconds() -> float:
+    """The limit of one ordinary call: CALL_SECONDS, or what CALL_VARIABLE sets (a positive number).
+    The import of network.py keeps CALL_SECONDS whatever it says: a worker restarted after a call
+    that was cut off imports again, and that import must not race a short limit on a loaded machine."""
+    try:
+        seconds = float(os.environ.get(CALL_VARIABLE, CALL_SECONDS))
+    except ValueError:
+        return CALL_SECONDS
+    return seconds if seconds > 0 else CALL_SECONDS
 
 
 class WorkerError(RuntimeError):

@@ -52,9 +52,11 @@ class LocalStudent(StudentCode):
         x, y = load_split(self.data_dir, "train")
         return wire.plain(drive(InProcess(self.module, x, y, self.run), reference, x, y, budget=timeout, **settings))
 
-    def run(self, action, seconds: float = wire.CALL_SECONDS):
-        """action() under the time limit and the import rule, its prints kept; what the
+    def run(self, action, seconds: float | None = None):
+        """action() under the time limit (default: one ordinary call's, wire.call_seconds) and the
+        import rule, its prints kept; what the
         student's code does wrong, as the worker reports it (a WorkerError)."""
+        seconds = wire.call_seconds() if seconds is None else seconds
         try:
             with warnings.catch_warnings(), time_limit(seconds), imports.enforced(), self.printed.capturing(), \
                     kept_interpreter():
