@@ -76,6 +76,20 @@ def quiet_start_up():
                 sys.stderr.flush()
 
 
+def find_keras():
+    """Raise KerasMissing (as import_keras does) where Keras or TensorFlow is not installed, found
+    without importing them: a fraction of a second, where TensorFlow's import takes seconds, so a
+    command can check its other arguments before that import and still say a missing Keras first."""
+    import importlib.util
+
+    for name in ("keras", "tensorflow"):
+        if importlib.util.find_spec(name) is None:
+            from autograder import messages
+
+            raise said(KerasMissing, messages.kit("keras_missing", ModuleNotFoundError(f"No module named '{name}'"),
+                                                  INSTALL))
+
+
 def import_keras():
     """Import and return the keras module (TensorFlow backend, its C++ log quiet).
 

@@ -39,3 +39,23 @@ def test_two_runs_on_one_machine_give_the_same_history(mnist):
 def test_missing_reference_says_how_to_record(tmp_path):
     with pytest.raises(FileNotFoundError, match="mnist-hw reference"):
         kr.load(tmp_path / "reference.json")
+
+
+
+@pytest.mark.parametrize("absent", ["keras", "tensorflow"])
+def test_a_missing_keras_is_found_without_importing_it(monkeypatch, absent):
+    """keras_model.find_keras: what `mnist-hw keras` asks before its other arguments (TensorFlow's
+    import, seconds, comes after them), in import_keras's words for the same absence."""
+    import importlib.util
+
+    from assignment import keras_model
+    from autograder import messages
+
+    real_find = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == absent else real_find(name, *a))
+    with pytest.raises(keras_model.KerasMissing) as found:
+        keras_model.find_keras()
+    error = ModuleNotFoundError(f"No module named '{absent}'")  # what `import` raises for it
+    assert str(found.value) == str(keras_model.said(keras_model.KerasMissing,
+                                                    messages.kit("keras_missing", error, keras_model.INSTALL)))
+    assert keras_model.INSTALL in str(found.value)

@@ -345,11 +345,15 @@ def keras_command(epochs: int = typer.Option(30, min=1, help=helped("keras_epoch
 
     speak(lang)
     try:
-        keras_model.import_keras()
+        keras_model.find_keras()
     except keras_model.KerasMissing as exc:
         fail(reason(exc))
     mnist = load_data_or_fail(data_dir)
     writable_dir_or_fail(out_dir, "--out")
+    try:  # last: its seconds come after every argument is known to be good (a bad --out said at once)
+        keras_model.import_keras()
+    except keras_model.KerasMissing as exc:
+        fail(reason(exc))
     console.print(said(messages.kit("training_keras", epochs, seed)), highlight=False)
     progress, on_batch, on_epoch = epoch_progress(epochs)
     with progress:
