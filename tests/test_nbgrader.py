@@ -75,6 +75,13 @@ def test_generate_assignment_autograde_generate_feedback(tmp_path, mnist_dir, mo
 
     nbgrader(course, "autograde", "mnist", "--create")
     nbgrader(course, "generate_feedback", "mnist")
+    # the Keras cell (the same model for every student, no points) is left out while nbgrader grades
+    autograded = nbformat.read(str(course / "grading/autograded/alice/mnist/mnist.ipynb"), as_version=4)
+    keras_cell = next(c for c in autograded.cells if c.get("id") == "keras-run")
+    said = "".join(o.get("text", "") for o in keras_cell.outputs)
+    assert "Keras skipped: nbgrader is running this notebook to grade it (`NBGRADER_EXECUTION`)" in said, said
+    assert "Keras пропущен: nbgrader выполняет этот ноутбук" in said and not (
+        course / "grading/autograded/alice/mnist/runs/keras").exists()
 
     expected = {"alice": AREAS, "bob": {**AREAS, "softmax_loss": 12, "gradients": 0},
                 "carol": dict.fromkeys(AREAS, 0)}

@@ -76,6 +76,17 @@ def quiet_start_up():
                 sys.stderr.flush()
 
 
+def not_while_nbgrader_grades():
+    """Raise KerasMissing, saying why, where nbgrader runs the notebook to grade or validate it
+    (it sets NBGRADER_EXECUTION, as its FAQ suggests for cells to leave out then): the Keras cell
+    trains the same model for every student, for no points, so autograding a class would spend
+    an epoch's minute per notebook on it for nothing."""
+    if os.environ.get("NBGRADER_EXECUTION"):
+        from autograder import messages
+
+        raise said(KerasMissing, messages.kit("keras_while_graded"))
+
+
 def find_keras():
     """Raise KerasMissing (as import_keras does) where Keras or TensorFlow is not installed, found
     without importing them: a fraction of a second, where TensorFlow's import takes seconds, so a
