@@ -192,9 +192,13 @@ END_TO_END_FIXTURES = frozenset({"mnist_dir", "mnist", "sandbox_mode", "graded",
 # shared reference gradings (reference_trained, reference_trained_whole) that those two then only read.
 # test_a_student after test_lesson: its venv no longer installs TensorFlow and Jupyter (about 2/3 of
 # its 174 s on CI's table was that install).
-LONGEST_FIRST = ("test_sandbox.py", "test_agreement.py", "test_release.py", "test_autograder.py",
-                 "test_nbgrader.py", "test_lesson.py", "test_a_student.py", "test_batch.py", "test_training_integrity.py",
-                 "test_student_sees.py", "test_trust_batch.py", "test_training.py", "test_cli.py")
+# Every file over ~15 s is listed (session 12's run, summed per file): one of 60 s left last kept a
+# worker busy a minute after the other had finished.
+LONGEST_FIRST = ("test_agreement.py", "test_autograder.py", "test_sandbox.py", "test_release.py", "test_nbgrader.py",
+                 "test_cli.py", "test_lesson.py", "test_batch.py", "test_trust_batch.py", "test_grading_parts.py",
+                 "test_student_sees.py", "test_trust_values.py", "test_training_integrity.py", "test_training.py",
+                 "test_a_student.py", "test_batch_page.py", "test_diagnoses.py", "test_derivation_flow.py",
+                 "test_lms.py", "test_check_and_grade_edges.py", "test_machine.py", "test_inert.py")
 
 
 def schedule_rank(item) -> int:
