@@ -267,3 +267,4 @@ def test_an_unreachable_cluster_is_said_plainly(tmp_path):
     done = subprocess.run(grade_command([ROOT / "solution/network.py"], tmp_path / "out", "--cluster",
                                         f"tcp://127.0.0.1:{free_port()}"), capture_output=True, text=True)
     assert done.returncode == 1 and "cannot reach the Dask scheduler" in done.stderr
+    assert "Connection refused" in " ".join(done.stderr.split())  # said at once (executors._knock), with its cause
