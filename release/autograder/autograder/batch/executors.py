@@ -42,6 +42,7 @@ class DaskCluster:
         except ImportError:
             raise SubmissionError("--cluster needs Dask: pip install 'mnist-hw[cluster]'") from None
         try:
+            _knock(address)
             self.client = Client(address, timeout="20s")
         except (OSError, TimeoutError) as exc:
             raise SubmissionError(f"cannot reach the Dask scheduler at {address} ({exc}). Start one with "
@@ -59,3 +60,18 @@ class DaskCluster:
 
     def close(self):
         self.client.close()
+
+
+def _knock(address: str, seconds: float = 10.0) -> None:
+    """Open and close a TCP connection to a tcp:// or tls:// scheduler's port (parsed as Dask
+    parses it), raising OSError at once where nothing listens there: Dask's Client retries a
+    refused connection until its whole timeout (20 s) runs out before it says so. Other
+    transports are left to the Client."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(address)
+    if scheme in ("tcp", "tls"):
+        import socket
+
+        host, port = parse_host_port(location)
+        socket.create_connection((host, port), timeout=seconds).close()
