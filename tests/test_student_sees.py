@@ -92,7 +92,10 @@ def test_a_helper_module_of_ones_own_is_named_as_such(tmp_path):
     assert "allows numpy only" not in local["import_error"]
 
 
-def test_a_training_step_over_its_limit_is_called_slow(tmp_path, mnist_dir):
+def test_a_training_step_over_its_limit_is_called_slow(tmp_path, mnist_dir, monkeypatch):
+    """A step of minutes: stopped at the step's limit (the warm-up, here 5 s instead of 20 through
+    MNIST_HW_WARMUP_SECONDS: a step that would take minutes is over either) and called slow."""
+    monkeypatch.setenv("MNIST_HW_WARMUP_SECONDS", "5")
     folder = submission(tmp_path, "slow_step", SLOW_STEP)
     local = json.loads(mnist_hw("check", folder / "network.py", "--json", "--lang", "en", "--area", "training",
                                 "--training").stdout)

@@ -107,18 +107,27 @@ def test_answers_that_do_nothing_score_nothing(tmp_path, mnist_dir, name):
     assert len(g.checks) > 10 and all(c.en for c in g.checks)
 
 
-def test_a_slow_submission_is_stopped_early_with_its_speed(tmp_path, mnist_dir):
+def test_a_slow_submission_is_stopped_early_with_its_speed(tmp_path, mnist_dir, monkeypatch):
     """Python loops over the examples: right values, but 12 epochs would take far over 300 s.
-    Training stops once the speed is measured, with the projection; every other point kept."""
+    Training stops once the speed is measured, with the projection; every other point kept.
+    The speed is projected after 5 s instead of 20 (MNIST_HW_WARMUP_SECONDS, read by the grading
+    process and by the local check alike): the same rule, measured sooner."""
+    monkeypatch.setenv(training_driver.WARMUP_VARIABLE, "5")
     path = submission(tmp_path, HERE / "slow" / "python_loops.py")
     g = batch.grade_one(path, tmp_path / "out", data_dir=mnist_dir)
     training = next(c for c in g.checks if c.area == "training")
     assert g.score == NO_TRAINING and training.score == 0
     assert "training would need about" in training.en and "Python loop" in training.en, training.en
     assert "steps in" in training.en and "цикла Python" in training.ru
-    # the same verdict from the student's own check (in-process, the same driver), its speed
-    # projected after 5 s instead of the grader's 20 (the same rule; the grading above waited 20)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(training_driver, "WARMUP_SECONDS", 5.0)
-        local = run_local(path / "network.py", ["training"], mnist_dir).results
+    # the same verdict from the student's own check (in-process, the same driver)
+    local = run_local(path / "network.py", ["training"], mnist_dir).results
     assert [r.score for r in local] == [0] and "training would need about" in local[0].en, local[0].en
+
+
+def test_the_warm_up_follows_its_variable(monkeypatch):
+    assert training_driver.Pace(10, 300.0).warmup == training_driver.WARMUP_SECONDS == 20
+    monkeypatch.setenv(training_driver.WARMUP_VARIABLE, "5")
+    assert training_driver.Pace(10, 300.0).warmup == 5 and training_driver.Pace(10, 300.0).step_seconds() == 5
+    for wrong in ("", "later", "0", "-3"):
+        monkeypatch.setenv(training_driver.WARMUP_VARIABLE, wrong)
+        assert training_driver.Pace(10, 300.0).warmup == training_driver.WARMUP_SECONDS, wrong
