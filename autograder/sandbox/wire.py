@@ -29,15 +29,21 @@ CALL_SECONDS = 20.0  # wall time of one ordinary call of a student's function, i
 CALL_VARIABLE = "MNIST_HW_CALL_SECONDS"  # the grader's own setting of it (tests that wait one out use a short one)
 
 
+def seconds_setting(variable: str, default: float) -> float:
+    """A limit in seconds that the grader may set in its environment: `variable` where it holds a
+    positive number, else `default`."""
+    try:
+        seconds = float(os.environ.get(variable, default))
+    except ValueError:
+        return default
+    return seconds if seconds > 0 else default
+
+
 def call_seconds() -> float:
     """The limit of one ordinary call: CALL_SECONDS, or what CALL_VARIABLE sets (a positive number).
     The import of network.py keeps CALL_SECONDS whatever it says: a worker restarted after a call
     that was cut off imports again, and that import must not race a short limit on a loaded machine."""
-    try:
-        seconds = float(os.environ.get(CALL_VARIABLE, CALL_SECONDS))
-    except ValueError:
-        return CALL_SECONDS
-    return seconds if seconds > 0 else CALL_SECONDS
+    return seconds_setting(CALL_VARIABLE, CALL_SECONDS)
 
 
 class WorkerError(RuntimeError):

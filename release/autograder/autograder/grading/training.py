@@ -42,7 +42,7 @@ from assignment.data import N_CLASSES, one_hot
 from assignment.training import DEFAULT_LEARNING_RATE, History, evaluate, run_epochs, split_validation, train_step
 from autograder import messages
 from autograder.grading.feedback import Feedback
-from autograder.sandbox.wire import WorkerError
+from autograder.sandbox.wire import WorkerError, seconds_setting
 
 WARMUP_SECONDS = 20.0  # speed is projected from here on; also the longest one step may take
 WARMUP_VARIABLE = "MNIST_HW_WARMUP_SECONDS"  # the grader's own setting of it (the tests of a slow training use 5)
@@ -50,11 +50,9 @@ WARMUP_VARIABLE = "MNIST_HW_WARMUP_SECONDS"  # the grader's own setting of it (t
 
 def warmup_seconds() -> float:
     """WARMUP_SECONDS, or what WARMUP_VARIABLE sets (a positive number): the same rule, measured sooner."""
-    try:
-        seconds = float(os.environ.get(WARMUP_VARIABLE, WARMUP_SECONDS))
-    except ValueError:
-        return WARMUP_SECONDS
-    return seconds if seconds > 0 else WARMUP_SECONDS
+    return seconds_setting(WARMUP_VARIABLE, WARMUP_SECONDS)
+
+
 # A step may take this many times the matrix products it needs (matmul_seconds) before the pace may
 # stop it. On a quiet machine the budget (300 s for 2,880 steps, ~0.1 s a step) is already about
 # fifteen times those products (~0.007 s), so there the rule is the budget's alone; under load it
