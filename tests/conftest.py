@@ -61,10 +61,13 @@ def run_shared_dir(tmp_path_factory) -> Path:
 def examples_graded(tmp_path_factory) -> Graded:
     """The example submissions (the stub, the reference, the bugs) graded without training, once
     per test run, by the command a grader runs: `mnist-hw grade EXAMPLES --out OUT --skip-training
-    --jobs 2`. The first xdist worker to ask grades them under a lock in the run's shared folder;
+    --jobs 2 --no-split` (each in one grading process, as the batch decides on a 2-core machine anyway:
+    named, so that test_grading_parts can compare it with the same examples graded in two parts on any
+    machine). The first xdist worker to ask grades them under a lock in the run's shared folder;
     the other reads what it wrote, so the files that read it (test_batch: the uninterrupted
     gradebook that a killed and a Dask run must give; test_agreement: check and grade agreeing on
-    the bugs; test_inert: the reports unchanged; test_autograder: the stub, a re-grade identical)
+    the bugs; test_inert: the reports unchanged; test_autograder: the stub, a re-grade identical;
+    test_grading_parts: the same in two parts)
     run on either worker."""
     from autograder.authoring.examples import write_examples
 
@@ -77,7 +80,8 @@ def examples_graded(tmp_path_factory) -> Graded:
             paths = write_examples(base / "submissions")
             out = base / "out"
             done = subprocess.run([sys.executable, "-m", "autograder", "grade", *map(str, paths), "--out", str(out),
-                                   "--skip-training", "--jobs", "2"], capture_output=True, text=True, cwd=ROOT)
+                                   "--skip-training", "--jobs", "2", "--no-split"], capture_output=True, text=True,
+                                  cwd=ROOT)
             assert done.returncode == 0, done.stderr[-3000:]
             assert json.loads((out / paths[0].name / "results.json").read_text())  # whole
             (base / "graded.json").write_text(json.dumps([p.name for p in paths]))

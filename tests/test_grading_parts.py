@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder import scheme
-from autograder.authoring.examples import SOLUTION, write_examples
+from autograder.authoring.examples import SOLUTION, expected_scores
 from autograder.batch import run as batch
 from autograder.grading import parts
 from autograder.results import CheckResult, Grade
@@ -186,17 +186,20 @@ def comparable(grade: Grade) -> dict:
 
 
 @pytest.mark.slow
-def test_the_examples_get_the_same_grades_and_reports_in_two_parts(tmp_path, mnist_dir):
+def test_the_examples_get_the_same_grades_and_reports_in_two_parts(tmp_path, mnist_dir, examples_graded):
     """Every example without training, graded in one process and in two: the same grades, and
-    the same feedback and results.json (but for the execution time)."""
-    paths = write_examples(tmp_path / "s")
-    one = batch.grade_batch(paths, tmp_path / "one", jobs=2, data_dir=mnist_dir, skip_training=True, split=False)
-    two = batch.grade_batch(paths, tmp_path / "two", jobs=2, data_dir=mnist_dir, skip_training=True, split=True)
+    the same feedback and results.json (but for the execution time). The one-process grading is
+    the run's shared one (conftest.py: `mnist-hw grade ... --skip-training --no-split`)."""
+    one = examples_graded.grades()
+    two = batch.grade_batch(examples_graded.paths, tmp_path / "two", jobs=2, data_dir=mnist_dir, skip_training=True,
+                            split=True)
+    assert set(one) == set(two) == set(expected_scores())
     assert {n: comparable(g) for n, g in one.items()} == {n: comparable(g) for n, g in two.items()}
-    for path in paths:
+    for path in examples_graded.paths:
+        outs = {"one": examples_graded.out, "two": tmp_path / "two"}
         for report in ("feedback.md", "feedback.en.md"):
-            assert (tmp_path / "one" / path.name / report).read_text() == (tmp_path / "two" / path.name / report).read_text()
-        results = [json.loads((tmp_path / run / path.name / "results.json").read_text()) for run in ("one", "two")]
+            assert (outs["one"] / path.name / report).read_text() == (outs["two"] / path.name / report).read_text()
+        results = [json.loads((outs[run] / path.name / "results.json").read_text()) for run in ("one", "two")]
         for r in results:
             r.pop("execution_time")
         assert results[0] == results[1]
