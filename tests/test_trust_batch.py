@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+import leftovers
+
 from autograder.authoring.examples import SOLUTION
 from autograder.batch import reports
 from autograder.batch import run as batch
@@ -149,9 +151,9 @@ def test_a_flooding_worker_is_held_back_and_stopped_at_its_byte_budget(tmp_path,
     limits = sandbox.Limits(answer_budget_bytes=8 * frame)
     with sandbox.Sandbox(path, limits=limits) as box:
         box.send({"op": "call", "fn": "softmax", "args": [[1.0]], "kwargs": {}})  # starts the flood, never returns
-        import time
-
-        time.sleep(2)  # the flood writes as fast as the pipe takes it; nothing is read off the queue meanwhile
+        # the flood writes as fast as the pipe takes it and nothing is read off the queue meanwhile, so the
+        # queue fills (waited for, not slept on: how soon depends on the machine)
+        leftovers.wait_for(box._answers.full, "the flood to fill the answer queue")
         # back pressure: the reader stopped at a full queue (and the frame it holds), the worker's writes block
         assert box._answers.qsize() <= limits.answers_queued
         assert box.bytes_read <= (limits.answers_queued + 1) * (frame + 1024)
